@@ -1,0 +1,45 @@
+# Two commands do everything: `make report` (the main job) and `make test` (all tests).
+# Each target creates .venv and installs the pinned requirements by itself when needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help install report test notebooks validate lab bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@echo "==> creating $(VENV) and installing pinned requirements (first run only)"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv with the pinned requirements
+
+report: $(STAMP)  ## validate the data, execute every notebook, write build/report/index.html
+	$(PY) -m gbaresearch report
+
+test: $(STAMP)  ## all tests: unit, data, reliability corpus, extension, nbval over every notebook
+	$(PY) -m pytest -n 2 -q
+
+notebooks: $(STAMP)  ## re-execute the notebooks in place to refresh their stored outputs
+	$(PY) -m gbaresearch.notebooks --in-place
+
+validate: $(STAMP)  ## check data/ against datapackage.json and the cross-table rules
+	$(PY) -m gbaresearch validate
+	$(PY) -m frictionless validate --trusted data/datapackage.json
+
+lab: $(STAMP)  ## open JupyterLab on notebooks/
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: $(STAMP)  ## measure import, load, validation scaling and notebook floor; writes build/bench/
+	$(PY) benchmarks/run.py
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf build

@@ -1,0 +1,44 @@
+"""gbaresearch: the Greater Bay Area rule-connection typical cases as typed pandas tables.
+
+>>> import gbaresearch as gba
+>>> ds = gba.load_dataset()          # every table, validated
+>>> cases = gba.load_cases()         # one table
+>>> gba.validate()                   # [] when the data is valid, else a list of Problem
+>>> print(gba.cite())
+
+Importing the package never imports matplotlib or seaborn; plotting lives in
+``gbaresearch.plotting``.
+"""
+from .cite import cite
+from .load import (
+    Dataset,
+    load_batch_categories,
+    load_batch_new_fields,
+    load_batches,
+    load_case_domains,
+    load_case_links,
+    load_case_mechanisms,
+    load_case_sources,
+    load_cases,
+    load_coding_new_fields,
+    load_corrections,
+    load_dataset,
+    load_indicators,
+    load_places,
+    load_sources,
+    load_vocab_domains,
+    load_vocab_mechanisms,
+)
+from .paths import data_dir
+from .problems import DataValidationError, Problem
+from .validate import validate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dataset", "DataValidationError", "Problem", "cite", "data_dir", "validate", "load_dataset",
+    "load_batches", "load_batch_categories", "load_batch_new_fields", "load_cases", "load_case_sources",
+    "load_indicators", "load_places", "load_corrections", "load_sources", "load_vocab_domains",
+    "load_vocab_mechanisms", "load_case_domains", "load_case_mechanisms", "load_case_links",
+    "load_coding_new_fields",
+]

@@ -1,0 +1,90 @@
+"""Read one CSV file into its header and records, each record tagged with its physical line.
+
+Accepted harmless variations: a UTF-8 byte-order mark, Windows (CRLF) or old Mac (CR) line
+endings, and a missing newline at the end of the file. Everything else that is not plain
+UTF-8 comma-separated text is reported as a problem.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class RawTable:
+    """A file's header and records. ``lines[i]`` is the first physical line of ``records[i]``."""
+
+    header: list[str] | None = None
+    records: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    for enc, label in (("gb18030", "GBK/GB18030 (simplified Chinese)"), ("big5", "Big5 (traditional Chinese)")):
+        try:
+            data.decode(enc)
+            return label
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def read_raw(path: Path, label: str) -> RawTable:
+    """Read ``path``; ``label`` names the file in problems. Never raises for bad content."""
+    out = RawTable()
+
+    def problem(line: int, fld: str, msg: str) -> None:
+        out.problems.append(Problem(label, line, fld, msg))
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problem(0, "-", "file is missing (datapackage.json lists it)")
+        return out
+    except OSError as exc:
+        problem(0, "-", f"file cannot be read ({exc.strerror})")
+        return out
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        guess = _guess_encoding(data)
+        hint = f"; it looks like {guess}" if guess else ""
+        problem(line, "-", f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded){hint}: save it as UTF-8")
+        return out
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problem(line, "-", "file contains NUL bytes: it is not a text CSV file")
+        return out
+    if not text.strip():
+        problem(0, "-", "file is empty: it needs at least a header line")
+        return out
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    prev_end = 0
+    try:
+        for rec in reader:
+            start = prev_end + 1
+            prev_end = reader.line_num
+            if out.header is None:
+                out.header = rec
+                continue
+            out.records.append(rec)
+            out.lines.append(start)
+    except csv.Error as exc:
+        start = prev_end + 1
+        if "end of data" in str(exc) or "EOF" in str(exc):
+            msg = "unterminated quoted field: a '\"' opens a field that never closes"
+        else:
+            msg = f"malformed quoting ({exc}): a '\"' inside a field must be doubled and the field quoted"
+        problem(start, "-", msg)
+    return out

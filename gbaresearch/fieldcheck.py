@@ -1,0 +1,168 @@
+"""Check and convert one column of raw CSV strings against its Table Schema field.
+
+Each check runs over the whole column at once, so validation stays linear in the number of
+rows. Converted values are plain Python objects; ``None`` marks a missing or invalid value
+(invalid ones are reported, so later rules can skip them without repeating the complaint).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+
+from .problems import Problem
+from .schema import Field
+
+_INT = re.compile(r"-?[0-9]+")
+_NUM = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_OTHER_DATE = re.compile(r"([0-9]{4})\s*[/.年]\s*([0-9]{1,2})\s*[/.月]\s*([0-9]{1,2})\s*日?")
+_GROUPED = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def suggest(value: str, choices) -> str | None:
+    """Closest allowed value to ``value`` (case and spacing forgiven), or None."""
+    choices = list(choices)
+    norm = value.strip().lower().replace(" ", "_").replace("-", "_")
+    for c in choices:
+        if c.lower() == norm:
+            return c
+    hit = difflib.get_close_matches(norm, choices, n=1, cutoff=0.6)
+    return hit[0] if hit else None
+
+
+def _date_hint(v: str) -> str:
+    m = _OTHER_DATE.fullmatch(v.strip())
+    if m:
+        y, mo, d = m.groups()
+        return f" (write {y}-{int(mo):02d}-{int(d):02d})"
+    return ""
+
+
+def _real_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def check_column(fld: Field, values: list[str], lines: list[int], label: str,
+                 missing: frozenset[str], today: date, problems: list[Problem]) -> tuple[list, set[int]]:
+    """Return the converted column and the positions of bad cells; append one problem per bad cell."""
+    name = fld.name
+    out: list = [None] * len(values)
+    bad_rows: set[int] = set()
+
+    def bad(i: int, msg: str) -> None:
+        bad_rows.add(i)
+        problems.append(Problem(label, lines[i], name, msg))
+
+    todo = []
+    for i, v in enumerate(values):
+        if v in missing:
+            if fld.required:
+                bad(i, f"required value is missing ({v})")
+        elif v == "":
+            bad(i, "required value is blank" if fld.required else "value is blank: write NA when it is not known")
+        elif v != v.strip():
+            bad(i, f"{v!r} has leading or trailing whitespace")
+        else:
+            todo.append(i)
+
+    t = fld.type
+    if t == "string" and fld.partial_date:
+        for i in todo:
+            v = values[i]
+            m = _PARTIAL.fullmatch(v)
+            if not m:
+                bad(i, f"{v!r} is not a date in YYYY, YYYY-MM or YYYY-MM-DD form{_date_hint(v)}")
+                continue
+            y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+            start = _real_date(y, mo, d)
+            if start is None:
+                bad(i, f"{v!r} is not a real date")
+            elif start > today:
+                bad(i, f"{v} is in the future")
+            else:
+                out[i] = v
+    elif t == "string":
+        for i in todo:
+            out[i] = values[i]
+    elif t == "integer":
+        for i in todo:
+            v = values[i]
+            if _INT.fullmatch(v):
+                out[i] = int(v)
+            elif _GROUPED.fullmatch(v):
+                bad(i, f"{v!r} is not a whole number: write it without thousands separators")
+            else:
+                bad(i, f"{v!r} is not a whole number")
+    elif t == "number":
+        for i in todo:
+            v = values[i]
+            if _NUM.fullmatch(v):
+                out[i] = float(v)
+            elif _GROUPED.fullmatch(v):
+                bad(i, f"{v!r} is not a number: write it without thousands separators")
+            else:
+                bad(i, f"{v!r} is not a number")
+    elif t == "date":
+        for i in todo:
+            v = values[i]
+            d = date.fromisoformat(v) if _DATE.fullmatch(v) and _real_date(int(v[:4]), int(v[5:7]), int(v[8:])) else None
+            if d is None:
+                if _DATE.fullmatch(v):
+                    bad(i, f"{v!r} is not a real date")
+                else:
+                    bad(i, f"{v!r} is not a date in YYYY-MM-DD form{_date_hint(v)}")
+            elif d > today:
+                bad(i, f"{v} is in the future")
+            else:
+                out[i] = d
+    elif t == "boolean":
+        tv = set(fld.descriptor.get("trueValues", ["true"]))
+        fv = set(fld.descriptor.get("falseValues", ["false"]))
+        for i in todo:
+            v = values[i]
+            if v in tv:
+                out[i] = True
+            elif v in fv:
+                out[i] = False
+            else:
+                bad(i, f"{v!r} is not true or false")
+    else:  # an unsupported type is a schema mistake; keep the text
+        for i in todo:
+            out[i] = values[i]
+
+    if fld.enum is not None:
+        allowed = set(fld.enum)
+        listing = ", ".join(fld.enum)
+        for i, v in enumerate(out):
+            if v is not None and v not in allowed:
+                s = suggest(str(v), fld.enum)
+                hint = f"; did you mean {s!r}?" if s else ""
+                bad(i, f"{v!r} is not one of the allowed values ({listing}){hint}")
+                out[i] = None
+    if fld.pattern is not None and not fld.partial_date:
+        rx = re.compile(fld.pattern)
+        for i, v in enumerate(out):
+            if v is not None and not rx.search(str(v)):
+                bad(i, f"{v!r} does not match the pattern {fld.pattern}")
+                out[i] = None
+    if fld.minimum is not None or fld.maximum is not None:
+        lo, hi = fld.minimum, fld.maximum
+        for i, v in enumerate(out):
+            if v is None:
+                continue
+            if lo is not None and v < lo:
+                bad(i, f"{_fmt(v)} is below the minimum {_fmt(lo)}")
+                out[i] = None
+            elif hi is not None and v > hi:
+                bad(i, f"{_fmt(v)} is above the maximum {_fmt(hi)}")
+                out[i] = None
+    return out, bad_rows

@@ -1,0 +1,194 @@
+"""Rules that span tables: counts that must agree, provenance that must exist, links that must make sense.
+
+Each rule runs only when the tables it needs were read cleanly, so one broken file does not
+bury the real problem under follow-on complaints.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .problems import Problem
+
+# A case fact that is filled in must be backed by a case_sources row for that fact.
+_PROVENANCE = (
+    ("title_status", lambda v: v == "official", "title", "its official title"),
+    ("order_in_batch", lambda v: v is not None, "order", "its official order"),
+    ("category_status", lambda v: v == "official", "category", "its official category"),
+    ("lead_body_en", lambda v: v is not None, "lead", "its lead body"),
+    ("date_in_force", lambda v: v is not None, "date_in_force", "its date in force"),
+)
+
+
+def _ok(tables, *names) -> bool:
+    return all(n in tables and tables[n].ok for n in names)
+
+
+def _batches(tables, problems):
+    if not _ok(tables, "batches"):
+        return
+    t = tables["batches"]
+    rows = sorted((b, line, d) for line, b, d in t.rows("batch", "announced") if b is not None)
+    for k, (b, line, d) in enumerate(rows):
+        if b != k + 1:
+            problems.append(Problem("batches.csv", line, "batch", f"batches must be numbered 1, 2, 3, ... without gaps: expected {k + 1}, found {b}"))
+            break
+    for (b0, _, d0), (b1, line, d1) in zip(rows, rows[1:]):
+        if d0 is not None and d1 is not None and d1 <= d0:
+            problems.append(Problem("batches.csv", line, "announced", f"batch {b1} is dated {d1}, not after batch {b0} ({d0})"))
+
+
+def _category_totals(tables, problems):
+    if not _ok(tables, "batches", "batch_categories"):
+        return
+    sums: dict[int, int] = defaultdict(int)
+    seen = set()
+    for _, b, n in tables["batch_categories"].rows("batch", "n_cases"):
+        if b is not None:
+            seen.add(b)
+            if n is not None:
+                sums[b] += n
+    for line, b, n in tables["batches"].rows("batch", "n_cases"):
+        if b is None or n is None:
+            continue
+        if b not in seen:
+            problems.append(Problem("batches.csv", line, "n_cases", f"batch {b} has no rows in batch_categories.csv"))
+        elif sums[b] != n:
+            problems.append(Problem("batches.csv", line, "n_cases",
+                                    f"batch {b} has {n} cases, but its category counts in batch_categories.csv add up to {sums[b]}"))
+
+
+def _coverage(tables, problems):
+    if not _ok(tables, "batches", "batch_categories", "cases"):
+        return
+    official = {b: n for _, b, n in tables["batches"].rows("batch", "n_cases")}
+    by_cat = {(b, c): n for _, b, c, n in tables["batch_categories"].rows("batch", "category", "n_cases")}
+    cases = tables["cases"]
+    per_batch = Counter(b for b in cases.columns["batch"] if b is not None)
+    per_cat = Counter((b, c) for b, c in zip(cases.columns["batch"], cases.columns["category"]) if b is not None and c is not None)
+    for b, n in sorted(per_batch.items()):
+        if official.get(b) is not None and n > official[b]:
+            problems.append(Problem("cases.csv", 0, "batch", f"batch {b} has {n} identified cases, more than its official {official[b]}"))
+    for (b, c), n in sorted(per_cat.items()):
+        cap = by_cat.get((b, c), 0 if b in official else None)
+        if cap is not None and n > cap:
+            problems.append(Problem("cases.csv", 0, "category",
+                                    f"batch {b} has {n} cases coded {c} (official or inferred), more than the official {cap}"))
+    seen_order: dict[tuple, int] = {}
+    for line, b, o in cases.rows("batch", "order_in_batch"):
+        if b is None or o is None:
+            continue
+        if official.get(b) is not None and o > official[b]:
+            problems.append(Problem("cases.csv", line, "order_in_batch", f"order {o} is beyond batch {b}'s {official[b]} cases"))
+        if (b, o) in seen_order:
+            problems.append(Problem("cases.csv", line, "order_in_batch", f"order {o} in batch {b} is already taken (line {seen_order[(b, o)]})"))
+        else:
+            seen_order[(b, o)] = line
+
+
+def _case_consistency(tables, problems):
+    if not _ok(tables, "cases"):
+        return
+    t = tables["cases"]
+    for line, cat, status, cp, cps in t.rows("category", "category_status", "counterpart", "counterpart_status"):
+        if status == "unknown" and cat is not None:
+            problems.append(Problem("cases.csv", line, "category_status", "is 'unknown' but a category is given: use 'official' or 'inferred'"))
+        if status in ("official", "inferred") and cat is None:
+            problems.append(Problem("cases.csv", line, "category", f"is NA but category_status is {status!r}"))
+        if cp is None and cps is not None:
+            problems.append(Problem("cases.csv", line, "counterpart_status", "must be NA when counterpart is NA"))
+        if cp is not None and cps is None and "counterpart_status" in t.columns:
+            problems.append(Problem("cases.csv", line, "counterpart_status", "is missing: say whether the counterpart is 'stated' or 'inferred'"))
+    if _ok(tables, "places"):
+        kind = dict(zip(tables["places"].columns["place_id"], tables["places"].columns["kind"]))
+        want = {"city": "mainland_city", "platform": "platform"}
+        for line, level, place in t.rows("lead_level", "lead_place"):
+            if level in want and place is not None and kind.get(place) not in (want[level], None):
+                problems.append(Problem("cases.csv", line, "lead_place", f"{place!r} is a {kind[place]}, but lead_level is {level!r}"))
+            if level in ("provincial", "national") and place is not None:
+                problems.append(Problem("cases.csv", line, "lead_place", f"must be NA for a {level} lead"))
+            if level in want and place is None:
+                problems.append(Problem("cases.csv", line, "lead_place", f"is missing for a {level} lead"))
+
+
+def _provenance(tables, problems):
+    if not _ok(tables, "cases", "case_sources"):
+        return
+    facts = defaultdict(set)
+    for _, c, f in tables["case_sources"].rows("case_id", "fact"):
+        if c is not None and f is not None:
+            facts[c].add(f)
+    t = tables["cases"]
+    for line, cid, b in t.rows("case_id", "batch"):
+        if cid is not None and "listed" not in facts[cid]:
+            problems.append(Problem("cases.csv", line, "case_id",
+                                    f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')"))
+    for col, filled, fact, what in _PROVENANCE:
+        for line, cid, v in t.rows("case_id", col):
+            if cid is not None and filled(v) and fact not in facts[cid]:
+                problems.append(Problem("cases.csv", line, col,
+                                        f"no row in case_sources.csv supports {what} (add one with fact {fact!r})"))
+
+
+def _places(tables, problems):
+    if not _ok(tables, "places"):
+        return
+    t = tables["places"]
+    kind = dict(zip(t.columns["place_id"], t.columns["kind"]))
+    for line, pid, k, host in t.rows("place_id", "kind", "host_city"):
+        if k == "platform" and host is None:
+            problems.append(Problem("places.csv", line, "host_city", "is missing: a platform needs the mainland city that hosts it"))
+        elif k is not None and k != "platform" and host is not None:
+            problems.append(Problem("places.csv", line, "host_city", f"must be NA for a {k}"))
+        elif host is not None and kind.get(host) not in ("mainland_city", None):
+            problems.append(Problem("places.csv", line, "host_city", f"{host!r} is not a mainland city"))
+
+
+def _links(tables, problems):
+    if not _ok(tables, "case_links", "cases"):
+        return
+    batch = dict(zip(tables["cases"].columns["case_id"], tables["cases"].columns["batch"]))
+    for line, a, b in tables["case_links"].rows("from_case_id", "to_case_id"):
+        if a is None or b is None:
+            continue
+        if a == b:
+            problems.append(Problem("case_links.csv", line, "to_case_id", f"case {a} is linked to itself"))
+        elif batch.get(a) is not None and batch.get(b) is not None and batch[a] < batch[b]:
+            problems.append(Problem("case_links.csv", line, "to_case_id",
+                                    f"{b} (batch {batch[b]}) is later than {a} (batch {batch[a]}): a case can only build on an earlier or same-batch case"))
+
+
+def _primary_domains(tables, problems):
+    if not _ok(tables, "case_domains"):
+        return
+    t = tables["case_domains"]
+    primaries = Counter(c for c, p in zip(t.columns["case_id"], t.columns["is_primary"]) if c is not None and p)
+    first = {}
+    for line, c in t.rows("case_id"):
+        if c is not None:
+            first.setdefault(c, line)
+    for c, line in first.items():
+        n = primaries.get(c, 0)
+        if n != 1:
+            problems.append(Problem("case_domains.csv", line, "is_primary", f"case {c} has {n} primary domains; it needs exactly one"))
+
+
+def _sources_used(tables, problems):
+    if not all(t.ok for t in tables.values()) or "sources" not in tables:
+        return
+    used = set()
+    for t in tables.values():
+        for fk in t.resource.foreign_keys:
+            if fk.resource == "sources":
+                used.update(v for v in t.columns[fk.field] if v is not None)
+    for line, s in tables["sources"].rows("source_id"):
+        if s is not None and s not in used:
+            problems.append(Problem("sources.csv", line, "source_id", f"source {s} is not used by any table: cite it or remove it"))
+
+
+RULES = (_batches, _category_totals, _coverage, _case_consistency, _provenance, _places, _links, _primary_domains, _sources_used)
+
+
+def cross_table_rules(tables, problems) -> None:
+    """Apply every cross-table rule, appending problems."""
+    for rule in RULES:
+        rule(tables, problems)

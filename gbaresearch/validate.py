@@ -1,0 +1,183 @@
+"""Validate the whole dataset: every file against ``datapackage.json``, then the cross-table rules.
+
+``check_dataset`` returns every problem at once together with the converted columns, which the
+loaders turn into DataFrames; ``validate`` returns just the problems.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .csvfile import read_raw
+from .fieldcheck import check_column, suggest
+from .paths import data_dir as _data_dir
+from .problems import Problem
+from .schema import PACKAGE_FILE, Package, Resource, SchemaError, read_package
+
+
+@dataclass
+class Table:
+    """Converted columns of one file; ``ok`` is False when the file could not be read as a table."""
+
+    resource: Resource
+    columns: dict[str, list] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+    bad: dict[str, set[int]] = field(default_factory=dict)
+    ok: bool = False
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def rows(self, *names: str):
+        """Yield ``(line, value, ...)`` for the named columns, skipping rows where one of them was
+        already reported as bad (so a rule does not repeat a complaint about the same cell)."""
+        skip = set().union(*(self.bad.get(n, ()) for n in names))
+        cols = [self.columns[n] for n in names]
+        if not skip:
+            return zip(self.lines, *cols)
+        return ((line, *vals) for i, (line, *vals) in enumerate(zip(self.lines, *cols)) if i not in skip)
+
+
+@dataclass
+class Checked:
+    package: Package | None
+    tables: dict[str, Table]
+    problems: list[Problem]
+    data_dir: Path
+
+
+def _check_header(res: Resource, header: list[str], label: str, problems: list[Problem]) -> bool:
+    expected = res.field_names
+    if header == expected:
+        return True
+    before = len(problems)
+
+    def p(msg: str, fld: str = "-") -> None:
+        problems.append(Problem(label, 1, fld, msg))
+
+    if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
+        sep = next(d for d in (";", "\t", "|") if d in header[0])
+        p(f"the header is separated by {sep!r}, not commas: save the file as comma-separated CSV")
+        return False
+    counts = Counter(header)
+    for name, n in counts.items():
+        if n > 1:
+            p(f"column {name!r} appears {n} times", name)
+    missing = [n for n in expected if n not in counts]
+    unknown = [h for h in header if h not in expected]
+    for h in unknown:
+        if h.strip() in expected:
+            p(f"column name {h!r} has leading or trailing whitespace", h.strip())
+            missing = [m for m in missing if m != h.strip()]
+            continue
+        hit = difflib.get_close_matches(h, missing, n=1, cutoff=0.6)
+        if hit:
+            p(f"unknown column {h!r}; did you mean {hit[0]!r}?", hit[0])
+            missing.remove(hit[0])
+        else:
+            p(f"unknown column {h!r} (the schema has no such field)")
+    for m in missing:
+        p("column is missing from the header", m)
+    if len(problems) == before:
+        p("columns are not in the schema's order: " + ", ".join(expected))
+    return False
+
+
+def _read_table(res: Resource, directory: Path, today: date, problems: list[Problem]) -> Table:
+    label = res.path
+    table = Table(res)
+    raw = read_raw(directory / res.path, label)
+    problems.extend(raw.problems)
+    if raw.problems or raw.header is None:
+        return table
+    if not _check_header(res, raw.header, label, problems):
+        return table
+    n = len(res.fields)
+    good, lines = [], []
+    for rec, line in zip(raw.records, raw.lines):
+        if len(rec) == n:
+            good.append(rec)
+            lines.append(line)
+        elif not rec or not any(v.strip() for v in rec):
+            problems.append(Problem(label, line, "-", "empty row: delete it"))
+        else:
+            hint = " (a comma inside a text field needs the field in double quotes)" if len(rec) > n else ""
+            problems.append(Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}"))
+    cols = list(zip(*good)) if good else [()] * n
+    missing = frozenset(res.missing_values)
+    for fld, col in zip(res.fields, cols):
+        table.columns[fld.name], table.bad[fld.name] = check_column(fld, list(col), lines, label, missing, today, problems)
+    table.lines = lines
+    table.ok = True
+    # keys
+    if res.primary_key:
+        pk = res.primary_key
+        seen: dict[tuple, int] = {}
+        keycols = [table.columns[k] for k in pk]
+        fld = pk[0] if len(pk) == 1 else "-"
+        for line, *key in zip(lines, *keycols):
+            key = tuple(key)
+            if any(k is None for k in key):
+                continue
+            if key in seen:
+                shown = key[0] if len(key) == 1 else "(" + ", ".join(map(str, key)) + ")"
+                problems.append(Problem(label, line, fld, f"duplicate key {shown!r} (first at line {seen[key]})" if len(key) == 1
+                                        else f"duplicate key {shown} (first at line {seen[key]})"))
+            else:
+                seen[key] = line
+    for f in res.fields:
+        if f.descriptor.get("constraints", {}).get("unique") and (f.name,) != res.primary_key:
+            seen1: dict = {}
+            for line, v in table.rows(f.name):
+                if v is None:
+                    continue
+                if v in seen1:
+                    problems.append(Problem(label, line, f.name, f"duplicate value {v!r} (first at line {seen1[v]})"))
+                else:
+                    seen1[v] = line
+    return table
+
+
+def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
+    for t in tables.values():
+        if not t.ok:
+            continue
+        for fk in t.resource.foreign_keys:
+            ref = tables.get(fk.resource)
+            if ref is None or not ref.ok:
+                continue
+            targets = set(v for v in ref.columns[fk.ref_field] if v is not None)
+            for line, v in t.rows(fk.field):
+                if v is not None and v not in targets:
+                    s = suggest(str(v), sorted(map(str, targets)))
+                    hint = f"; did you mean {s!r}?" if s else ""
+                    problems.append(Problem(t.resource.path, line, fk.field,
+                                            f"{v!r} is not a {fk.ref_field} in {ref.resource.path}{hint}"))
+
+
+def check_dataset(directory=None, today: date | None = None) -> Checked:
+    """Read and check every table. Returns the converted tables and all problems, sorted."""
+    directory = _data_dir(directory)
+    today = today or date.today()
+    problems: list[Problem] = []
+    try:
+        package = read_package(directory)
+    except SchemaError as exc:
+        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", str(exc))], directory)
+    tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
+    _foreign_keys(tables, problems)
+    from .rules import cross_table_rules  # local: rules import this module's Table
+
+    cross_table_rules(tables, problems)
+    order = {res.path: i for i, res in enumerate(package.resources)}
+    forder = {res.path: {f.name: j for j, f in enumerate(res.fields)} for res in package.resources}
+    problems.sort(key=lambda p: (order.get(p.file, -1), p.line, forder.get(p.file, {}).get(p.field, -1), p.message))
+    return Checked(package, tables, problems, directory)
+
+
+def validate(directory=None, today: date | None = None) -> list[Problem]:
+    """Return every problem in the dataset (an empty list when it is valid)."""
+    return check_dataset(directory, today).problems
