@@ -27,13 +27,14 @@ def _batches(tables, problems):
     if not _ok(tables, "batches"):
         return
     t = tables["batches"]
-    rows = sorted((b, line, d) for line, b, d in t.rows("batch", "announced") if b is not None)
-    for k, (b, line, d) in enumerate(rows):
+    numbers = sorted((b, line) for line, b in t.rows("batch") if b is not None)
+    for k, (b, line) in enumerate(numbers):
         if b != k + 1:
             problems.append(Problem("batches.csv", line, "batch", f"batches must be numbered 1, 2, 3, ... without gaps: expected {k + 1}, found {b}"))
             break
+    rows = sorted((b, line, d) for line, b, d in t.rows("batch", "announced") if b is not None and d is not None)
     for (b0, _, d0), (b1, line, d1) in zip(rows, rows[1:]):
-        if d0 is not None and d1 is not None and d1 <= d0:
+        if d1 <= d0:
             problems.append(Problem("batches.csv", line, "announced", f"batch {b1} is dated {d1}, not after batch {b0} ({d0})"))
 
 

@@ -1,0 +1,95 @@
+"""Work on a copy of the data: copy it, append or drop rows, so that extending the dataset can
+be tried (and validated) without touching the real ``data/``.
+
+Rows are written in the schema's column order; a column left out is written as ``NA``.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from .paths import data_dir as _data_dir
+from .schema import read_package
+
+
+def copy_data(dest: str | Path, source: str | Path | None = None) -> Path:
+    """Copy the data directory (default: the shipped data) to ``dest``/``data``; return that path."""
+    target = Path(dest) / "data"
+    shutil.copytree(_data_dir(source), target)
+    return target
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "NA"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def append_rows(data_dir: str | Path, table: str, rows: Iterable[Mapping]) -> int:
+    """Append ``rows`` (mappings of column → value) to ``table``; return how many were written."""
+    data_dir = Path(data_dir)
+    res = read_package(data_dir).resource(table)
+    names = res.field_names
+    path = data_dir / res.path
+    text = path.read_text(encoding="utf-8")
+    n = 0
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        if text and not text.endswith("\n"):
+            fh.write("\n")
+        writer = csv.writer(fh, lineterminator="\n")
+        for row in rows:
+            unknown = set(row) - set(names)
+            if unknown:
+                raise KeyError(f"{table} has no column(s): {', '.join(sorted(unknown))}")
+            writer.writerow([_cell(row.get(c)) for c in names])
+            n += 1
+    return n
+
+
+def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool]) -> int:
+    """Remove the rows of ``table`` for which ``where(row_dict)`` is true; return how many."""
+    data_dir = Path(data_dir)
+    res = read_package(data_dir).resource(table)
+    path = data_dir / res.path
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames
+        rows = list(reader)
+    keep = [r for r in rows if not where(r)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(keep)
+    return len(rows) - len(keep)
+
+
+def edit_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool], **changes) -> int:
+    """Set ``changes`` (column=value) on the rows of ``table`` matching ``where``; return how many."""
+    data_dir = Path(data_dir)
+    res = read_package(data_dir).resource(table)
+    path = data_dir / res.path
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames
+        rows = list(reader)
+    n = 0
+    for r in rows:
+        if where(r):
+            r.update({k: _cell(v) for k, v in changes.items()})
+            n += 1
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return n
