@@ -1,0 +1,451 @@
+"""Analyses the notebooks share. Every function takes a :class:`~gbaresearch.load.Dataset`
+(``load_dataset()``) and returns a plain DataFrame whose columns are listed in its docstring.
+
+Nothing here hard-codes batches, categories or vocabularies: they come from the data, so a new
+batch flows through unchanged.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+NOT_CODED = "(not coded)"
+UNKNOWN = "(unknown)"
+
+
+# --- basic lookups -------------------------------------------------------------------------
+
+def categories(ds) -> list[str]:
+    """Official categories in their schema order."""
+    return list(ds.batch_categories["category"].cat.categories)
+
+
+def batches(ds) -> list[int]:
+    """Batch numbers in order."""
+    return list(ds.batches["batch"].cat.categories)
+
+
+def category_labels() -> dict[str, str]:
+    """English display names of the official categories."""
+    return {
+        "factor_flow": "Cross-border flow of factors",
+        "livelihood": "Livelihood integration",
+        "business_environment": "Business environment",
+        "major_platforms": "Major cooperation platforms",
+    }
+
+
+def table_overview(ds) -> pd.DataFrame:
+    """One row per table: ``table``, ``kind`` (official / reference / project_coding), ``rows``,
+    ``columns``, ``title``, ``description``; in the package's order."""
+    from .schema import read_package
+
+    pkg = read_package(ds.data_dir)
+    rows = []
+    for res in pkg.resources:
+        df = ds[res.name]
+        rows.append({"table": res.name, "kind": res.provenance, "rows": len(df), "columns": df.shape[1],
+                     "title": res.title, "description": res.descriptor.get("description", "")})
+    return pd.DataFrame(rows)
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+def coverage_by_batch(ds) -> pd.DataFrame:
+    """One row per batch: ``batch``, ``announced``, ``official`` (cases announced), ``identified``
+    (rows in cases), ``official_titles`` (identified with the official title), ``share``
+    (identified / official, 0–1)."""
+    b = ds.batches[["batch", "announced", "n_cases"]].rename(columns={"n_cases": "official"})
+    c = ds.cases
+    ident = c.groupby("batch", observed=False).size().rename("identified")
+    titles = c[c["title_status"] == "official"].groupby("batch", observed=False).size().rename("official_titles")
+    out = b.merge(ident, left_on="batch", right_index=True).merge(titles, left_on="batch", right_index=True)
+    out["official"] = out["official"].astype(int)
+    out["share"] = (out["identified"] / out["official"]).round(3)
+    return out.reset_index(drop=True)
+
+
+def coverage_by_category(ds) -> pd.DataFrame:
+    """Batch × official category: ``batch``, ``category``, ``official`` (official count),
+    ``identified_official`` (cases a source places there), ``identified_inferred`` (this
+    project's inference), ``gap`` (official − both). Cases with unknown category are not in
+    any row; see :func:`uncategorised_by_batch`."""
+    out = ds.batch_categories[["batch", "category", "n_cases"]].rename(columns={"n_cases": "official"})
+    out["official"] = out["official"].astype(int)
+    keys = pd.MultiIndex.from_frame(out[["batch", "category"]].astype(object))
+    c = ds.cases.dropna(subset=["category"])
+    for status in ("official", "inferred"):
+        sub = c[c["category_status"] == status]
+        n = sub.groupby([sub["batch"].astype(object), sub["category"].astype(object)]).size()
+        out[f"identified_{status}"] = n.reindex(keys, fill_value=0).to_numpy()
+    out["gap"] = out["official"] - out["identified_official"] - out["identified_inferred"]
+    return out.sort_values(["batch", "category"]).reset_index(drop=True)
+
+
+def uncategorised_by_batch(ds) -> pd.DataFrame:
+    """Identified cases whose category is unknown: ``batch``, ``n_cases``."""
+    c = ds.cases
+    out = c[c["category_status"] == "unknown"].groupby("batch", observed=False).size().rename("n_cases")
+    return out.reset_index()
+
+
+def source_profile(ds) -> pd.DataFrame:
+    """Sources by kind: ``kind``, ``sources``, ``languages`` (e.g. "en 12, zh-Hans 20"),
+    ``facts_supported`` (rows in every table that cite a source of this kind)."""
+    s = ds.sources
+    used = pd.concat([ds[t][col] for t, col in _source_columns(ds)], ignore_index=True).dropna()
+    kind_of = dict(zip(s["source_id"], s["kind"]))
+    facts = used.map(kind_of).value_counts()
+    rows = []
+    for kind in s["kind"].cat.categories:
+        sub = s[s["kind"] == kind]
+        if sub.empty:
+            continue
+        langs = sub["language"].value_counts().sort_index()
+        rows.append({"kind": kind, "sources": len(sub),
+                     "languages": ", ".join(f"{k} {v}" for k, v in langs.items() if v),
+                     "facts_supported": int(facts.get(kind, 0))})
+    return pd.DataFrame(rows)
+
+
+def _source_columns(ds):
+    from .schema import read_package
+
+    for res in read_package(ds.data_dir).resources:
+        for fk in res.foreign_keys:
+            if fk.resource == "sources":
+                yield res.name, fk.field
+
+
+def case_provenance(ds) -> pd.DataFrame:
+    """Per case: ``case_id``, ``batch``, ``sources`` (distinct sources), ``best_kind`` (the most
+    authoritative kind among them: official > press > mirror > machine_translation)."""
+    rank = {"official": 0, "press": 1, "mirror": 2, "machine_translation": 3, "reference": 4}
+    cs = ds.case_sources.merge(ds.sources[["source_id", "kind"]], on="source_id")
+    cs["rank"] = cs["kind"].astype(str).map(rank)
+    g = cs.groupby("case_id", observed=True).agg(sources=("source_id", "nunique"), rank=("rank", "min"))
+    inv = {v: k for k, v in rank.items()}
+    g["best_kind"] = g["rank"].map(inv)
+    out = ds.cases[["case_id", "batch"]].merge(g[["sources", "best_kind"]], left_on="case_id", right_index=True, how="left")
+    return out.reset_index(drop=True)
+
+
+# --- composition ---------------------------------------------------------------------------
+
+def category_shares(ds) -> pd.DataFrame:
+    """Official counts and shares: ``batch``, ``category``, ``n_cases``, ``share`` (0–1 within batch)."""
+    bc = ds.batch_categories[["batch", "category", "n_cases"]].copy()
+    bc["n_cases"] = bc["n_cases"].astype(int)
+    totals = bc.groupby("batch", observed=True)["n_cases"].transform("sum")
+    bc["share"] = (bc["n_cases"] / totals).round(4)
+    return bc.sort_values(["batch", "category"]).reset_index(drop=True)
+
+
+def composition_table(ds) -> pd.DataFrame:
+    """Official counts as a batch × category table of ints (index ``batch``)."""
+    t = ds.batch_categories.pivot_table(index="batch", columns="category", values="n_cases", aggfunc="sum", observed=False)
+    return t.fillna(0).astype(int)
+
+
+def composition_test(ds, categories_subset=None, n_draws: int = 20000, seed: int = 0) -> dict:
+    """Test whether the category mix differs between batches more than chance would give.
+
+    Chi-square test of homogeneity on the official batch × category counts, with a Monte Carlo
+    p-value (tables with the same margins drawn at random; ``seed`` fixed so the result is
+    reproducible) because expected counts are small. Categories with zero cases in every
+    included batch are dropped. Returns ``chi2``, ``dof``, ``p_asymptotic``, ``p_monte_carlo``,
+    ``n_draws``, ``min_expected``, ``categories`` and ``n`` (cases)."""
+    from scipy.stats import chi2_contingency
+
+    t = composition_table(ds)
+    if categories_subset is not None:
+        t = t[[c for c in t.columns if c in set(categories_subset)]]
+    t = t.loc[:, t.sum(axis=0) > 0]
+    obs = t.to_numpy()
+    chi2, p, dof, expected = chi2_contingency(obs, correction=False)
+    p_mc = _monte_carlo_p(obs, chi2, n_draws, seed)
+    return {"chi2": round(float(chi2), 3), "dof": int(dof), "p_asymptotic": round(float(p), 4),
+            "p_monte_carlo": round(p_mc, 4), "n_draws": n_draws, "min_expected": round(float(expected.min()), 2),
+            "categories": list(t.columns), "n": int(obs.sum())}
+
+
+def _monte_carlo_p(obs: np.ndarray, chi2: float, n_draws: int, seed: int) -> float:
+    """Share of random tables with the observed margins whose statistic is at least ``chi2``
+    (each draw shuffles the cases' categories across batches)."""
+    rng = np.random.default_rng(seed)
+    rows, cols = obs.sum(axis=1), obs.sum(axis=0)
+    expected = np.outer(rows, cols) / obs.sum()
+    labels = np.repeat(np.arange(len(cols)), cols)
+    draws = rng.permuted(np.tile(labels, (n_draws, 1)), axis=1)
+    g, k = len(rows), len(cols)
+    group = np.repeat(np.arange(g), rows)
+    flat = (np.arange(n_draws)[:, None] * (g * k) + group[None, :] * k + draws).ravel()
+    tables = np.bincount(flat, minlength=n_draws * g * k).reshape(n_draws, g, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stats = np.nansum((tables - expected) ** 2 / expected, axis=(1, 2))
+    hits = int((stats >= chi2 - 1e-9).sum())
+    return (hits + 1) / (n_draws + 1)
+
+
+def share_shift(ds) -> pd.DataFrame:
+    """Change in each category's share between consecutive batches: ``batch``, ``category``,
+    ``share``, ``change`` (percentage points versus the previous batch; NA for the first)."""
+    s = category_shares(ds)
+    s["change"] = (s.groupby("category", observed=True)["share"].diff() * 100).round(1)
+    return s[["batch", "category", "share", "change"]]
+
+
+# --- domains and fields --------------------------------------------------------------------
+
+def domains_by_batch(ds, primary_only: bool = False) -> pd.DataFrame:
+    """Cases per project domain and batch: rows = domains (vocabulary order), columns = batches,
+    values = number of identified cases coded with the domain."""
+    cd = ds.case_domains
+    if primary_only:
+        cd = cd[cd["is_primary"].fillna(False)]
+    m = cd.merge(ds.cases[["case_id", "batch"]], on="case_id")
+    t = pd.crosstab(m["domain"], m["batch"]).reindex(index=list(ds.vocab_domains["domain"]), columns=batches(ds), fill_value=0)
+    t.index.name, t.columns.name = "domain", "batch"
+    return t
+
+
+def domain_first_appearance(ds, primary_only: bool = False) -> pd.DataFrame:
+    """First batch in which each domain appears among identified cases: ``domain``, ``label``,
+    ``first_batch`` (NA if never), ``cases`` (total coded), ``first_cases`` (case ids in that
+    batch, comma-separated)."""
+    t = domains_by_batch(ds, primary_only)
+    cd = ds.case_domains if not primary_only else ds.case_domains[ds.case_domains["is_primary"].fillna(False)]
+    m = cd.merge(ds.cases[["case_id", "batch"]], on="case_id")
+    labels = dict(zip(ds.vocab_domains["domain"], ds.vocab_domains["label_en"]))
+    rows = []
+    for dom, counts in t.iterrows():
+        present = [b for b, n in counts.items() if n > 0]
+        first = present[0] if present else pd.NA
+        ids = sorted(m.loc[(m["domain"] == dom) & (m["batch"] == first), "case_id"]) if present else []
+        rows.append({"domain": dom, "label": labels[dom], "first_batch": first, "cases": int(counts.sum()),
+                     "first_cases": ", ".join(ids)})
+    out = pd.DataFrame(rows)
+    out["first_batch"] = out["first_batch"].astype("Int64")
+    return out
+
+
+def new_fields_check(ds) -> pd.DataFrame:
+    """Fields the announcements called new, against the domain coding: ``batch`` (announcing
+    batch), ``field_en``, ``domain``, ``first_any`` (first batch with the domain among all coded
+    domains), ``first_primary`` (first batch with it as a primary domain), ``verdict``:
+    "agrees" when the domain first appears as primary in the announcing batch, "earlier as
+    secondary" when it appears earlier only as a secondary domain, "earlier" when it was
+    already a primary domain before, "not coded" when no case carries it."""
+    nf = ds.batch_new_fields.merge(ds.coding_new_fields, on="field_id")
+    fa = domain_first_appearance(ds).set_index("domain")["first_batch"]
+    fp = domain_first_appearance(ds, primary_only=True).set_index("domain")["first_batch"]
+    rows = []
+    for _, r in nf.iterrows():
+        b, d = int(r["batch"]), r["domain"]
+        a, p = fa.get(d, pd.NA), fp.get(d, pd.NA)
+        if pd.isna(a):
+            verdict = "not coded"
+        elif not pd.isna(p) and p < b:
+            verdict = "earlier"
+        elif a < b:
+            verdict = "earlier as secondary"
+        else:
+            verdict = "agrees"
+        rows.append({"batch": b, "field_en": r["field_en"], "domain": d, "first_any": a, "first_primary": p, "verdict": verdict})
+    out = pd.DataFrame(rows)
+    for c in ("first_any", "first_primary"):
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+# --- leads and counterparts ----------------------------------------------------------------
+
+def lead_level_by_batch(ds) -> pd.DataFrame:
+    """Identified cases by lead level and batch; rows: national, provincial, city, platform,
+    (unknown); columns: batches."""
+    c = ds.cases
+    lvl = c["lead_level"].astype(object).where(c["lead_level"].notna(), UNKNOWN)
+    order = list(c["lead_level"].cat.categories) + [UNKNOWN]
+    t = pd.crosstab(lvl, c["batch"]).reindex(index=order, columns=batches(ds), fill_value=0)
+    t.index.name, t.columns.name = "lead_level", "batch"
+    return t
+
+
+def counterpart_by_batch(ds) -> pd.DataFrame:
+    """Identified cases by counterpart and batch; rows: hong_kong, macao, both, (unknown);
+    columns: batches. Inferred counterparts are included (see :func:`counterpart_inferred`)."""
+    c = ds.cases
+    cp = c["counterpart"].astype(object).where(c["counterpart"].notna(), UNKNOWN)
+    order = list(c["counterpart"].cat.categories) + [UNKNOWN]
+    t = pd.crosstab(cp, c["batch"]).reindex(index=order, columns=batches(ds), fill_value=0)
+    t.index.name, t.columns.name = "counterpart", "batch"
+    return t
+
+
+def counterpart_inferred(ds) -> int:
+    """Number of identified cases whose counterpart is this project's inference."""
+    return int((ds.cases["counterpart_status"] == "inferred").sum())
+
+
+def cases_by_place(ds) -> pd.DataFrame:
+    """Cases led from each place: every place with ``place_id``, ``name_en``, ``name_zh``,
+    ``kind``, ``lat``, ``lon``, ``cases`` (identified cases with that lead_place), ``case_ids``."""
+    p = ds.places[["place_id", "name_en", "name_zh", "kind", "host_city", "lat", "lon"]].copy()
+    led = ds.cases.dropna(subset=["lead_place"]).groupby("lead_place")["case_id"].agg(lambda s: ", ".join(sorted(s)))
+    p["case_ids"] = p["place_id"].map(led).fillna("")
+    p["cases"] = p["case_ids"].map(lambda s: len(s.split(", ")) if s else 0)
+    return p
+
+
+# --- mechanisms ----------------------------------------------------------------------------
+
+def mechanisms_by_batch(ds) -> pd.DataFrame:
+    """Cases per mechanism and batch: rows = mechanisms (vocabulary order) plus ``(not coded)``
+    for identified cases with no mechanism coding; columns = batches."""
+    cm = ds.case_mechanisms.merge(ds.cases[["case_id", "batch"]], on="case_id")
+    t = pd.crosstab(cm["mechanism"], cm["batch"]).reindex(index=list(ds.vocab_mechanisms["mechanism"]), columns=batches(ds), fill_value=0)
+    uncoded = ds.cases[~ds.cases["case_id"].isin(ds.case_mechanisms["case_id"])]
+    t.loc[NOT_CODED] = uncoded.groupby("batch", observed=False).size().reindex(batches(ds), fill_value=0).to_numpy()
+    t.index.name, t.columns.name = "mechanism", "batch"
+    return t
+
+
+def mechanism_shares(ds) -> pd.DataFrame:
+    """Share of coded cases in each batch that use each mechanism (a case can use several, so
+    shares add up to more than 1): rows = mechanisms, columns = batches, values 0–1."""
+    t = mechanisms_by_batch(ds).drop(index=NOT_CODED)
+    coded = ds.cases[ds.cases["case_id"].isin(ds.case_mechanisms["case_id"])]
+    n = coded.groupby("batch", observed=False).size().reindex(batches(ds), fill_value=0)
+    return (t / n.replace(0, np.nan)).round(3)
+
+
+# --- deepening and timing ------------------------------------------------------------------
+
+def link_table(ds) -> pd.DataFrame:
+    """Links between cases with context: ``from_case_id``, ``from_batch``, ``from_title``,
+    ``to_case_id``, ``to_batch``, ``to_title``, ``relation``, ``link_status``, ``basis``."""
+    c = ds.cases.set_index("case_id")
+    l = ds.case_links.copy()
+    for side in ("from", "to"):
+        ids = l[f"{side}_case_id"]
+        l[f"{side}_batch"] = ids.map(c["batch"].astype(int)).astype("Int64")
+        l[f"{side}_title"] = ids.map(c["title_en"]).astype("string")
+    cols = ["from_case_id", "from_batch", "from_title", "to_case_id", "to_batch", "to_title", "relation", "link_status", "basis"]
+    return l[cols].sort_values(["from_batch", "from_case_id", "to_case_id"]).reset_index(drop=True)
+
+
+def partial_date_start(values: pd.Series) -> pd.Series:
+    """Turn partial dates (YYYY, YYYY-MM, YYYY-MM-DD strings) into the first day of the period."""
+    s = values.astype("string")
+    full = s.str.pad(10, side="right", fillchar="_").str.replace(r"^(\d{4})_{6}$", r"\1-01-01", regex=True)
+    full = full.str.replace(r"^(\d{4}-\d{2})_{3}$", r"\1-01", regex=True)
+    return pd.to_datetime(full, format="%Y-%m-%d", errors="coerce")
+
+
+def date_precision(values: pd.Series) -> pd.Series:
+    """'day', 'month' or 'year' for each partial date; NA where missing."""
+    n = values.astype("string").str.len()
+    return n.map({10: "day", 7: "month", 4: "year"}).astype("string")
+
+
+def time_to_selection(ds) -> pd.DataFrame:
+    """Cases with a known date in force: ``case_id``, ``batch``, ``title_en``, ``date_in_force``
+    (as recorded), ``precision``, ``in_force`` (start of the period), ``announced``, ``years``
+    (from in force to the batch's announcement, 1 decimal)."""
+    c = ds.cases.dropna(subset=["date_in_force"])[["case_id", "batch", "title_en", "date_in_force"]].copy()
+    c["precision"] = date_precision(c["date_in_force"])
+    c["in_force"] = partial_date_start(c["date_in_force"])
+    ann = dict(zip(ds.batches["batch"], ds.batches["announced"]))
+    c["announced"] = pd.to_datetime(c["batch"].map(ann).astype("datetime64[ns]"))
+    c["years"] = ((c["announced"] - c["in_force"]).dt.days / 365.25).round(1)
+    return c.sort_values(["batch", "in_force"]).reset_index(drop=True)
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+BOUND_MARK = {"exact": "", "lower": "over ", "approximate": "about "}
+
+
+def format_value(value: float, unit: str, bound: str) -> str:
+    """Human form of an indicator, e.g. ``over 2.3 million vehicle-trips``."""
+    v = float(value)
+    if v >= 1e9:
+        num = f"{v / 1e9:.4g} billion"
+    elif v >= 1e6:
+        num = f"{v / 1e6:.4g} million"
+    else:
+        num = f"{v:,.0f}"
+    unit_text = unit.replace("_", "-")
+    if unit == "yuan":
+        return f"{BOUND_MARK[bound]}RMB {num}"
+    return f"{BOUND_MARK[bound]}{num} {unit_text}"
+
+
+def indicator_table(ds) -> pd.DataFrame:
+    """Indicators with context: ``indicator_id``, ``case_id``, ``batch``, ``case_title``,
+    ``indicator_en``, ``value``, ``unit``, ``bound``, ``as_of``, ``as_of_start``, ``shown``
+    (formatted value with bound and unit), ``source_kind``."""
+    i = ds.indicators.merge(ds.cases[["case_id", "batch", "title_en"]], on="case_id").rename(columns={"title_en": "case_title"})
+    i = i.merge(ds.sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id")
+    i["as_of_start"] = partial_date_start(i["as_of"])
+    i["shown"] = [format_value(v, str(u), str(b)) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
+    cols = ["indicator_id", "case_id", "batch", "case_title", "indicator_en", "value", "unit", "bound", "as_of", "as_of_start", "shown", "source_kind"]
+    return i[cols].sort_values("indicator_id").reset_index(drop=True)
+
+
+def indicator_units(ds) -> pd.DataFrame:
+    """How indicators split by unit and bound: ``unit``, ``exact``, ``lower``, ``approximate``, ``total``."""
+    t = pd.crosstab(ds.indicators["unit"].astype(str), ds.indicators["bound"].astype(str))
+    for b in ds.indicators["bound"].cat.categories:
+        if b not in t:
+            t[b] = 0
+    t = t[list(ds.indicators["bound"].cat.categories)]
+    t["total"] = t.sum(axis=1)
+    t.index.name, t.columns.name = "unit", None
+    return t.sort_values(["total"], ascending=False, kind="stable").reset_index()
+
+
+def series(ds, case_id: str, unit: str) -> pd.DataFrame:
+    """Time series of one case's indicators in one unit: ``as_of_start``, ``value``, ``bound``,
+    ``indicator_en``; sorted by date."""
+    t = indicator_table(ds)
+    t = t[(t["case_id"] == case_id) & (t["unit"] == unit)]
+    return t[["as_of_start", "as_of", "value", "bound", "indicator_en"]].sort_values("as_of_start").reset_index(drop=True)
+
+
+# --- corrections ---------------------------------------------------------------------------
+
+def corrections_table(ds) -> pd.DataFrame:
+    """Corrections with the erring source and the basis: ``correction_id``, ``error_kind``,
+    ``source_id``, ``source_kind``, ``source_title``, ``claim_en``, ``correction_en``,
+    ``basis_source_id``, ``basis_kind``, ``case_id``."""
+    s = ds.sources.set_index("source_id")
+    c = ds.corrections.copy()
+    c["source_kind"] = c["source_id"].map(s["kind"].astype(str))
+    c["source_title"] = c["source_id"].map(s["title"])
+    c["basis_kind"] = c["basis_source_id"].map(s["kind"].astype(str))
+    cols = ["correction_id", "error_kind", "source_id", "source_kind", "source_title", "claim_en", "correction_en", "basis_source_id", "basis_kind", "case_id"]
+    return c[cols]
+
+
+def facts_resting_on(ds, source_ids) -> pd.DataFrame:
+    """Rows in every table that cite any of ``source_ids``: ``table``, ``column``, ``rows``."""
+    ids = set(source_ids)
+    rows = []
+    for table, col in _source_columns(ds):
+        n = int(ds[table][col].isin(ids).sum())
+        if n:
+            rows.append({"table": table, "column": col, "rows": n})
+    return pd.DataFrame(rows, columns=["table", "column", "rows"])
+
+
+def sole_source_facts(ds, source_ids) -> pd.DataFrame:
+    """Case facts supported only by ``source_ids`` (no other source backs the same case and
+    fact): ``case_id``, ``fact``, ``sources``."""
+    ids = set(source_ids)
+    cs = ds.case_sources
+    g = cs.groupby(["case_id", "fact"], observed=True)["source_id"].agg(lambda s: sorted(set(s)))
+    only = g[g.map(lambda s: set(s) <= ids)]
+    out = only.reset_index().rename(columns={"source_id": "sources"})
+    out["sources"] = out["sources"].map(", ".join)
+    return out.sort_values(["case_id", "fact"]).reset_index(drop=True)
