@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
+
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install report test notebooks validate lab bench clean

@@ -12,7 +12,7 @@ batches             ``ceil(n_cases / 100)``, numbered 1.. with strictly increasi
                     official ``n_cases`` 110 per batch (coverage is partial, as in the real data)
 batch_categories    4 per batch, adding up to the batch's official count, each at least the
                     number of identified cases coded in that category
-case_sources        about 3.7 per case: always ``listed``, plus one row for every filled fact
+case_sources        about 3.8 per case: always ``listed``, plus one row for every filled fact
                     the provenance rule asks about (title, order, category, lead,
                     date_in_force) and some ``counterpart``/``detail`` rows
 indicators          1 per case
@@ -26,7 +26,7 @@ corrections         1 per 5 cases, at most 99 (``^C\\d{2}$`` allows no more)
 
 Two id patterns of the real schema cannot hold the real ratios at scale: ``source_id``
 (``^S\\d{2,3}$``, at most 999 sources, i.e. ~5k cases) and ``indicator_id`` (``^I\\d{3}$``,
-at most 1000 indicators). When, and only when, a size needs more ids than the pattern allows,
+at most 1000 indicators, numbered from I000). When, and only when, a size needs more ids than the pattern allows,
 the copied ``datapackage.json`` widens that pattern's digit count (``^S\\d{2,6}$``,
 ``^I\\d{3,6}$``); the check itself (one regex per value) costs the same. ``make_dataset``
 records such changes in ``<dest>/SYNTHETIC.json`` (key ``schema_changes``).
@@ -195,17 +195,17 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
             ident_cat[(b, category)] = ident_cat.get((b, category), 0) + 1
         level = rng.choice((None, None, "city", "platform", "provincial", "national"))
         place = rng.choice(cities) if level == "city" else rng.choice(platforms) if level == "platform" else None
-        lead_body = text.en(55) if level is not None and rng.random() < 0.3 else None
+        lead_body = text.en(55) if level is not None and rng.random() < 0.2 else None
         if lead_body is not None:
             facts.append("lead")
         cp = rng.choice((None, "hong_kong", "macao", "both", "both"))
         cps = None if cp is None else rng.choice(("stated", "stated", "inferred"))
         if cps == "stated" and not numbered:
             facts.append("counterpart")
-        in_force = _partial_date(rng, date(2015, 1, 1), announced[b - 1]) if rng.random() < 0.35 else None
+        in_force = _partial_date(rng, date(2015, 1, 1), announced[b - 1]) if rng.random() < 0.2 else None
         if in_force is not None:
             facts.append("date_in_force")
-        if not numbered:
+        if not numbered and k % 2 == 0:
             facts.append("detail")
         cases.append({
             "case_id": cid, "batch": b, "order_in_batch": k + 1 if numbered else None,
@@ -218,8 +218,11 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
         for f in facts:
             case_sources.append({"case_id": cid, "source_id": s, "fact": f,
                                  "notes": text.en(40) if rng.random() < 0.2 else None})
-        if i % 3 == 0:  # a second source backing the listing, as many real cases have
-            case_sources.append({"case_id": cid, "source_id": src(i * 7 + 3), "fact": "listed", "notes": None})
+        if i % 10 == 0 and len(source_ids) > 1:  # a second source backing the listing, as many real cases have
+            s2 = src(i * 7 + 3)
+            if s2 == s:
+                s2 = src(i * 7 + 4)
+            case_sources.append({"case_id": cid, "source_id": s2, "fact": "listed", "notes": None})
         indicators.append({
             "indicator_id": None, "case_id": cid, "indicator_en": text.en(50),
             "value": rng.choice((str(rng.randrange(1, 500000)), f"{rng.random() * 1000:.2f}")),
@@ -240,9 +243,8 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
             case_links.append({"from_case_id": cid, "to_case_id": ids[j], "relation": rng.choice(("deepens", "extends")),
                                "link_status": rng.choice(("stated", "inferred")), "basis": text.en(90),
                                "source_id": src(i + 2)})
-    width = 3
-    for k, row in enumerate(indicators, start=1):
-        row["indicator_id"] = f"I{k:0{width}d}"
+    for k, row in enumerate(indicators):  # I000, I001, ...: the real pattern holds 1000 of them
+        row["indicator_id"] = f"I{k:03d}"
 
     # --- batches and official counts ---------------------------------------------------------
     batches, batch_categories, batch_new_fields, coding_new_fields = [], [], [], []
@@ -302,7 +304,7 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
         changes.append({"table": "sources", "field": "source_id", "from": f["constraints"]["pattern"], "to": SOURCE_ID_WIDE,
                         "why": f"{len(source_ids)} sources needed"})
         f["constraints"]["pattern"] = SOURCE_ID_WIDE
-    if len(indicators) > 999:
+    if len(indicators) > 1000:
         f = pat["indicators"]["indicator_id"]
         changes.append({"table": "indicators", "field": "indicator_id", "from": f["constraints"]["pattern"], "to": INDICATOR_ID_WIDE,
                         "why": f"{len(indicators)} indicators needed"})

@@ -447,5 +447,6 @@ def sole_source_facts(ds, source_ids) -> pd.DataFrame:
     g = cs.groupby(["case_id", "fact"], observed=True)["source_id"].agg(lambda s: sorted(set(s)))
     only = g[g.map(lambda s: set(s) <= ids)]
     out = only.reset_index().rename(columns={"source_id": "sources"})
+    out["fact"] = out["fact"].astype(str)
     out["sources"] = out["sources"].map(", ".join)
     return out.sort_values(["case_id", "fact"]).reset_index(drop=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,14 +27,38 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _cjk_share(text: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are Chinese characters or CJK punctuation."""
+    wide = [ord(c) for c in text if ord(c) > 0x7F]
+    good = sum(1 for o in wide if 0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF
+               or 0x2000 <= o <= 0x206F or o == 0xB7)
+    return good / len(wide) if wide else 0.0
+
+
 def _guess_encoding(data: bytes) -> str | None:
+    # Undecodable bytes that stand alone between ASCII (or UTF-8) characters are accented letters
+    # of a one-byte Western encoding; Chinese double-byte encodings leave runs of them.
+    escaped = data.decode("utf-8", "surrogateescape")
+    if not re.search("[\udc80-\udcff]{2}", escaped):
+        return "Latin-1/Windows-1252 (Western European)"
+    # Big5 bytes are also valid GBK (and often the other way round): keep the reading that gives
+    # Chinese text rather than kana, symbols and private-use characters; GBK wins a tie.
+    best, best_share = None, 0.0
     for enc, label in (("gb18030", "GBK/GB18030 (simplified Chinese)"), ("big5", "Big5 (traditional Chinese)")):
         try:
-            data.decode(enc)
-            return label
+            share = _cjk_share(data.decode(enc))
         except UnicodeDecodeError:
             continue
-    return None
+        if best is None or share > best_share:
+            best, best_share = label, share
+    return best
+
+
+def _line_at(data, pos: int) -> int:
+    """Physical line (1-based) of position ``pos`` in ``data``, counting CRLF, CR and LF endings."""
+    head = data[:pos]
+    nl, cr, crlf = ("\n", "\r", "\r\n") if isinstance(data, str) else (b"\n", b"\r", b"\r\n")
+    return head.count(nl) + head.count(cr) - head.count(crlf) + 1
 
 
 def read_raw(path: Path, label: str) -> RawTable:
@@ -56,13 +81,13 @@ def read_raw(path: Path, label: str) -> RawTable:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = _line_at(data, exc.start)
         guess = _guess_encoding(data)
         hint = f"; it looks like {guess}" if guess else ""
         problem(line, "-", f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded){hint}: save it as UTF-8")
         return out
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = _line_at(text, text.index("\x00"))
         problem(line, "-", "file contains NUL bytes: it is not a text CSV file")
         return out
     if not text.strip():

@@ -7,6 +7,7 @@ rows. Converted values are plain Python objects; ``None`` marks a missing or inv
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from datetime import date
 
@@ -19,6 +20,9 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _OTHER_DATE = re.compile(r"([0-9]{4})\s*[/.年]\s*([0-9]{1,2})\s*[/.月]\s*([0-9]{1,2})\s*日?")
 _GROUPED = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+# What the loaders can hold: Int64 columns and datetime64[ns] dates (pandas.Timestamp.min is 1677-09-21).
+_INT_LIMIT = 2**63 - 1
+_EARLIEST = date(1677, 9, 22)
 
 
 def _fmt(x: float) -> str:
@@ -29,11 +33,13 @@ def suggest(value: str, choices) -> str | None:
     """Closest allowed value to ``value`` (case and spacing forgiven), or None."""
     choices = list(choices)
     norm = value.strip().lower().replace(" ", "_").replace("-", "_")
-    for c in choices:
-        if c.lower() == norm:
-            return c
-    hit = difflib.get_close_matches(norm, choices, n=1, cutoff=0.6)
-    return hit[0] if hit else None
+    lowered = {c.lower(): c for c in choices}
+    if norm in lowered:
+        return lowered[norm]
+    hits = difflib.get_close_matches(norm, list(lowered), n=3, cutoff=0.6)
+    same_length = [h for h in hits if len(h) == len(norm)]  # a mistyped id keeps its length
+    hit = (same_length or hits or [None])[0]
+    return lowered[hit] if hit else None
 
 
 def _date_hint(v: str) -> str:
@@ -97,7 +103,10 @@ def check_column(fld: Field, values: list[str], lines: list[int], label: str,
         for i in todo:
             v = values[i]
             if _INT.fullmatch(v):
-                out[i] = int(v)
+                if len(v) <= 20 and abs(int(v)) <= _INT_LIMIT:
+                    out[i] = int(v)
+                else:
+                    bad(i, f"{v} is out of range for a whole number (the limit is ±{_INT_LIMIT})")
             elif _GROUPED.fullmatch(v):
                 bad(i, f"{v!r} is not a whole number: write it without thousands separators")
             else:
@@ -106,7 +115,10 @@ def check_column(fld: Field, values: list[str], lines: list[int], label: str,
         for i in todo:
             v = values[i]
             if _NUM.fullmatch(v):
-                out[i] = float(v)
+                if math.isfinite(float(v)):
+                    out[i] = float(v)
+                else:
+                    bad(i, f"{v!r} is too large for a number")
             elif _GROUPED.fullmatch(v):
                 bad(i, f"{v!r} is not a number: write it without thousands separators")
             else:
@@ -122,6 +134,8 @@ def check_column(fld: Field, values: list[str], lines: list[int], label: str,
                     bad(i, f"{v!r} is not a date in YYYY-MM-DD form{_date_hint(v)}")
             elif d > today:
                 bad(i, f"{v} is in the future")
+            elif d < _EARLIEST:
+                bad(i, f"{v} is too far in the past (dates before {_EARLIEST} cannot be loaded)")
             else:
                 out[i] = d
     elif t == "boolean":

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -125,3 +124,38 @@ def gba_map(ax, places, size_col: str = "cases", label_zh: bool = False) -> None
     ax.set_ylabel("Latitude (°N)")
     ax.set_aspect(1 / 0.92)  # about 1/cos(23°) so distances look right at this latitude
     ax.legend(loc="lower left", fontsize=8, markerscale=0.6)
+
+
+def link_diagram(ax, links, cases, chinese: bool = True, width: int = 16) -> None:
+    """Draw links between cases as arrows from the earlier case to the later one, one column per
+    batch. ``links`` is ``analysis.link_table``; ``cases`` the cases table. Labels are the
+    Chinese titles when a CJK font is available (else English), cut to ``width`` characters."""
+    font = cjk_font() if chinese else None
+    col = "title_zh" if font is not None else "title_en"
+    ids = sorted(set(links["from_case_id"]) | set(links["to_case_id"]))
+    info = cases.set_index("case_id").loc[ids]
+    pos = {}
+    for b, group in info.groupby("batch", observed=True):
+        for k, cid in enumerate(sorted(group.index)):
+            pos[cid] = (int(b), -k)
+    for cid, (x, y) in pos.items():
+        title = str(info.loc[cid, col])
+        label = title if len(title) <= width else title[: width - 1] + "…"
+        ax.scatter([x], [y], s=50, color="0.3", zorder=3)
+        ax.annotate(f"{cid} {label}", (x, y), xytext=(0, 9), textcoords="offset points", ha="center",
+                    fontsize=8.5, fontproperties=font, zorder=4)
+    styles = {"deepens": ("-", "C0"), "extends": ("--", "C1")}
+    for _, r in links.iterrows():
+        ls, color = styles.get(r["relation"], ("-", "0.5"))
+        ax.annotate("", xy=pos[r["from_case_id"]], xytext=pos[r["to_case_id"]],
+                    arrowprops=dict(arrowstyle="-|>", linestyle=ls, color=color, lw=1.4, shrinkA=6, shrinkB=6,
+                                    connectionstyle="arc3,rad=0.08"), zorder=2)
+    for rel, (ls, color) in styles.items():
+        ax.plot([], [], linestyle=ls, color=color, label=rel)
+    batches = sorted({x for x, _ in pos.values()})
+    ax.set_xticks(batches, [f"Batch {b}" for b in batches])
+    ax.set_xlim(min(batches) - 0.6, max(batches) + 0.6)
+    ax.set_ylim(min(y for _, y in pos.values()) - 0.8, 0.8)
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.legend(loc="lower right", title="Relation (earlier → later)")

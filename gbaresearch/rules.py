@@ -23,12 +23,20 @@ def _ok(tables, *names) -> bool:
     return all(n in tables and tables[n].ok for n in names)
 
 
+def _unsure(table, key: str, *names: str) -> set | None:
+    """Values of ``key`` in the rows where one of ``names`` was reported bad: totals over those keys
+    are incomplete, so a rule must not judge them. None when such a row's own key is unreadable."""
+    rows = set().union(*(table.bad.get(n, ()) for n in (key, *names)))
+    keys = {table.columns[key][i] for i in rows}
+    return None if None in keys else keys
+
+
 def _batches(tables, problems):
     if not _ok(tables, "batches"):
         return
     t = tables["batches"]
     numbers = sorted((b, line) for line, b in t.rows("batch") if b is not None)
-    for k, (b, line) in enumerate(numbers):
+    for k, (b, line) in enumerate(numbers if not t.bad["batch"] else []):
         if b != k + 1:
             problems.append(Problem("batches.csv", line, "batch", f"batches must be numbered 1, 2, 3, ... without gaps: expected {k + 1}, found {b}"))
             break
@@ -41,6 +49,9 @@ def _batches(tables, problems):
 def _category_totals(tables, problems):
     if not _ok(tables, "batches", "batch_categories"):
         return
+    unsure = _unsure(tables["batch_categories"], "batch", "n_cases")
+    if unsure is None:
+        return
     sums: dict[int, int] = defaultdict(int)
     seen = set()
     for _, b, n in tables["batch_categories"].rows("batch", "n_cases"):
@@ -49,7 +60,7 @@ def _category_totals(tables, problems):
             if n is not None:
                 sums[b] += n
     for line, b, n in tables["batches"].rows("batch", "n_cases"):
-        if b is None or n is None:
+        if b is None or n is None or b in unsure:
             continue
         if b not in seen:
             problems.append(Problem("batches.csv", line, "n_cases", f"batch {b} has no rows in batch_categories.csv"))
@@ -66,11 +77,12 @@ def _coverage(tables, problems):
     cases = tables["cases"]
     per_batch = Counter(b for b in cases.columns["batch"] if b is not None)
     per_cat = Counter((b, c) for b, c in zip(cases.columns["batch"], cases.columns["category"]) if b is not None and c is not None)
+    unsure = _unsure(tables["batch_categories"], "batch", "category", "n_cases")
     for b, n in sorted(per_batch.items()):
         if official.get(b) is not None and n > official[b]:
             problems.append(Problem("cases.csv", 0, "batch", f"batch {b} has {n} identified cases, more than its official {official[b]}"))
     for (b, c), n in sorted(per_cat.items()):
-        cap = by_cat.get((b, c), 0 if b in official else None)
+        cap = by_cat.get((b, c), 0 if b in official and unsure is not None and b not in unsure else None)
         if cap is not None and n > cap:
             problems.append(Problem("cases.csv", 0, "category",
                                     f"batch {b} has {n} cases coded {c} (official or inferred), more than the official {cap}"))
@@ -114,18 +126,21 @@ def _case_consistency(tables, problems):
 def _provenance(tables, problems):
     if not _ok(tables, "cases", "case_sources"):
         return
+    unsure = _unsure(tables["case_sources"], "case_id", "fact")
+    if unsure is None:
+        return
     facts = defaultdict(set)
     for _, c, f in tables["case_sources"].rows("case_id", "fact"):
         if c is not None and f is not None:
             facts[c].add(f)
     t = tables["cases"]
     for line, cid, b in t.rows("case_id", "batch"):
-        if cid is not None and "listed" not in facts[cid]:
+        if cid is not None and cid not in unsure and "listed" not in facts[cid]:
             problems.append(Problem("cases.csv", line, "case_id",
                                     f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')"))
     for col, filled, fact, what in _PROVENANCE:
         for line, cid, v in t.rows("case_id", col):
-            if cid is not None and filled(v) and fact not in facts[cid]:
+            if cid is not None and cid not in unsure and filled(v) and fact not in facts[cid]:
                 problems.append(Problem("cases.csv", line, col,
                                         f"no row in case_sources.csv supports {what} (add one with fact {fact!r})"))
 
@@ -162,10 +177,13 @@ def _primary_domains(tables, problems):
     if not _ok(tables, "case_domains"):
         return
     t = tables["case_domains"]
+    unsure = _unsure(t, "case_id", "is_primary")
+    if unsure is None:
+        return
     primaries = Counter(c for c, p in zip(t.columns["case_id"], t.columns["is_primary"]) if c is not None and p)
     first = {}
     for line, c in t.rows("case_id"):
-        if c is not None:
+        if c is not None and c not in unsure:
             first.setdefault(c, line)
     for c, line in first.items():
         n = primaries.get(c, 0)
@@ -180,6 +198,8 @@ def _sources_used(tables, problems):
     for t in tables.values():
         for fk in t.resource.foreign_keys:
             if fk.resource == "sources":
+                if t.bad[fk.field]:
+                    return  # an unreadable citation may be the one that uses a source
                 used.update(v for v in t.columns[fk.field] if v is not None)
     for line, s in tables["sources"].rows("source_id"):
         if s is not None and s not in used:

@@ -20,7 +20,8 @@ from .schema import PACKAGE_FILE, Package, Resource, SchemaError, read_package
 
 @dataclass
 class Table:
-    """Converted columns of one file; ``ok`` is False when the file could not be read as a table."""
+    """Converted columns of one file; ``ok`` is False when the file could not be read as a table
+    or some of its rows could not be split into fields (the columns then miss those rows)."""
 
     resource: Resource
     columns: dict[str, list] = field(default_factory=dict)
@@ -58,6 +59,9 @@ def _check_header(res: Resource, header: list[str], label: str, problems: list[P
     def p(msg: str, fld: str = "-") -> None:
         problems.append(Problem(label, 1, fld, msg))
 
+    if not any(h.strip() for h in header):
+        p("the header line is blank: the first line must name the columns")
+        return False
     if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
         sep = next(d for d in (";", "\t", "|") if d in header[0])
         p(f"the header is separated by {sep!r}, not commas: save the file as comma-separated CSV")
@@ -96,7 +100,7 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
     if not _check_header(res, raw.header, label, problems):
         return table
     n = len(res.fields)
-    good, lines = [], []
+    good, lines, dropped = [], [], False
     for rec, line in zip(raw.records, raw.lines):
         if len(rec) == n:
             good.append(rec)
@@ -104,6 +108,7 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
         elif not rec or not any(v.strip() for v in rec):
             problems.append(Problem(label, line, "-", "empty row: delete it"))
         else:
+            dropped = True
             hint = " (a comma inside a text field needs the field in double quotes)" if len(rec) > n else ""
             problems.append(Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}"))
     cols = list(zip(*good)) if good else [()] * n
@@ -111,7 +116,7 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
     for fld, col in zip(res.fields, cols):
         table.columns[fld.name], table.bad[fld.name] = check_column(fld, list(col), lines, label, missing, today, problems)
     table.lines = lines
-    table.ok = True
+    table.ok = not dropped
     # keys
     if res.primary_key:
         pk = res.primary_key
@@ -147,11 +152,17 @@ def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
             continue
         for fk in t.resource.foreign_keys:
             ref = tables.get(fk.resource)
-            if ref is None or not ref.ok:
-                continue
+            if ref is None or not ref.ok or ref.bad[fk.ref_field]:
+                continue  # an unreadable key there is already reported; references to it would only echo it
             targets = set(v for v in ref.columns[fk.ref_field] if v is not None)
-            for line, v in t.rows(fk.field):
-                if v is not None and v not in targets:
+            refs = [(line, v) for line, v in t.rows(fk.field) if v is not None]
+            if not ref.lines and refs:
+                line, v = refs[0]
+                problems.append(Problem(t.resource.path, line, fk.field, f"{v!r} is not a {fk.ref_field} in {ref.resource.path}, "
+                                        f"which has no rows ({len(refs)} row{'s' if len(refs) != 1 else ''} here refer to it)"))
+                continue
+            for line, v in refs:
+                if v not in targets:
                     s = suggest(str(v), sorted(map(str, targets)))
                     hint = f"; did you mean {s!r}?" if s else ""
                     problems.append(Problem(t.resource.path, line, fk.field,
@@ -167,6 +178,10 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
         package = read_package(directory)
     except SchemaError as exc:
         return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", str(exc))], directory)
+    except AttributeError as exc:  # a JSON value of the wrong kind (a list where an object belongs, ...)
+        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} is malformed: {exc!r}")], directory)
+    except OSError as exc:
+        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} cannot be read ({exc.strerror})")], directory)
     tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
     _foreign_keys(tables, problems)
     from .rules import cross_table_rules  # local: rules import this module's Table

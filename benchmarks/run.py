@@ -1,0 +1,552 @@
+"""Performance benchmarks for gbaresearch: run as ``.venv/bin/python benchmarks/run.py`` (``make bench``).
+
+Measures, on this machine, in one run:
+
+1. ``import gbaresearch`` vs ``import pandas`` (fresh subprocesses, timed inside them), and that
+   importing the package pulls in neither matplotlib nor seaborn;
+2. ``gbaresearch.load_dataset()`` with full validation on the shipped data, warm (repeated calls
+   in this process) and cold (first call in a fresh process, after the imports);
+3. ``gbaresearch.validate(dir)`` on valid synthetic datasets (``benchmarks/synth.py``) of growing
+   size, with the growth exponent and a cProfile of the largest size;
+4. the notebook floor: executing N trivial notebooks vs the N real ones in ``notebooks/``;
+5. the whole test run (``pytest -n 2 -q``) vs its floor (trivial notebooks under nbval + the
+   unit tests alone).
+
+``--quick`` skips 4 and 5. Prints a table and writes ``build/bench/results.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gc
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+DATA = REPO / "data"
+NOTEBOOKS = REPO / "notebooks"
+DEFAULT_OUT = REPO / "build" / "bench" / "results.json"
+DEFAULT_SIZES = (1_000, 10_000, 100_000)
+
+# Same environment as `make` (the Makefile exports these); the kernels inherit it.
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+sys.path.insert(0, str(REPO))  # this checkout's gbaresearch, whatever the cwd
+sys.path.insert(0, str(BENCH_DIR))
+
+TARGETS = {
+    "import_overhead_ms": 50.0,       # gbaresearch adds <= 50 ms over pandas
+    "load_warm_ms": 50.0,             # warm load_dataset() < 50 ms
+    "validate_largest_s": 2.0,        # validation of 100k cases < 2 s
+    "validate_exponent": 1.1,         # growth exponent <= 1.1
+    "notebook_ratio": 1.3,            # real notebooks / trivial notebooks <= 1.3
+    "tests_ratio": 1.5,               # pytest total / (nbval floor + unit tests) <= 1.5
+}
+
+TRIVIAL_SOURCE = "import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nimport gbaresearch"
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _env() -> dict:
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def _py(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter (cwd = repo) and return the JSON it prints last."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=_env(), capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"subprocess failed ({out.returncode}):\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _median(xs) -> float:
+    return statistics.median(xs)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith(("model name", "hardware", "cpu model")):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _mem_total_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def machine_info() -> dict:
+    import pandas
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                                text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "cpu_usable": usable,
+        "cpu_model": _cpu_model(),
+        "memory_gb": _mem_total_gb(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "python_executable": sys.executable,
+        "pandas": pandas.__version__,
+        "numpy": __import__("numpy").__version__,
+        "git_commit": commit,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# 1. imports
+
+_IMPORT_CODE = """
+import json, sys, time
+{pre}
+t0 = time.perf_counter()
+import {mod}
+t1 = time.perf_counter()
+print(json.dumps({{"s": t1 - t0, "matplotlib": "matplotlib" in sys.modules, "seaborn": "seaborn" in sys.modules,
+                  "modules": len(sys.modules)}}))
+"""
+
+
+def bench_imports(runs: int) -> dict:
+    variants = {
+        "pandas": _IMPORT_CODE.format(pre="", mod="pandas"),
+        "gbaresearch": _IMPORT_CODE.format(pre="", mod="gbaresearch"),
+        "gbaresearch_after_pandas": _IMPORT_CODE.format(pre="import pandas", mod="gbaresearch"),
+    }
+    for code in variants.values():  # warm-up: byte-compile and fill the OS file cache
+        _py(code)
+    samples: dict[str, list[float]] = {k: [] for k in variants}
+    heavy = {"matplotlib": False, "seaborn": False}
+    modules = {}
+    for _ in range(runs):  # interleaved so that drift in machine load hits all three alike
+        for name, code in variants.items():
+            r = _py(code)
+            samples[name].append(r["s"])
+            if name == "gbaresearch":
+                heavy["matplotlib"] |= r["matplotlib"]
+                heavy["seaborn"] |= r["seaborn"]
+            modules[name] = r["modules"]
+    med = {k: _median(v) for k, v in samples.items()}
+    return {
+        "runs": runs,
+        "pandas_ms": _ms(med["pandas"]),
+        "gbaresearch_ms": _ms(med["gbaresearch"]),
+        "overhead_ms": _ms(med["gbaresearch"] - med["pandas"]),
+        "gbaresearch_after_pandas_ms": _ms(med["gbaresearch_after_pandas"]),
+        "samples_ms": {k: [_ms(x) for x in v] for k, v in samples.items()},
+        "modules_loaded": modules,
+        "imports_matplotlib": heavy["matplotlib"],
+        "imports_seaborn": heavy["seaborn"],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# 2. load_dataset
+
+_COLD_CODE = """
+import json, time
+import gbaresearch
+t0 = time.perf_counter()
+ds = gbaresearch.load_dataset({data!r})
+t1 = time.perf_counter()
+print(json.dumps({{"s": t1 - t0, "tables": len(ds)}}))
+"""
+
+
+def bench_load(warm_runs: int, cold_runs: int) -> dict:
+    import gbaresearch
+
+    ds = gbaresearch.load_dataset(DATA)  # warm-up
+    rows = sum(len(t) for t in ds.values())
+    warm = []
+    for _ in range(warm_runs):
+        t0 = time.perf_counter()
+        gbaresearch.load_dataset(DATA)
+        warm.append(time.perf_counter() - t0)
+    cold = [_py(_COLD_CODE.format(data=str(DATA)))["s"] for _ in range(cold_runs)]
+    return {
+        "tables": len(ds),
+        "rows": rows,
+        "warm_runs": warm_runs,
+        "warm_median_ms": _ms(_median(warm)),
+        "warm_min_ms": _ms(min(warm)),
+        "cold_runs": cold_runs,
+        "cold_median_ms": _ms(_median(cold)),
+        "cold_samples_ms": [_ms(x) for x in cold],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# 3. validation scaling
+
+
+def _fit_exponent(ns, ts) -> float | None:
+    pts = [(math.log(n), math.log(t)) for n, t in zip(ns, ts) if t > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    return round(sum((x - mx) * (y - my) for x, y in pts) / sxx, 3) if sxx else None
+
+
+def _profile(fn, arg, top: int) -> str:
+    prof = cProfile.Profile()
+    prof.runcall(fn, arg)
+    buf = io.StringIO()
+    st = pstats.Stats(prof, stream=buf)
+    st.sort_stats("cumulative").print_stats(top)
+    buf.write("\n---- same run, top 10 by own time (tottime) ----\n")
+    st.sort_stats("tottime").print_stats(10)
+    return buf.getvalue().replace(str(REPO) + os.sep, "")
+
+
+def bench_validation(sizes, runs: int, keep: bool) -> tuple[dict, str]:
+    import gbaresearch
+    from synth import describe, make_dataset
+
+    root = Path(tempfile.mkdtemp(prefix="gba-bench-synth-"))
+    per_size = []
+    profile_text = ""
+    try:
+        for n in sizes:
+            d = root / f"n{n}"
+            t0 = time.perf_counter()
+            make_dataset(d, n)
+            gen = time.perf_counter() - t0
+            info = describe(d)
+            problems = gbaresearch.validate(d)  # also the warm-up run
+            if problems:
+                shown = "\n".join(str(p) for p in problems[:20])
+                raise SystemExit(f"synthetic dataset with {n} cases is NOT valid ({len(problems)} problems); "
+                                 f"timing it would measure error paths:\n{shown}")
+            times = []
+            for _ in range(runs):
+                gc.collect()
+                t0 = time.perf_counter()
+                gbaresearch.validate(d)
+                times.append(time.perf_counter() - t0)
+            size_mb = sum(f.stat().st_size for f in d.iterdir()) / 1e6
+            per_size.append({
+                "n_cases": n,
+                "total_rows": sum(info["rows"].values()),
+                "rows": info["rows"],
+                "csv_mb": round(size_mb, 1),
+                "schema_changes": [f"{c['table']}.{c['field']}: {c['from']} -> {c['to']}" for c in info["schema_changes"]],
+                "generate_s": round(gen, 2),
+                "valid": True,
+                "median_s": round(_median(times), 4),
+                "samples_s": [round(x, 4) for x in times],
+            })
+            print(f"  validate {n:>9,} cases: median {_median(times):.3f} s  "
+                  f"({per_size[-1]['total_rows']:,} rows, {size_mb:.1f} MB, generated in {gen:.1f} s)", flush=True)
+        largest = root / f"n{sizes[-1]}"
+        gc.collect()
+        profile_text = _profile(gbaresearch.validate, largest, 15)
+    finally:
+        if keep:
+            print(f"  synthetic datasets kept in {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    ns = [s["n_cases"] for s in per_size]
+    ts = [s["median_s"] for s in per_size]
+    return {
+        "runs": runs,
+        "sizes": per_size,
+        "exponent": _fit_exponent(ns, ts),
+        "largest_n": ns[-1],
+        "largest_median_s": ts[-1],
+        "per_1k_cases_ms_at_largest": round(ts[-1] / ns[-1] * 1000 * 1000, 2),
+    }, profile_text
+
+
+# --------------------------------------------------------------------------------------------
+# 4. notebook floor
+
+
+def real_notebooks() -> list[Path]:
+    return sorted(p for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def make_trivial_notebooks(dest: Path, n: int) -> list[Path]:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    dest.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(1, n + 1):
+        nb = new_notebook(cells=[new_code_cell(TRIVIAL_SOURCE)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+        p = dest / f"floor_{i:02d}.ipynb"
+        nbformat.write(nb, p)
+        paths.append(p)
+    return paths
+
+
+def _execute_notebook(path: Path, timeout: int) -> float:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
+                            resources={"metadata": {"path": str(path.parent)}})
+    t0 = time.perf_counter()
+    client.execute()  # fresh kernel, started and shut down inside
+    return time.perf_counter() - t0
+
+
+def bench_notebooks(trivial: list[Path], real: list[Path], timeout: int) -> dict:
+    floor = [_execute_notebook(p, timeout) for p in trivial]
+    print(f"  {len(trivial)} trivial notebooks: {sum(floor):.2f} s", flush=True)
+    actual = {}
+    for p in real:
+        actual[p.name] = _execute_notebook(p, timeout)
+        print(f"  {p.name}: {actual[p.name]:.2f} s", flush=True)
+    total_floor, total_real = sum(floor), sum(actual.values())
+    return {
+        "status": "ran",
+        "n_notebooks": len(real),
+        "floor_s": round(total_floor, 2),
+        "floor_samples_s": [round(x, 2) for x in floor],
+        "real_s": round(total_real, 2),
+        "real_per_notebook_s": {k: round(v, 2) for k, v in actual.items()},
+        "ratio": round(total_real / total_floor, 3) if total_floor else None,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# 5. the whole test run
+
+
+def _pytest(args: list[str]) -> dict:
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=REPO, env=_env(), capture_output=True, text=True)
+    secs = time.perf_counter() - t0
+    tail = [l for l in (out.stdout + out.stderr).strip().splitlines() if l.strip()][-1:] or [""]
+    return {"cmd": "python -m pytest " + " ".join(args), "s": round(secs, 2), "returncode": out.returncode, "summary": tail[0]}
+
+
+def bench_tests(trivial_dir: Path | None) -> dict:
+    total = _pytest(["-n", "2", "-q"])
+    print(f"  full test run: {total['s']:.2f} s  ({total['summary']})", flush=True)
+    if trivial_dir is not None:
+        # the repo's pytest configuration (addopts: nbval, sanitizer, current env) applied to the trivial notebooks
+        floor = _pytest(["-n", "2", "-q", "-c", str(REPO / "pyproject.toml"), "--rootdir", str(REPO), "--nbval", str(trivial_dir)])
+        print(f"  trivial notebooks under nbval: {floor['s']:.2f} s  ({floor['summary']})", flush=True)
+    else:
+        floor = {"cmd": None, "s": 0.0, "returncode": None, "summary": "no notebooks: floor is 0"}
+    unit = _pytest(["-n", "2", "-q", "-o", "addopts=-p no:cacheprovider", "tests"])
+    print(f"  unit tests alone: {unit['s']:.2f} s  ({unit['summary']})", flush=True)
+    denom = floor["s"] + unit["s"]
+    return {
+        "status": "ran" if trivial_dir is not None else "ran without notebooks",
+        "total": total,
+        "nbval_floor": floor,
+        "unit_tests": unit,
+        "ratio": round(total["s"] / denom, 3) if denom else None,
+        # pytest exit code 5 means "no tests collected"
+        "all_passed": all(r["returncode"] in (0, 5, None) for r in (total, floor, unit)),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# report
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def targets(res: dict) -> list[dict]:
+    out = []
+
+    def add(name, value, unit, limit, op, ok):
+        out.append({"name": name, "value": value, "unit": unit, "target": f"{op} {limit:g} {unit}".strip(), "pass": ok})
+
+    imp = res["imports"]
+    add("import overhead over pandas", imp["overhead_ms"], "ms", TARGETS["import_overhead_ms"], "<=",
+        imp["overhead_ms"] <= TARGETS["import_overhead_ms"])
+    heavy = imp["imports_matplotlib"] or imp["imports_seaborn"]
+    out.append({"name": "import gbaresearch loads matplotlib/seaborn", "value": "yes" if heavy else "no", "unit": "",
+                "target": "no", "pass": not heavy})
+    ld = res["load"]
+    add("load_dataset warm median", ld["warm_median_ms"], "ms", TARGETS["load_warm_ms"], "<",
+        ld["warm_median_ms"] < TARGETS["load_warm_ms"])
+    va = res["validation"]
+    n = va["largest_n"]
+    add(f"validate {n:,} cases", va["largest_median_s"], "s", TARGETS["validate_largest_s"], "<",
+        va["largest_median_s"] < TARGETS["validate_largest_s"] if n >= 100_000 else None)
+    e = va["exponent"]
+    add("validation growth exponent", e, "", TARGETS["validate_exponent"], "<=",
+        None if e is None else e <= TARGETS["validate_exponent"])
+    nb = res.get("notebooks", {})
+    r = nb.get("ratio")
+    add("notebooks real / trivial", r if r is not None else nb.get("status", "skipped"), "", TARGETS["notebook_ratio"], "<=",
+        None if r is None else r <= TARGETS["notebook_ratio"])
+    ts = res.get("tests", {})
+    r = ts.get("ratio") if ts.get("status") == "ran" else None
+    add("tests total / (nbval floor + unit)", ts.get("ratio", ts.get("status", "skipped")), "", TARGETS["tests_ratio"], "<=",
+        None if r is None else r <= TARGETS["tests_ratio"])
+    return out
+
+
+def print_table(res: dict) -> None:
+    rows = []
+    imp, ld, va = res["imports"], res["load"], res["validation"]
+    rows += [
+        ("1", f"import pandas (median of {imp['runs']} fresh processes)", f"{imp['pandas_ms']:.1f} ms"),
+        ("1", "import gbaresearch (includes pandas)", f"{imp['gbaresearch_ms']:.1f} ms"),
+        ("1", "import gbaresearch after pandas is loaded", f"{imp['gbaresearch_after_pandas_ms']:.1f} ms"),
+        ("2", f"load_dataset() warm (median of {ld['warm_runs']})", f"{ld['warm_median_ms']:.1f} ms"),
+        ("2", f"load_dataset() cold, first call (median of {ld['cold_runs']})", f"{ld['cold_median_ms']:.1f} ms"),
+    ]
+    for s in va["sizes"]:
+        note = " *" if s["schema_changes"] else ""
+        rows.append(("3", f"validate {s['n_cases']:,} cases ({s['total_rows']:,} rows, median of {va['runs']}){note}",
+                     f"{s['median_s']:.3f} s"))
+    nb = res.get("notebooks", {})
+    if nb.get("status") == "ran":
+        rows += [("4", f"{nb['n_notebooks']} trivial notebooks (floor)", f"{nb['floor_s']:.2f} s"),
+                 ("4", f"{nb['n_notebooks']} real notebooks", f"{nb['real_s']:.2f} s")]
+    else:
+        rows.append(("4", "notebook floor", nb.get("status", "skipped")))
+    ts = res.get("tests", {})
+    if ts.get("status", "").startswith("ran"):
+        rows += [("5", "pytest -n 2 -q (whole run)", f"{ts['total']['s']:.2f} s"),
+                 ("5", "trivial notebooks under nbval (-n 2)", f"{ts['nbval_floor']['s']:.2f} s"),
+                 ("5", "unit tests alone (-n 2)", f"{ts['unit_tests']['s']:.2f} s")]
+    else:
+        rows.append(("5", "whole test run", ts.get("status", "skipped")))
+    w = max(len(r[1]) for r in rows)
+    print("\n" + "=" * (w + 26))
+    print(f"{'part':<5}{'measurement':<{w}}  {'value':>17}")
+    print("-" * (w + 26))
+    for p, m, v in rows:
+        print(f"{p:<5}{m:<{w}}  {v:>17}")
+    if any(s["schema_changes"] for s in va["sizes"]):
+        print("  * id patterns widened in the synthetic copy of datapackage.json (see benchmarks/synth.py)")
+    print("\nTargets")
+    w2 = max(len(t["name"]) for t in res["targets"])
+    for t in res["targets"]:
+        v = t["value"]
+        v = f"{v:g} {t['unit']}".strip() if isinstance(v, (int, float)) else str(v)
+        print(f"  {t['name']:<{w2}}  {v:>17}   target {t['target']:<10}  {_verdict(t['pass'])}")
+    print()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="skip the notebook floor (4) and the whole test run (5)")
+    ap.add_argument("--sizes", type=lambda s: [int(x.replace("_", "")) for x in s.replace(",", " ").split()],
+                    default=list(DEFAULT_SIZES), help="synthetic sizes in cases, e.g. '1000,10000,100000'")
+    ap.add_argument("--import-runs", type=int, default=11, help="fresh processes per import variant (min 7)")
+    ap.add_argument("--load-runs", type=int, default=30, help="warm load_dataset() calls (min 20)")
+    ap.add_argument("--cold-runs", type=int, default=5, help="fresh processes for the cold load_dataset()")
+    ap.add_argument("--validate-runs", type=int, default=3, help="timed validate() runs per size")
+    ap.add_argument("--notebook-timeout", type=int, default=1800, help="per-cell timeout in seconds")
+    ap.add_argument("--keep", action="store_true", help="keep the generated synthetic datasets and notebooks")
+    ap.add_argument("--output", type=Path, default=DEFAULT_OUT, help="JSON results file (default build/bench/results.json)")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    args = ap.parse_args(argv)
+    args.sizes = sorted(set(args.sizes))
+    if args.import_runs < 7 or args.load_runs < 20:
+        ap.error("--import-runs must be >= 7 and --load-runs >= 20")
+
+    t_start = time.perf_counter()
+    res: dict = {"schema_version": 1, "machine": machine_info(),
+                 "args": {"quick": args.quick, "sizes": args.sizes, "import_runs": args.import_runs,
+                          "load_runs": args.load_runs, "cold_runs": args.cold_runs, "validate_runs": args.validate_runs}}
+    m = res["machine"]
+    print(f"gbaresearch benchmarks  {m['date']}")
+    print(f"  {m['cpu_model']}, {m['cpu_count']} CPUs ({m['cpu_usable']} usable), {m['memory_gb']} GB, "
+          f"load avg {m['load_average_at_start']}")
+    print(f"  Python {m['python']}, pandas {m['pandas']}, numpy {m['numpy']}, commit {m['git_commit']}\n")
+
+    print("[1] imports", flush=True)
+    res["imports"] = bench_imports(args.import_runs)
+    print("[2] load_dataset", flush=True)
+    res["load"] = bench_load(args.load_runs, args.cold_runs)
+    print("[3] validation scaling", flush=True)
+    res["validation"], profile_text = bench_validation(args.sizes, args.validate_runs, args.keep)
+
+    tmp = None
+    if args.quick:
+        res["notebooks"] = {"status": "skipped (--quick)"}
+        res["tests"] = {"status": "skipped (--quick)"}
+    else:
+        real = real_notebooks()
+        if not real:
+            print("[4] notebook floor: no notebooks in notebooks/ yet, skipped", flush=True)
+            res["notebooks"] = {"status": "skipped: no notebooks in notebooks/", "n_notebooks": 0}
+            trivial_dir = None
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix="gba-bench-nb-"))
+            trivial_dir = tmp / "trivial"
+            trivial = make_trivial_notebooks(trivial_dir, len(real))
+            print(f"[4] notebook floor ({len(real)} notebooks)", flush=True)
+            res["notebooks"] = bench_notebooks(trivial, real, args.notebook_timeout)
+        print("[5] whole test run", flush=True)
+        try:
+            res["tests"] = bench_tests(trivial_dir)
+        finally:
+            if tmp is not None and not args.keep:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    res["targets"] = targets(res)
+    res["elapsed_s"] = round(time.perf_counter() - t_start, 1)
+
+    print(f"\ncProfile of validate() at {args.sizes[-1]:,} cases (profiling overhead inflates the times):")
+    print(profile_text)
+    print_table(res)
+    out = args.output.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    shown = out.relative_to(REPO) if out.is_relative_to(REPO) else out
+    print(f"results written to {shown}  (total {res['elapsed_s']} s)")
+    failed = [t["name"] for t in res["targets"] if t["pass"] is False]
+    return 1 if args.strict and failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

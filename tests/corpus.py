@@ -1,0 +1,388 @@
+"""A corpus of bad inputs: small, realistic variations of the shipped data.
+
+Each :class:`Case` names a mistake, says how to make it (a function that edits a copy of
+``data/`` in place) and lists the exact problem lines the validator must report, in order, as
+``str(Problem)`` gives them (``{dir}`` stands for the data directory), together with the exit
+code of ``python -m gbaresearch validate``.
+
+The editing helpers below change only the lines they are asked to change, so the line numbers
+in the expected problems are the lines of the shipped files.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["Case", "CASES", "HARMLESS", "cell_line", "read_text", "write_text", "set_cell", "replace_once"]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    mutate: Callable[[Path], None]
+    expected: tuple[str, ...]
+    exit_code: int = 1
+
+    def expected_for(self, data_dir: Path) -> list[str]:
+        return [e.format(dir=data_dir) for e in self.expected]
+
+
+# ---------------------------------------------------------------------------------------------
+# editing helpers (every one fails loudly when the data no longer looks as the case assumes)
+
+def read_text(d: Path, name: str) -> str:
+    return (d / name).read_bytes().decode("utf-8")
+
+
+def write_text(d: Path, name: str, text: str) -> None:
+    (d / name).write_bytes(text.encode("utf-8"))
+
+
+def _lines(d: Path, name: str) -> list[str]:
+    text = read_text(d, name)
+    assert text.endswith("\n") and "\r" not in text, name
+    return text[:-1].split("\n")
+
+
+def _put_lines(d: Path, name: str, lines: list[str]) -> None:
+    write_text(d, name, "\n".join(lines) + "\n")
+
+
+def _parse(line: str) -> list[str]:
+    rows = list(csv.reader([line], strict=True))
+    assert len(rows) == 1, line
+    return rows[0]
+
+
+def _unparse(rec: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(rec)
+    return buf.getvalue()
+
+
+def cell_line(d: Path, name: str, key: str) -> int:
+    """Physical line (header = 1) of the first row whose first field is ``key``."""
+    for n, line in enumerate(_lines(d, name), start=1):
+        if n > 1 and _parse(line)[0] == key:
+            return n
+    raise AssertionError(f"{key!r} not found in {name}")
+
+
+def set_cell(d: Path, name: str, line: int, column: str, value: str, expect: str | None = None) -> None:
+    """Set ``column`` of the record on physical ``line`` to ``value`` (rewriting that line only)."""
+    lines = _lines(d, name)
+    header = _parse(lines[0])
+    rec = _parse(lines[line - 1])
+    assert len(rec) == len(header), (name, line)
+    i = header.index(column)
+    if expect is not None:
+        assert rec[i] == expect, (name, line, column, rec[i])
+    rec[i] = value
+    lines[line - 1] = _unparse(rec)
+    _put_lines(d, name, lines)
+
+
+def replace_once(d: Path, name: str, old: str, new: str) -> None:
+    text = read_text(d, name)
+    assert text.count(old) == 1, (name, old, text.count(old))
+    write_text(d, name, text.replace(old, new))
+
+
+def _edit_records(d: Path, name: str, fn: Callable[[list[list[str]]], list[list[str]]]) -> None:
+    lines = _lines(d, name)
+    _put_lines(d, name, [_unparse(r) for r in fn([_parse(x) for x in lines])])
+
+
+def _insert_line(d: Path, name: str, line: int, text: str) -> None:
+    """Insert ``text`` so that it becomes physical line ``line``."""
+    lines = _lines(d, name)
+    lines.insert(line - 1, text)
+    _put_lines(d, name, lines)
+
+
+def _replace_line(d: Path, name: str, line: int, text: str) -> None:
+    lines = _lines(d, name)
+    lines[line - 1] = text
+    _put_lines(d, name, lines)
+
+
+def _line(d: Path, name: str, line: int) -> str:
+    return _lines(d, name)[line - 1]
+
+
+def _drop_column(name: str, column: str):
+    def mutate(d: Path) -> None:
+        def fn(rows):
+            i = rows[0].index(column)
+            return [r[:i] + r[i + 1:] for r in rows]
+        _edit_records(d, name, fn)
+    return mutate
+
+
+def _add_column(name: str, column: str, value: str):
+    def mutate(d: Path) -> None:
+        _edit_records(d, name, lambda rows: [rows[0] + [column]] + [r + [value] for r in rows[1:]])
+    return mutate
+
+
+def _rename_column(name: str, old: str, new: str):
+    def mutate(d: Path) -> None:
+        def fn(rows):
+            i = rows[0].index(old)
+            rows[0][i] = new
+            return rows
+        _edit_records(d, name, fn)
+    return mutate
+
+
+def _duplicate_column(name: str, column: str):
+    def mutate(d: Path) -> None:
+        def fn(rows):
+            i = rows[0].index(column)
+            return [r + [r[i]] for r in rows]
+        _edit_records(d, name, fn)
+    return mutate
+
+
+def _delimiter(name: str, sep: str):
+    def mutate(d: Path) -> None:
+        rows = [_parse(x) for x in _lines(d, name)]
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=sep, lineterminator="\n").writerows(rows)
+        write_text(d, name, buf.getvalue())
+    return mutate
+
+
+def _bytes(name: str, data: bytes):
+    def mutate(d: Path) -> None:
+        (d / name).write_bytes(data)
+    return mutate
+
+
+def _cell(name: str, line: int, column: str, value: str, expect: str | None = None):
+    def mutate(d: Path) -> None:
+        set_cell(d, name, line, column, value, expect)
+    return mutate
+
+
+def _cells(*edits):
+    def mutate(d: Path) -> None:
+        for e in edits:
+            set_cell(d, *e)
+    return mutate
+
+
+def _gbk(d: Path) -> None:
+    (d / "vocab_mechanisms.csv").write_bytes(read_text(d, "vocab_mechanisms.csv").encode("gbk"))
+
+
+_TRADITIONAL = {"车辆通关": "車輛通關", "数据跨境": "數據跨境", "多元商事纠纷解决": "多元商事糾紛解決",
+                "生态环境": "生態環境", "文体交流": "文體交流", "产业协同": "產業協同"}
+
+
+def _big5(d: Path) -> None:
+    text = read_text(d, "batch_new_fields.csv")
+    for s, t in _TRADITIONAL.items():
+        assert s in text
+        text = text.replace(s, t)
+    (d / "batch_new_fields.csv").write_bytes(text.encode("big5"))
+
+
+def _latin1(d: Path) -> None:
+    text = read_text(d, "case_mechanisms.csv")
+    old = "B1-b,pilot,Run as a pilot.\n"
+    assert text.count(old) == 1
+    data = text.encode("utf-8").replace(old.encode(), "B1-b,pilot,Run as a pilot (régime spécial).\n".encode("latin-1"))
+    (d / "case_mechanisms.csv").write_bytes(data)
+
+
+def _nul(d: Path) -> None:
+    lines = _lines(d, "cases.csv")
+    lines[4] = lines[4][:10] + "\x00" + lines[4][10:]
+    _put_lines(d, "cases.csv", lines)
+
+
+def _header_only(name: str):
+    def mutate(d: Path) -> None:
+        _put_lines(d, name, _lines(d, name)[:1])
+    return mutate
+
+
+def _renumber_batch_3_as_4(d: Path) -> None:
+    for name in ("batches.csv", "batch_categories.csv", "batch_new_fields.csv", "cases.csv"):
+        def fn(rows):
+            i = rows[0].index("batch")
+            for r in rows[1:]:
+                if r[i] == "3":
+                    r[i] = "4"
+            return rows
+        _edit_records(d, name, fn)
+
+
+def _duplicate_line(name: str, line: int, at: int | None = None):
+    def mutate(d: Path) -> None:
+        _insert_line(d, name, at or len(_lines(d, name)) + 1, _line(d, name, line))
+    return mutate
+
+
+def _append(name: str, text: str):
+    def mutate(d: Path) -> None:
+        _put_lines(d, name, _lines(d, name) + [text])
+    return mutate
+
+
+def _insert(name: str, line: int, text: str):
+    def mutate(d: Path) -> None:
+        _insert_line(d, name, line, text)
+    return mutate
+
+
+def _edit_line(name: str, line: int, fn: Callable[[str], str]):
+    def mutate(d: Path) -> None:
+        _replace_line(d, name, line, fn(_line(d, name, line)))
+    return mutate
+
+
+def _package(fn: Callable[[str], str]):
+    def mutate(d: Path) -> None:
+        p = d / "datapackage.json"
+        p.write_text(fn(p.read_text(encoding="utf-8")), encoding="utf-8")
+    return mutate
+
+
+def _remove(name: str):
+    def mutate(d: Path) -> None:
+        (d / name).unlink()
+    return mutate
+
+
+def _package_json(fn: Callable[[dict], None]):
+    def mutate(d: Path) -> None:
+        p = d / "datapackage.json"
+        desc = json.loads(p.read_text(encoding="utf-8"))
+        fn(desc)
+        p.write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return mutate
+
+
+def _then(*mutations):
+    def mutate(d: Path) -> None:
+        for m in mutations:
+            m(d)
+    return mutate
+
+
+def _endings(name: str, eol: str):
+    def mutate(d: Path) -> None:
+        (d / name).write_bytes((d / name).read_bytes().replace(b"\n", eol.encode()))
+    return mutate
+
+
+def _every_csv(fn: Callable[[bytes], bytes]):
+    def mutate(d: Path) -> None:
+        for p in sorted(d.glob("*.csv")):
+            p.write_bytes(fn(p.read_bytes()))
+    return mutate
+
+
+# Harmless variants: applied to every CSV file, each must load to the same DataFrames.
+HARMLESS: dict[str, Callable[[Path], None]] = {
+    "utf8_bom": _every_csv(lambda b: b"\xef\xbb\xbf" + b),
+    "crlf": _every_csv(lambda b: b.replace(b"\n", b"\r\n")),
+    "cr_only": _every_csv(lambda b: b.replace(b"\n", b"\r")),
+    "no_final_newline": _every_csv(lambda b: b.rstrip(b"\n")),
+    "bom_crlf_no_final_newline": _every_csv(lambda b: b"\xef\xbb\xbf" + b.rstrip(b"\n").replace(b"\n", b"\r\n")),
+}
+
+CASES: list[Case] = []
+
+
+def _c(name, mutate, *expected, exit_code=1):
+    CASES.append(Case(name, mutate, tuple(expected), exit_code))
+
+
+# --- headers --------------------------------------------------------------------------------
+_c("missing_column", _drop_column("batch_new_fields.csv", "notes"))
+_c("extra_column", _add_column("places.csv", "population", "NA"))
+_c("renamed_header_near_miss", _rename_column("batches.csv", "announced", "anounced"))
+_c("header_with_whitespace", _rename_column("cases.csv", "notes", "notes "))
+_c("duplicated_column", _duplicate_column("case_links.csv", "basis"))
+_c("columns_out_of_order", _edit_records_case := (lambda d: _edit_records(d, "vocab_domains.csv", lambda rows: [[r[1], r[0], r[2], r[3]] for r in rows])))
+# --- whole files ----------------------------------------------------------------------------
+_c("empty_file", _bytes("corrections.csv", b""))
+_c("whitespace_only_file", _bytes("indicators.csv", b"  \n\n \t\n"))
+_c("header_only_cases", _header_only("cases.csv"))
+_c("header_only_vocab_mechanisms", _header_only("vocab_mechanisms.csv"))
+_c("semicolon_delimiter", _delimiter("vocab_mechanisms.csv", ";"))
+_c("tab_delimiter", _delimiter("vocab_domains.csv", "\t"))
+_c("gbk_encoded", _gbk)
+_c("big5_encoded", _big5)
+_c("latin1_junk", _latin1)
+_c("nul_byte", _nul)
+_c("nul_byte_in_cr_file", _then(_nul, _endings("cases.csv", "\r")))
+_c("missing_csv_file", _remove("case_links.csv"))
+# --- cells ----------------------------------------------------------------------------------
+_c("trailing_whitespace_in_code", _cell("case_domains.csv", 2, "case_id", "B1-a ", "B1-a"))
+_c("leading_whitespace", _cell("indicators.csv", 3, "value", " 35600", "35600"))
+_c("unknown_category", _cell("batch_categories.csv", 5, "category", "innovation", "major_platforms"))
+_c("near_miss_enum", _cell("indicators.csv", 3, "bound", "exat", "exact"))
+_c("near_miss_category", _cell("batch_categories.csv", 3, "category", "livelihod", "livelihood"))
+_c("unknown_place", _cell("cases.csv", 19, "lead_place", "shenzen", "shenzhen"))
+_c("duplicate_primary_key", _cell("indicators.csv", 3, "indicator_id", "I001", "I002"))
+_c("duplicate_composite_key", _duplicate_line("case_sources.csv", 2))
+_c("blank_required", _cell("cases.csv", 4, "title_en", ""))
+_c("blank_optional", _cell("sources.csv", 2, "outlet", "", "NA"))
+_c("na_in_required", _cell("places.csv", 3, "name_zh", "NA", "深圳"))
+_c("bad_date", _cell("sources.csv", 4, "date_accessed", "yesterday", "2026-11-27"))
+_c("impossible_date", _cell("batches.csv", 2, "announced", "2023-02-30", "2023-04-06"))
+_c("future_date", _cell("sources.csv", 4, "date_accessed", "2999-01-01", "2026-11-27"))
+_c("future_partial_date", _cell("indicators.csv", 3, "as_of", "2999-01", "2022-09"))
+_c("date_in_other_format", _cell("batches.csv", 2, "announced", "2023/04/06", "2023-04-06"))
+_c("date_in_chinese_format", _cell("batches.csv", 3, "announced", "2024年5月13日", "2024-05-13"))
+_c("ancient_date", _cell("sources.csv", 4, "date_accessed", "1066-10-14", "2026-11-27"))
+_c("negative_count", _cell("batch_categories.csv", 2, "n_cases", "-1", "8"))
+_c("non_numeric_count", _cell("batches.csv", 2, "n_cases", "twenty", "20"))
+_c("thousands_separator", _cell("indicators.csv", 3, "value", "35,600", "35600"))
+_c("thousands_separator_integer", _cell("batches.csv", 3, "applications", "1,000", "54"))
+_c("huge_integer", _cell("batches.csv", 3, "applications", "99999999999999999999999", "54"))
+_c("infinite_number", _cell("indicators.csv", 3, "value", "1e999", "35600"))
+_c("latitude_out_of_range", _cell("places.csv", 3, "lat", "122.535", "22.535"))
+_c("bad_boolean", _cell("case_domains.csv", 3, "is_primary", "yes", "true"))
+_c("whitespace_in_only_citation", _cell("case_sources.csv", 86, "source_id", "S12 ", "S12"))
+_c("near_miss_fact", _cell("case_sources.csv", 11, "fact", "Listed", "listed"))
+_c("bad_batch_number", _cell("batches.csv", 3, "batch", "two", "2"))
+_c("pattern_mismatch", _cell("vocab_domains.csv", 2, "domain", "Border-Clearance", "border_clearance"))
+# --- cross-table rules ----------------------------------------------------------------------
+_c("category_totals_do_not_add_up", _cell("batch_categories.csv", 2, "n_cases", "9", "8"))
+_c("more_identified_cases_than_official", _cells(("batches.csv", 3, "n_cases", "15", "16"),
+                                                 ("batch_categories.csv", 6, "n_cases", "4", "5")))
+_c("more_cases_in_category_than_official", _cells(("batch_categories.csv", 13, "n_cases", "3", "5"),
+                                                  ("batch_categories.csv", 10, "n_cases", "5", "3")))
+_c("dangling_source_id", _cell("batches.csv", 2, "source_id", "S99", "S01"))
+_c("dangling_case_id_in_indicators", _cell("indicators.csv", 3, "case_id", "B1-z", "B1-f"))
+_c("dangling_case_id_in_case_links", _cell("case_links.csv", 2, "from_case_id", "B2-99", "B2-09"))
+_c("link_to_itself", _cell("case_links.csv", 2, "to_case_id", "B2-09", "B1-a"))
+_c("link_to_later_batch", _cells(("case_links.csv", 2, "from_case_id", "B1-a", "B2-09"),
+                                 ("case_links.csv", 2, "to_case_id", "B2-09", "B1-a")))
+_c("batches_not_consecutive", _renumber_batch_3_as_4)
+_c("two_primary_domains", _cell("case_domains.csv", 4, "is_primary", "true", "false"))
+_c("platform_without_host_city", _cell("places.csv", 13, "host_city", "NA", "shenzhen"))
+_c("fact_without_case_source", _cell("cases.csv", 2, "date_in_force", "2020", "NA"))
+_c("unused_source", _append("sources.csv", "S99,Example,NA,[Unused page],en,NA,2026-11-27,https://example.org/,reference,NA"))
+# --- rows and quoting -----------------------------------------------------------------------
+_c("too_many_fields", _edit_line("case_domains.csv", 3, lambda s: s.replace("Lawyers' qualification to practise.", "Lawyers, qualification to practise.")))
+_c("too_many_fields_in_sources", _edit_line("sources.csv", 6, lambda s: s.replace("粤港澳大湾区门户网 (cnbayarea.org.cn)", "粤港澳大湾区门户网, cnbayarea.org.cn")))
+_c("too_few_fields", _edit_line("case_mechanisms.csv", 4, lambda s: s.rsplit(",", 1)[0]))
+_c("quote_opened_mid_file", _edit_line("corrections.csv", 3, lambda s: s.replace("琴澳 means", '"琴澳 means')))
+_c("unterminated_quote", _edit_line("case_sources.csv", 149, lambda s: s.replace(",detail,NA", ',detail,"NA')))
+_c("blank_line_in_middle", _insert("cases.csv", 10, ""))
+_c("blank_first_line", _insert("vocab_domains.csv", 1, ""))
+# --- datapackage.json -----------------------------------------------------------------------
+_c("datapackage_missing", _remove("datapackage.json"))
+_c("datapackage_malformed", _package(lambda s: s[:200]))
+_c("datapackage_without_resources", _package_json(lambda p: p.pop("resources")))
+_c("datapackage_bad_constraints", _package_json(lambda p: p["resources"][0]["schema"]["fields"][0].__setitem__("constraints", [])))
