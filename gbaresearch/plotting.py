@@ -98,7 +98,27 @@ def stacked_shares(ax, shares, version: str | None = None) -> None:
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.invert_yaxis()
     ax.set_xlabel("Share of the batch's cases (numbers: cases)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
+
+
+def stacked_counts(ax, table, title: str, labels: dict | None = None) -> None:
+    """Stacked bars of a rows × batches count table (e.g. ``analysis.lead_level_by_batch``);
+    the ``(unknown)`` row is drawn in light grey so gaps in the record stay visible."""
+    from .analysis import UNKNOWN
+
+    known = [r for r in table.index if r != UNKNOWN]
+    colors = dict(zip(known, sns.color_palette(PALETTE, len(known))))
+    colors[UNKNOWN] = (0.85, 0.85, 0.85)
+    bottom = [0] * table.shape[1]
+    xs = [str(b) for b in table.columns]
+    for row in table.index:
+        vals = table.loc[row].to_list()
+        ax.bar(xs, vals, bottom=bottom, color=colors[row], label=(labels or {}).get(row, row), width=0.7)
+        bottom = [a + b for a, b in zip(bottom, vals)]
+    ax.set_title(title)
+    ax.set_xlabel("Batch")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def gba_map(ax, places, size_col: str = "cases", label_zh: bool = False) -> None:
@@ -118,7 +138,9 @@ def gba_map(ax, places, size_col: str = "cases", label_zh: bool = False) -> None
         n = int(r[size_col])
         if n:
             text += f" ({n})"
-        ax.annotate(text, (r["lon"], r["lat"]), xytext=(6, 4), textcoords="offset points", fontsize=9,
+        # platforms sit close to their host cities: label them below, the rest above
+        offset = (6, -12) if r["kind"] == "platform" else (6, 5)
+        ax.annotate(text, (r["lon"], r["lat"]), xytext=offset, textcoords="offset points", fontsize=9,
                     fontproperties=font, zorder=4)
     ax.set_xlabel("Longitude (°E)")
     ax.set_ylabel("Latitude (°N)")

@@ -1,0 +1,144 @@
+"""Every bad input of the corpus gives exactly the expected problems, through the library and the CLI.
+
+Harmless variations of the encoding and line endings load to the same DataFrames as the clean data.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import gbaresearch
+from gbaresearch import cli
+from gbaresearch.paths import REPO_DIR
+
+from corpus import CASES, HARMLESS, Case
+
+DATA = REPO_DIR / "data"
+BY_NAME = {c.name: c for c in CASES}
+
+
+def _make(tmp_path: Path, case: Case) -> Path:
+    d = tmp_path / "data"
+    shutil.copytree(DATA, d)
+    case.mutate(d)
+    return d.resolve()
+
+
+def test_corpus_is_big_and_distinct():
+    assert len(CASES) >= 35
+    assert len(BY_NAME) == len(CASES)
+    for c in CASES:
+        assert c.expected and c.exit_code == 1, c.name
+
+
+def test_clean_copy_is_valid(data_copy, capsys):
+    assert gbaresearch.validate(data_copy) == []
+    assert cli.main(["validate", str(data_copy)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"valid: {data_copy.resolve()} (version ")
+    rows = sum(sum(1 for _ in csv.reader(p.open(encoding="utf-8", newline=""))) - 1 for p in DATA.glob("*.csv"))
+    assert out.endswith(f", 15 tables, {rows} rows)\n") and err == ""
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_validate_reports_exactly(case, tmp_path):
+    d = _make(tmp_path, case)
+    assert [str(p) for p in gbaresearch.validate(d)] == case.expected_for(d)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_cli_validate_prints_exactly(case, tmp_path, capsys):
+    d = _make(tmp_path, case)
+    assert cli.main(["validate", str(d)]) == case.exit_code
+    out, err = capsys.readouterr()
+    expected = case.expected_for(d)
+    assert out.splitlines() == expected
+    n = len(expected)
+    assert err == f"{n} problem{'s' if n != 1 else ''} found in {d}\n"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_load_dataset_raises_with_the_same_problems(case, tmp_path):
+    d = _make(tmp_path, case)
+    with pytest.raises(gbaresearch.DataValidationError) as info:
+        gbaresearch.load_dataset(d)
+    assert [str(p) for p in info.value.problems] == case.expected_for(d)
+    assert str(info.value).splitlines()[1:] == case.expected_for(d)
+
+
+def test_cli_summary_on_bad_data_exits_1(tmp_path, capsys):
+    d = _make(tmp_path, BY_NAME["two_primary_domains"])
+    assert cli.main(["summary", str(d)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (f"1 problem in the data at {d}:\n"
+                   "case_domains.csv:3: is_primary: case B1-b has 2 primary domains; it needs exactly one\n")
+
+
+def test_cli_missing_directory_exits_2(tmp_path, capsys):
+    missing = tmp_path / "nope"
+    with pytest.raises(SystemExit) as info:
+        cli.main(["validate", str(missing)])
+    assert info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (f"gbaresearch: error: data directory not found: {missing}\n"
+                   "usage: python -m gbaresearch validate [DATA_DIR]\n")
+
+
+# --- a real interpreter, as a user runs it ------------------------------------------------------
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "GBARESEARCH_DATA"}
+    return subprocess.run([sys.executable, "-m", "gbaresearch", *args], capture_output=True, text=True,
+                          env=env, cwd="/", timeout=120)
+
+
+@pytest.mark.parametrize("name", ["big5_encoded", "header_only_cases", "datapackage_bad_constraints"])
+def test_subprocess_bad_data_exits_1(name, tmp_path):
+    case = BY_NAME[name]
+    d = _make(tmp_path, case)
+    r = _run("validate", str(d))
+    assert "Traceback" not in r.stderr
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == case.expected_for(d)
+
+
+def test_subprocess_clean_data_exits_0(data_copy):
+    r = _run("validate", str(data_copy))
+    assert "Traceback" not in r.stderr
+    assert r.returncode == 0 and r.stderr == ""
+    assert r.stdout.startswith(f"valid: {data_copy.resolve()} (version ")
+
+
+def test_subprocess_missing_directory_exits_2(tmp_path):
+    r = _run("validate", str(tmp_path / "nope"))
+    assert "Traceback" not in r.stderr
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.endswith("usage: python -m gbaresearch validate [DATA_DIR]\n")
+
+
+# --- harmless variants ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def clean():
+    return gbaresearch.load_dataset(DATA)
+
+
+@pytest.mark.parametrize("name", sorted(HARMLESS))
+def test_harmless_variant_loads_identically(name, clean, data_copy):
+    before = {p.name: p.read_bytes() for p in data_copy.glob("*.csv")}
+    HARMLESS[name](data_copy)
+    assert all(p.read_bytes() != before[p.name] for p in data_copy.glob("*.csv")), "the variant changed nothing"
+    assert gbaresearch.validate(data_copy) == []
+    ds = gbaresearch.load_dataset(data_copy)
+    assert sorted(ds) == sorted(clean)
+    for table in clean:
+        pd.testing.assert_frame_equal(ds[table], clean[table], check_exact=True)
