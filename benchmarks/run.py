@@ -17,15 +17,12 @@ Measures, on this machine, in one run:
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
 import gc
-import io
 import json
 import math
 import os
 import platform
-import pstats
 import shutil
 import statistics
 import subprocess
@@ -231,42 +228,75 @@ def _fit_exponent(ns, ts) -> float | None:
     return round(sum((x - mx) * (y - my) for x, y in pts) / sxx, 3) if sxx else None
 
 
-def _profile(fn, arg, top: int) -> str:
+# Timed in a fresh interpreter per size, so the harness's own heap (synthetic rows just written,
+# earlier results) does not change the cost of Python's garbage collector inside validate().
+_VALIDATE_WORKER = r"""
+import cProfile, gc, io, json, pstats, sys, time
+import gbaresearch
+directory, runs, profile, repo = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+t0 = time.perf_counter()
+problems = gbaresearch.validate(directory)  # must be [] (else timing would measure error paths); also the warm-up
+first = time.perf_counter() - t0
+if problems:
+    print(json.dumps({"n_problems": len(problems), "problems": [str(p) for p in problems[:20]]}))
+    sys.exit(0)
+times = []
+for _ in range(runs):
+    gc.collect()
+    t0 = time.perf_counter()
+    gbaresearch.validate(directory)
+    times.append(time.perf_counter() - t0)
+out = {"n_problems": 0, "first_s": first, "times": times}
+if profile:
+    gc.collect()
+    gc.disable()  # diagnostic: how much of the time is the cyclic garbage collector
+    t0 = time.perf_counter()
+    gbaresearch.validate(directory)
+    out["gc_disabled_s"] = time.perf_counter() - t0
+    gc.enable()
+    gc.collect()
     prof = cProfile.Profile()
-    prof.runcall(fn, arg)
+    prof.runcall(gbaresearch.validate, directory)
     buf = io.StringIO()
     st = pstats.Stats(prof, stream=buf)
-    st.sort_stats("cumulative").print_stats(top)
-    buf.write("\n---- same run, top 10 by own time (tottime) ----\n")
+    st.sort_stats("cumulative").print_stats(15)
+    buf.write("---- same run, top 10 by own time (tottime) ----\n")
     st.sort_stats("tottime").print_stats(10)
-    return buf.getvalue().replace(str(REPO) + os.sep, "")
+    out["profile"] = buf.getvalue().replace(repo + "/", "")
+print(json.dumps(out))
+"""
+
+
+def _validate_in_subprocess(directory: Path, runs: int, profile: bool) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _VALIDATE_WORKER, str(directory), str(runs), "1" if profile else "0", str(REPO)],
+                          cwd=REPO, env=_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"validation worker failed ({proc.returncode}):\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def bench_validation(sizes, runs: int, keep: bool) -> tuple[dict, str]:
-    import gbaresearch
     from synth import describe, make_dataset
 
     root = Path(tempfile.mkdtemp(prefix="gba-bench-synth-"))
     per_size = []
     profile_text = ""
+    gc_disabled = None
     try:
         for n in sizes:
             d = root / f"n{n}"
             t0 = time.perf_counter()
             make_dataset(d, n)
             gen = time.perf_counter() - t0
+            gc.collect()
             info = describe(d)
-            problems = gbaresearch.validate(d)  # also the warm-up run
-            if problems:
-                shown = "\n".join(str(p) for p in problems[:20])
-                raise SystemExit(f"synthetic dataset with {n} cases is NOT valid ({len(problems)} problems); "
+            largest = n == sizes[-1]
+            r = _validate_in_subprocess(d, runs, profile=largest)
+            if r["n_problems"]:
+                shown = "\n".join(r["problems"])
+                raise SystemExit(f"synthetic dataset with {n} cases is NOT valid ({r['n_problems']} problems); "
                                  f"timing it would measure error paths:\n{shown}")
-            times = []
-            for _ in range(runs):
-                gc.collect()
-                t0 = time.perf_counter()
-                gbaresearch.validate(d)
-                times.append(time.perf_counter() - t0)
+            times = r["times"]
             size_mb = sum(f.stat().st_size for f in d.iterdir()) / 1e6
             per_size.append({
                 "n_cases": n,
@@ -276,14 +306,15 @@ def bench_validation(sizes, runs: int, keep: bool) -> tuple[dict, str]:
                 "schema_changes": [f"{c['table']}.{c['field']}: {c['from']} -> {c['to']}" for c in info["schema_changes"]],
                 "generate_s": round(gen, 2),
                 "valid": True,
+                "first_run_s": round(r["first_s"], 4),
                 "median_s": round(_median(times), 4),
                 "samples_s": [round(x, 4) for x in times],
             })
+            if largest:
+                profile_text = r["profile"]
+                gc_disabled = round(r["gc_disabled_s"], 4)
             print(f"  validate {n:>9,} cases: median {_median(times):.3f} s  "
                   f"({per_size[-1]['total_rows']:,} rows, {size_mb:.1f} MB, generated in {gen:.1f} s)", flush=True)
-        largest = root / f"n{sizes[-1]}"
-        gc.collect()
-        profile_text = _profile(gbaresearch.validate, largest, 15)
     finally:
         if keep:
             print(f"  synthetic datasets kept in {root}")
@@ -293,10 +324,12 @@ def bench_validation(sizes, runs: int, keep: bool) -> tuple[dict, str]:
     ts = [s["median_s"] for s in per_size]
     return {
         "runs": runs,
+        "timed_in": "a fresh python process per size (after one untimed validate() that must return [])",
         "sizes": per_size,
         "exponent": _fit_exponent(ns, ts),
         "largest_n": ns[-1],
         "largest_median_s": ts[-1],
+        "largest_gc_disabled_s": gc_disabled,
         "per_1k_cases_ms_at_largest": round(ts[-1] / ns[-1] * 1000 * 1000, 2),
     }, profile_text
 
@@ -445,6 +478,8 @@ def print_table(res: dict) -> None:
         note = " *" if s["schema_changes"] else ""
         rows.append(("3", f"validate {s['n_cases']:,} cases ({s['total_rows']:,} rows, median of {va['runs']}){note}",
                      f"{s['median_s']:.3f} s"))
+    if va.get("largest_gc_disabled_s") is not None:
+        rows.append(("3", f"  diagnostic: {va['largest_n']:,} cases with gc disabled (1 run)", f"{va['largest_gc_disabled_s']:.3f} s"))
     nb = res.get("notebooks", {})
     if nb.get("status") == "ran":
         rows += [("4", f"{nb['n_notebooks']} trivial notebooks (floor)", f"{nb['floor_s']:.2f} s"),
@@ -536,7 +571,7 @@ def main(argv=None) -> int:
     res["targets"] = targets(res)
     res["elapsed_s"] = round(time.perf_counter() - t_start, 1)
 
-    print(f"\ncProfile of validate() at {args.sizes[-1]:,} cases (profiling overhead inflates the times):")
+    print(f"\ncProfile of validate() at {args.sizes[-1]:,} cases (profiling overhead inflates the times):\n")
     print(profile_text)
     print_table(res)
     out = args.output.resolve()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import gbaresearch
@@ -88,7 +88,7 @@ def check_outcome(d: Path, name: str, data: bytes, clean) -> str:
     st.sampled_from(FILES).flatmap(lambda n: st.binary(max_size=60).map(lambda b, n=n: ORIGINAL[n][:200] + b)),
 ))
 def test_arbitrary_bytes_over_one_file(work, clean, name, data):
-    check_outcome(work, name, data, clean)
+    event(check_outcome(work, name, data, clean))
 
 
 # --- (b) arbitrary edits of a valid file -------------------------------------------------------
@@ -144,11 +144,12 @@ def truncation(draw, name):
 EDITS = {"cell": cell_edit, "line": line_edit, "insert": insertion, "truncate": truncation}
 
 
+@pytest.mark.parametrize("kind", sorted(EDITS))
 @SETTINGS
-@given(name=st.sampled_from(FILES), kind=st.sampled_from(sorted(EDITS)), seed=st.data())
-def test_arbitrary_edits_of_a_valid_file(work, clean, name, kind, seed):
-    data = seed.draw(EDITS[kind](name))
-    check_outcome(work, name, data, clean)
+@given(name=st.sampled_from(FILES), draw=st.data())
+def test_arbitrary_edits_of_a_valid_file(work, clean, kind, name, draw):
+    data = draw.draw(EDITS[kind](name), label="data")
+    event(check_outcome(work, name, data, clean))
 
 
 # --- the checker itself ----------------------------------------------------------------------

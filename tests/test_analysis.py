@@ -1,0 +1,165 @@
+"""The numbers the notebooks state, asserted on the library functions that compute them."""
+import pandas as pd
+import pytest
+
+import gbaresearch as gba
+from gbaresearch import analysis as A
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return gba.load_dataset()
+
+
+# 01 · tour
+def test_coverage_by_batch(ds):
+    cov = A.coverage_by_batch(ds)
+    assert cov.columns.tolist() == ["batch", "announced", "official", "identified", "official_titles", "share"]
+    assert cov["official"].tolist() == [20, 16, 16]
+    assert cov["identified"].tolist() == [7, 16, 11]
+    assert cov["official_titles"].tolist() == [0, 16, 0]
+    assert cov["share"].tolist() == [0.35, 1.0, 0.688]
+
+
+def test_coverage_by_category(ds):
+    cov = A.coverage_by_category(ds).set_index(["batch", "category"])
+    assert cov.loc[(1, "factor_flow")].tolist() == [8, 3, 0, 5]
+    assert cov.loc[(1, "business_environment")].tolist() == [7, 0, 1, 6]
+    assert cov.loc[(3, "major_platforms")].tolist() == [5, 0, 4, 1]
+    assert int(cov["gap"].sum()) == 41
+    assert A.uncategorised_by_batch(ds)["n_cases"].tolist() == [0, 16, 7]
+
+
+def test_source_profile_and_case_provenance(ds):
+    prof = A.source_profile(ds).set_index("kind")
+    assert prof["sources"].to_dict() == {"official": 5, "press": 17, "mirror": 21, "machine_translation": 2, "reference": 15}
+    assert prof["facts_supported"].to_dict() == {"official": 16, "press": 43, "mirror": 146, "machine_translation": 25, "reference": 15}
+    assert round(146 / prof["facts_supported"].sum(), 2) == 0.60
+    assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {"press": 12, "mirror": 12, "official": 5, "machine_translation": 5}
+
+
+def test_table_overview_kinds(ds):
+    ov = A.table_overview(ds).set_index("table")
+    assert ov.loc["cases", "kind"] == "official"
+    assert ov.loc["case_domains", "kind"] == "project_coding"
+    assert ov.loc["cases", "rows"] == 34
+
+
+# 02 · composition
+def test_category_shares(ds):
+    s = A.category_shares(ds).set_index(["category", "batch"])["share"]
+    assert s[("factor_flow", 1)] == 0.4 and s[("factor_flow", 3)] == 0.1875
+    assert s[("major_platforms", 1)] == 0 and s[("major_platforms", 3)] == 0.3125
+    shift = A.share_shift(ds).set_index(["category", "batch"])["change"]
+    assert shift[("factor_flow", 2)] == -8.8 and shift[("major_platforms", 2)] == 18.8
+    assert pd.isna(shift[("factor_flow", 1)])
+
+
+def test_composition_test_all_categories(ds):
+    r = A.composition_test(ds)
+    assert r == {"chi2": 8.479, "dof": 6, "p_asymptotic": 0.2051, "p_monte_carlo": 0.2134, "n_draws": 20000,
+                 "min_expected": 2.46, "categories": ["factor_flow", "livelihood", "business_environment", "major_platforms"], "n": 52}
+
+
+def test_composition_test_categories_used_in_every_batch(ds):
+    r = A.composition_test(ds, categories_subset=["factor_flow", "livelihood", "business_environment"])
+    assert (r["chi2"], r["dof"], r["p_asymptotic"], r["p_monte_carlo"], r["n"]) == (1.731, 4, 0.785, 0.8058, 44)
+
+
+def test_monte_carlo_p_is_reproducible_and_seed_dependent(ds):
+    assert A.composition_test(ds, n_draws=2000, seed=1) == A.composition_test(ds, n_draws=2000, seed=1)
+    assert A.composition_test(ds, n_draws=2000, seed=1)["p_monte_carlo"] != A.composition_test(ds, n_draws=2000, seed=2)["p_monte_carlo"]
+
+
+# 03 · expanding fields
+def test_domain_first_appearance(ds):
+    first = A.domain_first_appearance(ds).set_index("domain")
+    assert first.loc["culture_sports", "first_batch"] == 3
+    assert first.loc["data", "first_batch"] == 2
+    assert first.loc["dispute_resolution", "first_cases"] == "B1-b, B1-g"
+    assert first.loc["environment_carbon", "first_cases"] == "B2-08"
+
+
+def test_new_fields_check(ds):
+    chk = A.new_fields_check(ds)
+    assert chk["verdict"].tolist() == ["agrees", "agrees", "earlier", "earlier as secondary", "agrees", "earlier"]
+    assert chk["first_primary"].tolist() == [2, 2, 1, 3, 3, 2]
+
+
+# 04 · leads
+def test_lead_and_counterpart_tables(ds):
+    leads = A.lead_level_by_batch(ds)
+    assert leads.drop(index=A.UNKNOWN).sum(axis=1).to_dict() == {"national": 0, "provincial": 5, "city": 6, "platform": 9}
+    assert leads.loc[A.UNKNOWN].tolist() == [6, 6, 2]
+    cps = A.counterpart_by_batch(ds)
+    assert cps.sum(axis=1).to_dict() == {"hong_kong": 6, "macao": 6, "both": 18, A.UNKNOWN: 4}
+    assert A.counterpart_inferred(ds) == 2
+
+
+def test_cases_by_place(ds):
+    p = A.cases_by_place(ds).set_index("place_id")
+    assert p.loc["qianhai", "case_ids"] == "B1-g, B2-14, B3-i"
+    assert p["cases"].sum() == 15  # provincial leads have no place
+
+
+# 05 · mechanisms
+def test_mechanisms(ds):
+    m = A.mechanisms_by_batch(ds)
+    assert m.loc["unilateral_opening"].tolist() == [4, 2, 2]
+    assert m.loc[A.NOT_CODED].tolist() == [0, 3, 0]
+    sh = A.mechanism_shares(ds)
+    assert sh.loc["unilateral_opening"].tolist() == [0.571, 0.154, 0.182]
+    absent_first = [k for k, row in m.drop(index=A.NOT_CODED).iterrows() if row[1] == 0 and row.sum() > 0]
+    assert absent_first == ["mutual_recognition", "shared_standards", "targeted_legislation", "judicial_guidance", "joint_organisation"]
+
+
+# 06 · deepening
+def test_links_and_time_to_selection(ds):
+    links = A.link_table(ds)
+    assert len(links) == 8 and (links["link_status"] == "inferred").all()
+    assert (links["from_batch"] > links["to_batch"]).all()
+    t = A.time_to_selection(ds)
+    assert len(t) == 12
+    assert f"{t['years'].median():.1f}" == "0.8"
+    assert (t["years"].min(), t["years"].max()) == (0.2, 2.0)
+    assert t.set_index("case_id").loc["B2-09", "years"] == 0.2
+
+
+def test_partial_dates():
+    s = pd.Series(["2024", "2024-03", "2024-03-18", None], dtype="string")
+    assert A.partial_date_start(s).dt.strftime("%Y-%m-%d").tolist()[:3] == ["2024-01-01", "2024-03-01", "2024-03-18"]
+    assert A.date_precision(s).tolist()[:3] == ["year", "month", "day"]
+
+
+# 07 · outcomes
+def test_indicator_summary(ds):
+    ind = A.indicator_table(ds)
+    assert len(ind) == 38 and ind["case_id"].nunique() == 18
+    u = A.indicator_units(ds).set_index("unit")
+    assert len(u) == 16
+    assert (int(u["lower"].sum()), int(u["approximate"].sum()), int(u.loc["person_times", "total"])) == (8, 3, 4)
+    counts = ind.groupby(["case_id", "unit"], observed=True).size()
+    assert counts.idxmax() == ("B1-f", "persons") and counts.max() == 5
+    assert A.series(ds, "B1-f", "persons")["value"].tolist() == [5092, 35600, 43600, 59000, 164600]
+
+
+@pytest.mark.parametrize("value,unit,bound,text", [
+    (2300000, "vehicle_trips", "lower", "over 2.3 million vehicle-trips"),
+    (1759000, "person_times", "approximate", "about 1.759 million person-times"),
+    (1e9, "yuan", "exact", "RMB 1 billion"),
+    (35500, "persons", "exact", "35,500 persons"),
+])
+def test_format_value(value, unit, bound, text):
+    assert A.format_value(value, unit, bound) == text
+
+
+# 08 · corrections
+def test_corrections_and_machine_translation_dependence(ds):
+    corr = A.corrections_table(ds)
+    assert len(corr) == 7 and corr["source_id"].nunique() == 4
+    assert sorted(corr["error_kind"].unique()) == ["date", "translation", "unit"]
+    mt = ds.sources.loc[ds.sources["kind"] == "machine_translation", "source_id"].tolist()
+    assert mt == ["S35", "S43"]
+    sole = A.sole_source_facts(ds, mt)
+    assert (len(sole), sole["case_id"].nunique()) == (13, 7)
+    assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {"case_sources": 13, "indicators": 4, "corrections": 5, "case_links": 3}

@@ -1,0 +1,135 @@
+"""The shipped data against the official facts it must match, and its provenance rules."""
+import pandas as pd
+import pytest
+
+import gbaresearch as gba
+
+BATCH2_TITLES = [
+    "“港车北上”“澳车北上”政策顺利落地实施",
+    "高水平建设“1+12+N”港澳青年创新创业基地",
+    "创新实施粤澳货物“一单两报”服务",
+    "“湾区认证”推动三地质量认证规则衔接",
+    "“湾事通”助力“三地同城、无感跨境”",
+    "粤港实现政务服务“跨境通办”",
+    "首个大湾区商事纠纷司法规则衔接指引出台",
+    "广东省人民政府在澳门首发贴标中欧《可持续金融共同分类目录》绿色债券",
+    "横琴口岸创新实施客货车“粤澳联合一站式”查验",
+    "广州探索科研用物资跨境自由流动新机制",
+    "深圳建立与国际标准衔接的医院评审认证体系",
+    "珠海“小切口”立法助力澳门专业人士跨境便利执业",
+    "中山率先落地“港药粤产”",
+    "前海率先试点推进建设领域规则与港澳衔接",
+    "南沙创新与港澳教育衔接机制",
+    "河套率先试点数据跨境交易",
+]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return gba.load_dataset()
+
+
+def test_batches_match_official_facts(ds):
+    b = ds.batches
+    assert b["batch"].tolist() == [1, 2, 3]
+    assert [d.date().isoformat() for d in b["announced"]] == ["2023-04-06", "2024-05-13", "2025-01-23"]
+    assert b["n_cases"].tolist() == [20, 16, 16]
+    assert b["applications"].tolist()[1] == 54
+    assert b["applications"].isna().tolist() == [True, False, True]
+
+
+def test_category_counts_match_official_facts(ds):
+    t = ds.batch_categories.pivot(index="batch", columns="category", values="n_cases")
+    order = ["factor_flow", "livelihood", "business_environment", "major_platforms"]
+    assert t.loc[1, order].tolist() == [8, 5, 7, 0]
+    assert t.loc[2, order].tolist() == [5, 5, 3, 3]
+    assert t.loc[3, order].tolist() == [3, 3, 5, 5]
+
+
+def test_batch2_titles_character_for_character_in_order(ds):
+    c = ds.cases[ds.cases["batch"] == 2].sort_values("order_in_batch")
+    assert c["title_zh"].tolist() == BATCH2_TITLES
+    assert c["order_in_batch"].tolist() == list(range(1, 17))
+    assert set(c["title_status"]) == {"official"}
+
+
+def test_batch2_categories_are_never_presented_as_official(ds):
+    c = ds.cases[ds.cases["batch"] == 2]
+    assert set(c["category_status"]) <= {"unknown", "inferred"}
+
+
+def test_at_least_33_cases_each_with_a_source(ds):
+    assert len(ds.cases) >= 33
+    listed = set(ds.case_sources.loc[ds.case_sources["fact"] == "listed", "case_id"])
+    assert set(ds.cases["case_id"]) <= listed
+
+
+def test_every_indicator_link_and_correction_has_a_resolving_source(ds):
+    ids = set(ds.sources["source_id"])
+    for table, col in [("indicators", "source_id"), ("case_links", "source_id"), ("corrections", "source_id"),
+                       ("corrections", "basis_source_id")]:
+        assert ds[table][col].notna().all(), table
+        assert set(ds[table][col]) <= ids, table
+
+
+def test_every_source_is_referenced(ds):
+    used = set()
+    for table, col in [("batches", "source_id"), ("batches", "applications_source_id"), ("batch_categories", "source_id"),
+                       ("batch_new_fields", "source_id"), ("case_sources", "source_id"), ("indicators", "source_id"),
+                       ("places", "source_id"), ("corrections", "source_id"), ("corrections", "basis_source_id"),
+                       ("case_links", "source_id")]:
+        used |= set(ds[table][col].dropna())
+    assert set(ds.sources["source_id"]) == used
+
+
+def test_the_five_known_errors_are_recorded(ds):
+    c = ds.corrections
+    assert len(c) >= 5
+    assert "Qinhuangdao" in " ".join(c["claim_en"])
+    assert c.loc[c["error_kind"] == "unit", "case_id"].eq("B1-e").all()
+
+
+def test_person_times_are_not_persons(ds):
+    i = ds.indicators.set_index("indicator_id")
+    assert i.loc["I008", "unit"] == "person_times"
+    assert i.loc["I008", "value"] == 306200
+
+
+def test_inferred_counts_never_exceed_official_totals(ds):
+    from gbaresearch.analysis import coverage_by_category
+
+    cov = coverage_by_category(ds)
+    assert (cov["identified_official"] + cov["identified_inferred"] <= cov["official"]).all()
+
+
+def test_places_cover_nine_cities_two_sars_four_platforms(ds):
+    assert ds.places["kind"].value_counts().to_dict() == {"mainland_city": 9, "platform": 4, "sar": 2}
+
+
+def test_frictionless_reference_implementation_reports_the_package_valid():
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(gba.data_dir() / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_csv_files_are_utf8_without_bom_one_header_line():
+    for path in sorted(gba.data_dir().glob("*.csv")):
+        raw = path.read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf"), path.name
+        raw.decode("utf-8")
+        assert b"\r\n" not in raw, path.name
+        assert raw.endswith(b"\n"), path.name
+
+
+def test_citation_version_equals_datapackage_version():
+    import json
+
+    import yaml
+
+    repo = gba.data_dir().parent
+    cff = yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))
+    pkg = json.loads((repo / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert cff["type"] == "dataset"
+    assert str(cff["version"]) == pkg["version"] == gba.load_dataset().version
