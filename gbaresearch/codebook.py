@@ -1,0 +1,99 @@
+"""Render the field reference of ``data/CODEBOOK.md`` from ``datapackage.json``.
+
+The codebook's prose (coding rules, edge cases) is written by hand; the part between the
+markers below is generated, so every field and every allowed value is documented exactly as
+the schema defines it. ``python -m gbaresearch.codebook`` rewrites that part in place;
+the tests fail when it is out of date.
+"""
+from __future__ import annotations
+
+import sys
+
+from .paths import data_dir
+from .schema import read_package
+
+START = "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
+END = "<!-- end of field reference -->"
+KIND = {"official": "official facts", "reference": "reference material", "project_coding": "this project's own coding"}
+
+
+def _type(f) -> str:
+    if f.partial_date:
+        return "partial date"
+    return f.type
+
+
+def _constraints(f) -> str:
+    parts = []
+    if f.required:
+        parts.append("required")
+    if f.descriptor.get("constraints", {}).get("unique"):
+        parts.append("unique")
+    if f.minimum is not None:
+        parts.append(f"≥ {f.minimum:g}")
+    if f.maximum is not None:
+        parts.append(f"≤ {f.maximum:g}")
+    if f.pattern and not f.partial_date:
+        parts.append(f"pattern `{f.pattern}`")
+    if f.enum:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
+    return "; ".join(parts) or "optional"
+
+
+def render(directory=None) -> str:
+    """The generated markdown: one section per table, one row per field."""
+    pkg = read_package(data_dir(directory))
+    out = [START, ""]
+    for res in pkg.resources:
+        d = res.descriptor
+        out.append(f"### `{res.path}` · {res.title} / {d.get('gba:title_zh', '')}")
+        out.append("")
+        out.append(f"*{KIND.get(res.provenance, res.provenance)}.* {d.get('description', '')}  ")
+        out.append(f"{d.get('gba:description_zh', '')}  ")
+        keys = ", ".join(f"`{k}`" for k in res.primary_key)
+        fks = "; ".join(f"`{fk.field}` → `{fk.resource}.{fk.ref_field}`" for fk in res.foreign_keys)
+        out.append(f"Primary key: {keys}." + (f" Foreign keys: {fks}." if fks else ""))
+        out.append("")
+        out.append("| field | type | constraints | meaning | 说明 |")
+        out.append("|---|---|---|---|---|")
+        for f in res.fields:
+            desc = f.descriptor.get("description", "").replace("|", "\\|")
+            zh = f.descriptor.get("gba:description_zh", "").replace("|", "\\|")
+            out.append(f"| `{f.name}` | {_type(f)} | {_constraints(f)} | **{f.title}.** {desc} | {zh} |")
+        out.append("")
+    out += _vocabularies(data_dir(directory))
+    out.append(END)
+    return "\n".join(out)
+
+
+def _vocabularies(directory) -> list[str]:
+    """The project's coding vocabularies, listed from their tables."""
+    import csv
+
+    out = []
+    for name, key, title in (("vocab_domains", "domain", "Policy domains"), ("vocab_mechanisms", "mechanism", "Connection mechanisms")):
+        with (directory / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        out += [f"### Vocabulary: {title.lower()} (`{name}.csv`)", "", f"| {key} | label | 中文 | definition |", "|---|---|---|---|"]
+        out += [f"| `{r[key]}` | {r['label_en']} | {r['label_zh']} | {r['definition_en']} |" for r in rows]
+        out.append("")
+    return out
+
+
+def update(path=None) -> bool:
+    """Rewrite the generated part of CODEBOOK.md; return True when it changed."""
+    path = path or data_dir() / "CODEBOOK.md"
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    new = head + render() + tail
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
+if __name__ == "__main__":
+    changed = update()
+    print("CODEBOOK.md updated" if changed else "CODEBOOK.md already up to date")
+    sys.exit(0)

@@ -1,0 +1,32 @@
+"""The codebook documents every field and value level, and its generated part is current."""
+from gbaresearch import codebook
+from gbaresearch.paths import data_dir
+from gbaresearch.schema import read_package
+
+
+def test_generated_field_reference_is_up_to_date():
+    text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert codebook.render() in text, "run `python -m gbaresearch.codebook` after changing datapackage.json"
+
+
+def test_every_field_and_allowed_value_is_documented():
+    text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
+    pkg = read_package(data_dir())
+    for res in pkg.resources:
+        section = text.split(f"### `{res.path}`", 1)[1].split("### ", 1)[0]
+        for f in res.fields:
+            assert f"| `{f.name}` |" in section, f"{res.path}: {f.name}"
+            assert f.descriptor.get("description") and f.descriptor.get("gba:description_zh"), f"{res.path}: {f.name}"
+            for v in f.enum or ():
+                assert f"`{v}`" in section
+
+
+def test_vocabularies_are_listed():
+    text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert "| `mutual_recognition` | Mutual recognition | 互认 |" in text
+    assert "| `culture_sports` | Culture and sports | 文化体育 |" in text
+
+
+def test_codebook_records_accepted_variations_and_missing_values():
+    text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert "Accepted harmless variations" in text and "Missing values are written `NA`" in text
