@@ -69,7 +69,7 @@ def _check_header(res: Resource, header: list[str], label: str, problems: list[P
     counts = Counter(header)
     for name, n in counts.items():
         if n > 1:
-            p(f"column {name!r} appears {n} times", name)
+            p(f"column {name!r} appears {n} times", name if name in expected else "-")
     missing = [n for n in expected if n not in counts]
     unknown = [h for h in header if h not in expected]
     for h in unknown:
