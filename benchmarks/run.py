@@ -363,7 +363,8 @@ def _execute_notebook(path: Path, timeout: int) -> float:
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # quiet the TCP warning
     t0 = time.perf_counter()
     client.execute()  # fresh kernel, started and shut down inside
     return time.perf_counter() - t0
@@ -398,8 +399,10 @@ def _pytest(args: list[str]) -> dict:
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=REPO, env=_env(), capture_output=True, text=True)
     secs = time.perf_counter() - t0
-    tail = [l for l in (out.stdout + out.stderr).strip().splitlines() if l.strip()][-1:] or [""]
-    return {"cmd": "python -m pytest " + " ".join(args), "s": round(secs, 2), "returncode": out.returncode, "summary": tail[0]}
+    lines = [l for l in (out.stdout + out.stderr).strip().splitlines() if l.strip()]
+    failed = [l.split(" - ")[0] for l in lines if l.startswith(("FAILED ", "ERROR "))]
+    return {"cmd": "python -m pytest " + " ".join(args), "s": round(secs, 2), "returncode": out.returncode,
+            "summary": lines[-1] if lines else "", "failed": failed[:30]}
 
 
 def bench_tests(trivial_dir: Path | None) -> dict:
@@ -410,7 +413,7 @@ def bench_tests(trivial_dir: Path | None) -> dict:
         floor = _pytest(["-n", "2", "-q", "-c", str(REPO / "pyproject.toml"), "--rootdir", str(REPO), "--nbval", str(trivial_dir)])
         print(f"  trivial notebooks under nbval: {floor['s']:.2f} s  ({floor['summary']})", flush=True)
     else:
-        floor = {"cmd": None, "s": 0.0, "returncode": None, "summary": "no notebooks: floor is 0"}
+        floor = {"cmd": None, "s": 0.0, "returncode": None, "summary": "no notebooks: floor is 0", "failed": []}
     unit = _pytest(["-n", "2", "-q", "-o", "addopts=-p no:cacheprovider", "tests"])
     print(f"  unit tests alone: {unit['s']:.2f} s  ({unit['summary']})", flush=True)
     denom = floor["s"] + unit["s"]
@@ -503,6 +506,9 @@ def print_table(res: dict) -> None:
         print(f"{p:<5}{m:<{w}}  {v:>17}")
     if ts.get("all_passed") is False:
         print("  ! some pytest runs did not pass: their times may not represent a green run")
+        for key in ("total", "nbval_floor", "unit_tests"):
+            for name in ts[key].get("failed", [])[:10]:
+                print(f"      {key}: {name}")
     if any(s["schema_changes"] for s in va["sizes"]):
         print("  * id patterns widened in the synthetic copy of datapackage.json (see benchmarks/synth.py)")
     print("\nTargets")

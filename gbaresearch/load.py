@@ -60,15 +60,13 @@ def load_dataset(data_dir: str | Path | None = None, validate: bool = True) -> D
     """Return every table of the dataset as a :class:`Dataset` of DataFrames.
 
     ``data_dir`` defaults to ``$GBARESEARCH_DATA`` or the repository's ``data/``. With
-    ``validate=False`` the cross-table rules are still run but their problems are ignored;
-    problems that make a value unreadable always raise.
+    ``validate=False`` problems between tables (foreign keys, counts, provenance) are ignored;
+    problems within a file (unreadable files, headers or cells) always raise.
     """
     checked = check_dataset(data_dir)
-    problems = checked.problems
-    if not validate:
-        problems = [p for p in problems if not all(t.ok for t in checked.tables.values()) or p.line == 0 and p.field == "-"]
-    if problems or checked.package is None:
-        raise DataValidationError(problems, str(checked.data_dir))
+    problems = checked.problems if validate else checked.file_problems
+    if problems or checked.package is None or not all(t.ok for t in checked.tables.values()):
+        raise DataValidationError(problems or checked.problems, str(checked.data_dir))
     batches = sorted(b for b in checked.tables["batches"].columns["batch"] if b is not None)
     ds = Dataset((name, _frame(t, batches)) for name, t in checked.tables.items())
     ds.version = checked.package.version

@@ -79,7 +79,7 @@ def _figures(nb, stem: str, fig_dir: Path) -> list[str]:
 INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>gbaresearch report</title>
 <style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Microsoft JhengHei", sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }}
 h1 {{ margin-bottom: .2rem; }} .meta {{ color: #555; margin-top: 0; }}
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; vertical-align: top; padding: .5rem; border-bottom: 1px solid #ddd; }}
 th {{ background: #f3f3f3; }} td.n {{ white-space: nowrap; font-weight: bold; }} .figs {{ font-size: .85rem; color: #555; }}

@@ -117,13 +117,47 @@ def _resource(d: dict) -> Resource:
     )
 
 
+SUPPORTED_TYPES = {"string", "integer", "number", "date", "boolean", "any"}  # "any" is kept as text
+
+
+def _check_schema(package: Package) -> None:
+    """Refuse a schema the validator cannot apply, naming the resource and field."""
+    import re
+
+    names = {r.name: set(r.field_names) for r in package.resources}
+    for r in package.resources:
+        for f in r.fields:
+            where = f"resource {r.name!r}, field {f.name!r}"
+            if f.type not in SUPPORTED_TYPES:
+                raise SchemaError(f"{PACKAGE_FILE}: {where}: unsupported type {f.type!r}")
+            if f.pattern is not None:
+                try:
+                    re.compile(f.pattern)
+                except (re.error, TypeError) as exc:
+                    raise SchemaError(f"{PACKAGE_FILE}: {where}: pattern {f.pattern!r} is not a valid regular expression ({exc})") from None
+            for bound in (f.minimum, f.maximum):
+                if bound is not None and (isinstance(bound, bool) or not isinstance(bound, (int, float))):
+                    raise SchemaError(f"{PACKAGE_FILE}: {where}: minimum and maximum must be numbers, not {bound!r}")
+            if f.enum is not None and not all(isinstance(v, str) for v in f.enum):
+                raise SchemaError(f"{PACKAGE_FILE}: {where}: enum values must be strings")
+        for k in r.primary_key:
+            if k not in names[r.name]:
+                raise SchemaError(f"{PACKAGE_FILE}: resource {r.name!r}: primary key field {k!r} is not a field")
+        for fk in r.foreign_keys:
+            if fk.field not in names[r.name] or fk.ref_field not in names.get(fk.resource, ()):
+                raise SchemaError(f"{PACKAGE_FILE}: resource {r.name!r}: foreign key {fk.field!r} -> "
+                                  f"{fk.resource}.{fk.ref_field} does not name existing fields")
+
+
 def read_package(directory: Path) -> Package:
     """Parse ``directory/datapackage.json`` into a :class:`Package`; raise :class:`SchemaError`."""
     path = Path(directory) / PACKAGE_FILE
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
         resources = tuple(_resource(r) for r in descriptor["resources"])
-        return Package(version=str(descriptor.get("version", "")), resources=resources, descriptor=descriptor)
+        package = Package(version=str(descriptor.get("version", "")), resources=resources, descriptor=descriptor)
+        _check_schema(package)
+        return package
     except FileNotFoundError:
         raise SchemaError(f"{PACKAGE_FILE} not found in {directory}") from None
     except (ValueError, KeyError, TypeError) as exc:

@@ -48,6 +48,13 @@ class Checked:
     tables: dict[str, Table]
     problems: list[Problem]
     data_dir: Path
+    cross_table: tuple[Problem, ...] = ()  # those of ``problems`` from foreign keys and cross-table rules
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        """Problems within single files: unreadable files, headers and cells."""
+        cross = set(self.cross_table)
+        return [p for p in self.problems if p not in cross]
 
 
 def _check_header(res: Resource, header: list[str], label: str, problems: list[Problem]) -> bool:
@@ -183,14 +190,16 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
     except OSError as exc:
         return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} cannot be read ({exc.strerror})")], directory)
     tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
+    n_file = len(problems)
     _foreign_keys(tables, problems)
     from .rules import cross_table_rules  # local: rules import this module's Table
 
     cross_table_rules(tables, problems)
+    cross = tuple(problems[n_file:])
     order = {res.path: i for i, res in enumerate(package.resources)}
     forder = {res.path: {f.name: j for j, f in enumerate(res.fields)} for res in package.resources}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.line, forder.get(p.file, {}).get(p.field, -1), p.message))
-    return Checked(package, tables, problems, directory)
+    return Checked(package, tables, problems, directory, cross)
 
 
 def validate(directory=None, today: date | None = None) -> list[Problem]:

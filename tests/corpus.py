@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["Case", "CASES", "HARMLESS", "cell_line", "read_text", "write_text", "set_cell", "replace_once"]
+__all__ = ["Case", "CASES", "HARMLESS", "read_text", "write_text", "set_cell"]
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,6 @@ def _unparse(rec: list[str]) -> str:
     return buf.getvalue()
 
 
-def cell_line(d: Path, name: str, key: str) -> int:
-    """Physical line (header = 1) of the first row whose first field is ``key``."""
-    for n, line in enumerate(_lines(d, name), start=1):
-        if n > 1 and _parse(line)[0] == key:
-            return n
-    raise AssertionError(f"{key!r} not found in {name}")
-
-
 def set_cell(d: Path, name: str, line: int, column: str, value: str, expect: str | None = None) -> None:
     """Set ``column`` of the record on physical ``line`` to ``value`` (rewriting that line only)."""
     lines = _lines(d, name)
@@ -81,15 +73,10 @@ def set_cell(d: Path, name: str, line: int, column: str, value: str, expect: str
     i = header.index(column)
     if expect is not None:
         assert rec[i] == expect, (name, line, column, rec[i])
+    assert rec[i] != value, (name, line, column)
     rec[i] = value
     lines[line - 1] = _unparse(rec)
     _put_lines(d, name, lines)
-
-
-def replace_once(d: Path, name: str, old: str, new: str) -> None:
-    text = read_text(d, name)
-    assert text.count(old) == 1, (name, old, text.count(old))
-    write_text(d, name, text.replace(old, new))
 
 
 def _edit_records(d: Path, name: str, fn: Callable[[list[list[str]]], list[list[str]]]) -> None:

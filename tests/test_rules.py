@@ -274,8 +274,6 @@ def test_load_dataset_without_validation_still_raises_for_unreadable_files(data_
     assert [str(p) for p in info.value.problems] == ["places.csv:0: -: file is empty: it needs at least a header line"]
 
 
-@pytest.mark.xfail(strict=True, reason="load.py's validate=False filter keeps only table-level problems, so an "
-                                       "unreadable cell loads as <NA> although its docstring says it always raises")
 def test_load_dataset_without_validation_still_raises_for_unreadable_values(data_copy):
     set_cell(data_copy, "indicators.csv", 4, "value", "lots", "43600")
     with pytest.raises(gbaresearch.DataValidationError) as info:
@@ -321,3 +319,29 @@ def test_a_relative_directory_is_taken_from_the_working_directory(data_copy, mon
     monkeypatch.chdir(data_copy.parent)
     assert problems("data") == ["case_domains.csv:2: is_primary: case B1-a has 0 primary domains; it needs exactly one"]
     assert problems(Path("data")) == problems(data_copy)
+
+
+def test_duplicated_column_that_the_schema_does_not_know(data_copy):
+    text = (data_copy / "vocab_mechanisms.csv").read_text(encoding="utf-8")
+    (data_copy / "vocab_mechanisms.csv").write_text(text.replace("definition_en\n", "definition_en,,\n", 1), encoding="utf-8")
+    assert problems(data_copy) == ["vocab_mechanisms.csv:1: -: column '' appears 2 times",
+                                   "vocab_mechanisms.csv:1: -: unknown column '' (the schema has no such field)",
+                                   "vocab_mechanisms.csv:1: -: unknown column '' (the schema has no such field)"]
+
+
+# --- a schema the validator cannot apply ------------------------------------------------------
+
+@pytest.mark.parametrize("change,message", [
+    (lambda r: field(r, "places", "lat").update(type="geopoint"),
+     "datapackage.json:0: -: datapackage.json: resource 'places', field 'lat': unsupported type 'geopoint'"),
+    (lambda r: field(r, "cases", "case_id")["constraints"].update(pattern="^B(\\d+$"),
+     "datapackage.json:0: -: datapackage.json: resource 'cases', field 'case_id': pattern '^B(\\\\d+$' is not a valid "
+     "regular expression (missing ), unterminated subpattern at position 2)"),
+    (lambda r: field(r, "batches", "n_cases")["constraints"].update(minimum="one"),
+     "datapackage.json:0: -: datapackage.json: resource 'batches', field 'n_cases': minimum and maximum must be numbers, not 'one'"),
+    (lambda r: r["indicators"]["schema"]["foreignKeys"][0]["reference"].update(fields=["case"]),
+     "datapackage.json:0: -: datapackage.json: resource 'indicators': foreign key 'case_id' -> cases.case does not name existing fields"),
+])
+def test_schema_mistakes_are_reported_not_raised(data_copy, change, message):
+    edit_package(data_copy, change)
+    assert problems(data_copy) == [message]
