@@ -94,6 +94,19 @@ def read_raw(path: Path, label: str) -> RawTable:
         problem(0, "-", "file is empty: it needs at least a header line")
         return out
 
+    # Fast path: parse everything at once; when no record spans several physical lines, record i
+    # (header = 0) starts on line i + 1. Otherwise, or on a quoting error, read again record by
+    # record to find the lines.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        rows = None
+    if rows and reader.line_num == len(rows):
+        out.header = rows[0]
+        out.records = rows[1:]
+        out.lines = list(range(2, len(rows) + 1))
+        return out
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     prev_end = 0
     try:

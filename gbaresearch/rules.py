@@ -74,6 +74,7 @@ def _coverage(tables, problems):
         return
     official = {b: n for _, b, n in tables["batches"].rows("batch", "n_cases")}
     by_cat = {(b, c): n for _, b, c, n in tables["batch_categories"].rows("batch", "category", "n_cases")}
+    with_rows = {b for b, _ in by_cat}
     cases = tables["cases"]
     per_batch = Counter(b for b in cases.columns["batch"] if b is not None)
     per_cat = Counter((b, c) for b, c in zip(cases.columns["batch"], cases.columns["category"]) if b is not None and c is not None)
@@ -83,7 +84,7 @@ def _coverage(tables, problems):
             problems.append(Problem("cases.csv", 0, "batch", f"batch {b} has {n} identified cases, more than its official {official[b]}"))
     for (b, c), n in sorted(per_cat.items()):
         # a category missing from a batch's complete set of rows was not used in that batch
-        complete = unsure is not None and b not in unsure and any(k[0] == b for k in by_cat)
+        complete = unsure is not None and b not in unsure and b in with_rows
         cap = by_cat.get((b, c), 0 if complete else None)
         if cap is not None and n > cap:
             problems.append(Problem("cases.csv", 0, "category",

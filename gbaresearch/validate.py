@@ -6,6 +6,7 @@ loaders turn into DataFrames; ``validate`` returns just the problems.
 from __future__ import annotations
 
 import difflib
+import gc
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -107,41 +108,38 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
     if not _check_header(res, raw.header, label, problems):
         return table
     n = len(res.fields)
-    good, lines, dropped = [], [], False
-    for rec, line in zip(raw.records, raw.lines):
-        if len(rec) == n:
-            good.append(rec)
-            lines.append(line)
-        elif not rec or not any(v.strip() for v in rec):
-            problems.append(Problem(label, line, "-", "empty row: delete it"))
-        else:
-            dropped = True
-            hint = " (a comma inside a text field needs the field in double quotes)" if len(rec) > n else ""
-            problems.append(Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}"))
+    if set(map(len, raw.records)) <= {n}:  # the usual case: every row has the header's width
+        good, lines, dropped = raw.records, raw.lines, False
+    else:
+        good, lines, dropped = [], [], False
+        for rec, line in zip(raw.records, raw.lines):
+            if len(rec) == n:
+                good.append(rec)
+                lines.append(line)
+            elif not rec or not any(v.strip() for v in rec):
+                problems.append(Problem(label, line, "-", "empty row: delete it"))
+            else:
+                dropped = True
+                hint = " (a comma inside a text field needs the field in double quotes)" if len(rec) > n else ""
+                problems.append(Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}"))
     cols = list(zip(*good)) if good else [()] * n
     missing = frozenset(res.missing_values)
     for fld, col in zip(res.fields, cols):
         table.columns[fld.name], table.bad[fld.name] = check_column(fld, list(col), lines, label, missing, today, problems)
     table.lines = lines
     table.ok = not dropped
-    # keys
+    # keys: a set of the keys settles the usual case; only duplicates need the row-by-row pass
     if res.primary_key:
         pk = res.primary_key
-        seen: dict[tuple, int] = {}
         keycols = [table.columns[k] for k in pk]
-        fld = pk[0] if len(pk) == 1 else "-"
-        for line, *key in zip(lines, *keycols):
-            key = tuple(key)
-            if any(k is None for k in key):
-                continue
-            if key in seen:
-                shown = key[0] if len(key) == 1 else "(" + ", ".join(map(str, key)) + ")"
-                problems.append(Problem(label, line, fld, f"duplicate key {shown!r} (first at line {seen[key]})" if len(key) == 1
-                                        else f"duplicate key {shown} (first at line {seen[key]})"))
-            else:
-                seen[key] = line
+        keys = keycols[0] if len(pk) == 1 else list(zip(*keycols))
+        if len(set(keys)) != len(keys):
+            _report_duplicate_keys(pk, keycols, lines, label, problems)
     for f in res.fields:
         if f.descriptor.get("constraints", {}).get("unique") and (f.name,) != res.primary_key:
+            col = [v for v in table.columns[f.name] if v is not None]
+            if len(set(col)) == len(col):
+                continue
             seen1: dict = {}
             for line, v in table.rows(f.name):
                 if v is None:
@@ -153,7 +151,23 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
     return table
 
 
+def _report_duplicate_keys(pk, keycols, lines, label, problems) -> None:
+    seen: dict[tuple, int] = {}
+    fld = pk[0] if len(pk) == 1 else "-"
+    for line, *key in zip(lines, *keycols):
+        key = tuple(key)
+        if any(k is None for k in key):
+            continue
+        if key in seen:
+            shown = key[0] if len(key) == 1 else "(" + ", ".join(map(str, key)) + ")"
+            problems.append(Problem(label, line, fld, f"duplicate key {shown!r} (first at line {seen[key]})" if len(key) == 1
+                                    else f"duplicate key {shown} (first at line {seen[key]})"))
+        else:
+            seen[key] = line
+
+
 def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
+    target_sets: dict[tuple[str, str], set] = {}
     for t in tables.values():
         if not t.ok:
             continue
@@ -161,7 +175,13 @@ def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
             ref = tables.get(fk.resource)
             if ref is None or not ref.ok or ref.bad[fk.ref_field]:
                 continue  # an unreadable key there is already reported; references to it would only echo it
-            targets = set(v for v in ref.columns[fk.ref_field] if v is not None)
+            key = (fk.resource, fk.ref_field)
+            if key not in target_sets:
+                target_sets[key] = set(ref.columns[fk.ref_field])
+                target_sets[key].discard(None)
+            targets = target_sets[key]
+            if ref.lines and set(t.columns[fk.field]) - targets <= {None}:
+                continue  # every reference resolves
             refs = [(line, v) for line, v in t.rows(fk.field) if v is not None]
             if not ref.lines and refs:
                 line, v = refs[0]
@@ -189,12 +209,20 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
         return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} is malformed: {exc!r}")], directory)
     except OSError as exc:
         return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} cannot be read ({exc.strerror})")], directory)
-    tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
-    n_file = len(problems)
-    _foreign_keys(tables, problems)
     from .rules import cross_table_rules  # local: rules import this module's Table
 
-    cross_table_rules(tables, problems)
+    # Millions of small lists and tuples would set off the cyclic garbage collector again and
+    # again although none of them form cycles; pausing it keeps validation linear.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
+        n_file = len(problems)
+        _foreign_keys(tables, problems)
+        cross_table_rules(tables, problems)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     cross = tuple(problems[n_file:])
     order = {res.path: i for i, res in enumerate(package.resources)}
     forder = {res.path: {f.name: j for j, f in enumerate(res.fields)} for res in package.resources}
