@@ -132,20 +132,24 @@ def _provenance(tables, problems):
     unsure = _unsure(tables["case_sources"], "case_id", "fact")
     if unsure is None:
         return
-    facts = defaultdict(set)
-    for _, c, f in tables["case_sources"].rows("case_id", "fact"):
-        if c is not None and f is not None:
-            facts[c].add(f)
+    cs = tables["case_sources"]
+    supported = defaultdict(set)  # fact -> cases with a source for it
+    for c, f in zip(cs.columns["case_id"], cs.columns["fact"]):
+        supported[f].add(c)
     t = tables["cases"]
-    for line, cid, b in t.rows("case_id", "batch"):
-        if cid is not None and cid not in unsure and "listed" not in facts[cid]:
-            problems.append(Problem("cases.csv", line, "case_id",
-                                    f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')"))
+    ids = t.columns["case_id"]
+    if not set(ids) - supported["listed"] - unsure <= {None}:
+        for line, cid, b in t.rows("case_id", "batch"):
+            if cid is not None and cid not in unsure and cid not in supported["listed"]:
+                problems.append(Problem("cases.csv", line, "case_id",
+                                        f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')"))
     for col, filled, fact, what in _PROVENANCE:
-        for line, cid, v in t.rows("case_id", col):
-            if cid is not None and cid not in unsure and filled(v) and fact not in facts[cid]:
-                problems.append(Problem("cases.csv", line, col,
-                                        f"no row in case_sources.csv supports {what} (add one with fact {fact!r})"))
+        needed = {cid for cid, v in zip(ids, t.columns[col]) if cid is not None and filled(v)}
+        if needed - supported[fact] - unsure:
+            for line, cid, v in t.rows("case_id", col):
+                if cid is not None and cid not in unsure and filled(v) and cid not in supported[fact]:
+                    problems.append(Problem("cases.csv", line, col,
+                                            f"no row in case_sources.csv supports {what} (add one with fact {fact!r})"))
 
 
 def _places(tables, problems):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .csvfile import read_raw
+from .csvfile import FAST_PARSE_BYTES, read_raw
 from .fieldcheck import check_column, suggest
 from .paths import data_dir as _data_dir
 from .problems import Problem
@@ -108,7 +108,9 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
     if not _check_header(res, raw.header, label, problems):
         return table
     n = len(res.fields)
-    if set(map(len, raw.records)) <= {n}:  # the usual case: every row has the header's width
+    if raw.columns is not None:  # a large regular file, already split into columns
+        good, lines, dropped = None, raw.lines, False
+    elif set(map(len, raw.records)) <= {n}:  # the usual case: every row has the header's width
         good, lines, dropped = raw.records, raw.lines, False
     else:
         good, lines, dropped = [], [], False
@@ -122,7 +124,7 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
                 dropped = True
                 hint = " (a comma inside a text field needs the field in double quotes)" if len(rec) > n else ""
                 problems.append(Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}"))
-    cols = list(zip(*good)) if good else [()] * n
+    cols = raw.columns if good is None else list(zip(*good)) if good else [()] * n
     missing = frozenset(res.missing_values)
     for fld, col in zip(res.fields, cols):
         table.columns[fld.name], table.bad[fld.name] = check_column(fld, list(col), lines, label, missing, today, problems)
@@ -149,6 +151,34 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
                 else:
                     seen1[v] = line
     return table
+
+
+def _read_tables(package: Package, directory: Path, today: date, problems: list[Problem]) -> dict[str, Table]:
+    """Read every table; large datasets are read two files at a time (the CSV parsing of big
+    files runs largely outside the interpreter lock)."""
+    sizes = {}
+    for res in package.resources:
+        try:
+            sizes[res.name] = (directory / res.path).stat().st_size
+        except OSError:
+            sizes[res.name] = 0
+    found: dict[str, tuple[Table, list[Problem]]] = {}
+
+    def one(res: Resource) -> None:
+        own: list[Problem] = []
+        found[res.name] = (_read_table(res, directory, today, own), own)
+
+    if sum(sizes.values()) < 4 * FAST_PARSE_BYTES:
+        for res in package.resources:
+            one(res)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(one, sorted(package.resources, key=lambda r: -sizes[r.name])))
+    for res in package.resources:
+        problems.extend(found[res.name][1])
+    return {res.name: found[res.name][0] for res in package.resources}
 
 
 def _report_duplicate_keys(pk, keycols, lines, label, problems) -> None:
@@ -216,7 +246,7 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
+        tables = _read_tables(package, directory, today, problems)
         n_file = len(problems)
         _foreign_keys(tables, problems)
         cross_table_rules(tables, problems)
