@@ -26,7 +26,7 @@ report: $(STAMP)  ## validate the data, execute every notebook, write build/repo
 	$(PY) -m gbaresearch report
 
 test: $(STAMP)  ## all tests: unit, data, reliability corpus, extension, nbval over every notebook
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	$(PY) -m pytest -n 2 -q
 
 notebooks: $(STAMP)  ## re-execute the notebooks in place to refresh their stored outputs
 	$(PY) -m gbaresearch.notebooks --in-place
