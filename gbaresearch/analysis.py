@@ -260,26 +260,27 @@ def new_fields_check(ds) -> pd.DataFrame:
 
 # --- leads and counterparts ----------------------------------------------------------------
 
+def _by_batch_with_unknown(ds, column: str) -> pd.DataFrame:
+    """Identified cases by the levels of a categorical ``column`` and batch, missing values as
+    ``(unknown)``; rows in the column's level order, then ``(unknown)``; columns: batches."""
+    c = ds.cases
+    values = c[column].astype(object).where(c[column].notna(), UNKNOWN)
+    order = list(c[column].cat.categories) + [UNKNOWN]
+    t = pd.crosstab(values, c["batch"]).reindex(index=order, columns=batches(ds), fill_value=0)
+    t.index.name, t.columns.name = column, "batch"
+    return t
+
+
 def lead_level_by_batch(ds) -> pd.DataFrame:
     """Identified cases by lead level and batch; rows: national, provincial, city, platform,
     (unknown); columns: batches."""
-    c = ds.cases
-    lvl = c["lead_level"].astype(object).where(c["lead_level"].notna(), UNKNOWN)
-    order = list(c["lead_level"].cat.categories) + [UNKNOWN]
-    t = pd.crosstab(lvl, c["batch"]).reindex(index=order, columns=batches(ds), fill_value=0)
-    t.index.name, t.columns.name = "lead_level", "batch"
-    return t
+    return _by_batch_with_unknown(ds, "lead_level")
 
 
 def counterpart_by_batch(ds) -> pd.DataFrame:
     """Identified cases by counterpart and batch; rows: hong_kong, macao, both, (unknown);
     columns: batches. Inferred counterparts are included (see :func:`counterpart_inferred`)."""
-    c = ds.cases
-    cp = c["counterpart"].astype(object).where(c["counterpart"].notna(), UNKNOWN)
-    order = list(c["counterpart"].cat.categories) + [UNKNOWN]
-    t = pd.crosstab(cp, c["batch"]).reindex(index=order, columns=batches(ds), fill_value=0)
-    t.index.name, t.columns.name = "counterpart", "batch"
-    return t
+    return _by_batch_with_unknown(ds, "counterpart")
 
 
 def counterpart_inferred(ds) -> int:

@@ -57,39 +57,34 @@ def append_rows(data_dir: str | Path, table: str, rows: Iterable[Mapping]) -> in
     return n
 
 
-def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool]) -> int:
-    """Remove the rows of ``table`` for which ``where(row_dict)`` is true; return how many."""
-    data_dir = Path(data_dir)
+def _read_rows(data_dir: Path, table: str) -> tuple[Path, list[str], list[dict]]:
     res = read_package(data_dir).resource(table)
     path = data_dir / res.path
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        header = reader.fieldnames
-        rows = list(reader)
-    keep = [r for r in rows if not where(r)]
+        return path, list(reader.fieldnames or []), list(reader)
+
+
+def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(keep)
+        writer.writerows(rows)
+
+
+def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool]) -> int:
+    """Remove the rows of ``table`` for which ``where(row_dict)`` is true; return how many."""
+    path, header, rows = _read_rows(Path(data_dir), table)
+    keep = [r for r in rows if not where(r)]
+    _write_rows(path, header, keep)
     return len(rows) - len(keep)
 
 
 def edit_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool], **changes) -> int:
     """Set ``changes`` (column=value) on the rows of ``table`` matching ``where``; return how many."""
-    data_dir = Path(data_dir)
-    res = read_package(data_dir).resource(table)
-    path = data_dir / res.path
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames
-        rows = list(reader)
-    n = 0
-    for r in rows:
-        if where(r):
-            r.update({k: _cell(v) for k, v in changes.items()})
-            n += 1
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return n
+    path, header, rows = _read_rows(Path(data_dir), table)
+    hits = [r for r in rows if where(r)]
+    for r in hits:
+        r.update({k: _cell(v) for k, v in changes.items()})
+    _write_rows(path, header, rows)
+    return len(hits)

@@ -25,6 +25,8 @@ def test_notebook_structure(path):
     assert notebook_answer(nb), "a code cell tagged 'answer' must print the one-line answer"
     assert any(c.cell_type == "markdown" and c.source.startswith("## What this shows") for c in nb.cells)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    # figures must not depend on a MPLBACKEND set in the reader's environment
+    assert code.startswith("%matplotlib inline\n")
     assert "gba.load_dataset()" in code and "ds.version" in code
     assert not re.search(r"(data/|\.csv|/work/|/home/|/tmp/)", code), "notebooks reach data only through the library"
     assert not re.search(r"batch\"?\]? ?== ?[0-9]|\b(batch|Batch) [0-9]\b", code), "no hard-coded batch numbers"
