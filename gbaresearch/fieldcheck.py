@@ -90,8 +90,13 @@ def fast_column(fld: Field, values: list[str], missing: frozenset[str], today: d
     has_missing = any(m in values for m in missing)
     if has_missing and fld.required:
         return None
-    vals = [v for v in values if v not in missing] if has_missing else values
     t = fld.type
+    if t in ("string", "any") and not fld.partial_date and fld.pattern is None:
+        # plain text: nothing to convert, so skip the split into values and missing markers
+        if fld.enum is not None and not set(values) - missing <= set(fld.enum):
+            return None
+        return [None if v in missing else v for v in values] if has_missing else values
+    vals = [v for v in values if v not in missing] if has_missing else values
     if fld.partial_date:
         if not _all_match("partial", vals):
             return None
