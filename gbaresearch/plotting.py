@@ -133,18 +133,20 @@ def gba_map(ax, places, size_col: str = "cases", label_zh: bool = False) -> None
         sizes = 60 + 140 * sub[size_col].astype(float)
         ax.scatter(sub["lon"], sub["lat"], s=sizes, marker=m, color=colors[kind], alpha=0.85,
                    edgecolor="white", linewidth=0.8, label=names[kind], zorder=3)
+    lon = dict(zip(places["place_id"], places["lon"]))
     for _, r in places.iterrows():
         text = r["name_zh"] if font is not None else r["name_en"]
         n = int(r[size_col])
         if n:
             text += f" ({n})"
-        # platforms sit close to their host cities: label them below, the rest above
-        offset = (6, -12) if r["kind"] == "platform" else (6, 5)
-        ax.annotate(text, (r["lon"], r["lat"]), xytext=offset, textcoords="offset points", fontsize=9,
+        # platforms sit close to their host cities: label them below, on the side away from the city
+        west = r["kind"] == "platform" and r["lon"] < lon.get(r["host_city"], r["lon"])
+        offset, ha = ((-6, -12), "right") if west else ((6, -12), "left") if r["kind"] == "platform" else ((6, 5), "left")
+        ax.annotate(text, (r["lon"], r["lat"]), xytext=offset, textcoords="offset points", fontsize=9, ha=ha,
                     fontproperties=font, zorder=4)
     ax.set_xlabel("Longitude (°E)")
     ax.set_ylabel("Latitude (°N)")
-    ax.set_aspect(1 / 0.92)  # about 1/cos(23°) so distances look right at this latitude
+    ax.set_aspect(1 / 0.92, adjustable="datalim")  # about 1/cos(23°) so distances look right at this latitude
     ax.legend(loc="lower left", fontsize=8, markerscale=0.6)
 
 
