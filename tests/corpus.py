@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -28,7 +29,18 @@ class Case:
     exit_code: int = 1
 
     def expected_for(self, data_dir: Path) -> list[str]:
-        return [e.replace("{dir}", str(data_dir)) for e in self.expected]
+        """The expected lines for the (already mutated) ``data_dir``. Besides ``{dir}``, the
+        placeholders ``{rows:FILE}`` (data rows in FILE) and ``{last:FILE}`` (the number of
+        its last line) keep cases about appended rows and whole-file counts valid as the
+        shipped data grows."""
+        def count(m: re.Match) -> str:
+            n = len(read_text(data_dir, m[2]).rstrip("\n").split("\n"))
+            return str(n - 1 if m[1] == "rows" else n)
+
+        return [_PLACEHOLDER.sub(count, e.replace("{dir}", str(data_dir))) for e in self.expected]
+
+
+_PLACEHOLDER = re.compile(r"\{(rows|last):([\w.]+)\}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,13 +326,13 @@ _c('empty_file', _bytes("corrections.csv", b""),
 _c('whitespace_only_file', _bytes("indicators.csv", b"  \n\n \t\n"),
    'indicators.csv:0: -: file is empty: it needs at least a header line')
 _c('header_only_cases', _header_only("cases.csv"),
-   "case_sources.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows (148 rows here refer to it)",
-   "indicators.csv:2: case_id: 'B1-f' is not a case_id in cases.csv, which has no rows (38 rows here refer to it)",
+   "case_sources.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_sources.csv} rows here refer to it)",
+   "indicators.csv:2: case_id: 'B1-f' is not a case_id in cases.csv, which has no rows ({rows:indicators.csv} rows here refer to it)",
    "corrections.csv:3: case_id: 'B3-k' is not a case_id in cases.csv, which has no rows (3 rows here refer to it)",
-   "case_domains.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows (55 rows here refer to it)",
-   "case_mechanisms.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows (40 rows here refer to it)",
-   "case_links.csv:2: from_case_id: 'B2-09' is not a case_id in cases.csv, which has no rows (8 rows here refer to it)",
-   "case_links.csv:2: to_case_id: 'B1-a' is not a case_id in cases.csv, which has no rows (8 rows here refer to it)")
+   "case_domains.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_domains.csv} rows here refer to it)",
+   "case_mechanisms.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_mechanisms.csv} rows here refer to it)",
+   "case_links.csv:2: from_case_id: 'B2-09' is not a case_id in cases.csv, which has no rows ({rows:case_links.csv} rows here refer to it)",
+   "case_links.csv:2: to_case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_links.csv} rows here refer to it)")
 _c('header_only_vocab_mechanisms', _header_only("vocab_mechanisms.csv"),
    "case_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows (40 rows here refer to it)")
 _c('semicolon_delimiter', _delimiter("vocab_mechanisms.csv", ";"),
@@ -355,7 +367,7 @@ _c('unknown_place', _cell("cases.csv", 19, "lead_place", "shenzen", "shenzhen"),
 _c('duplicate_primary_key', _cell("indicators.csv", 3, "indicator_id", "I001", "I002"),
    "indicators.csv:3: indicator_id: duplicate key 'I001' (first at line 2)")
 _c('duplicate_composite_key', _duplicate_line("case_sources.csv", 2),
-   'case_sources.csv:150: -: duplicate key (B1-a, S03, listed) (first at line 2)')
+   'case_sources.csv:{last:case_sources.csv}: -: duplicate key (B1-a, S03, listed) (first at line 2)')
 _c('blank_required', _cell("cases.csv", 4, "title_en", ""),
    'cases.csv:4: title_en: required value is blank')
 _c('blank_optional', _cell("sources.csv", 2, "outlet", "", "NA"),
@@ -430,7 +442,7 @@ _c('platform_without_host_city', _cell("places.csv", 13, "host_city", "NA", "she
 _c('fact_without_case_source', _cell("cases.csv", 2, "date_in_force", "2020", "NA"),
    "cases.csv:2: date_in_force: no row in case_sources.csv supports its date in force (add one with fact 'date_in_force')")
 _c('unused_source', _append("sources.csv", "S99,Example,NA,[Unused page],en,NA,2026-11-27,https://example.org/,reference,NA"),
-   'sources.csv:62: source_id: source S99 is not used by any table: cite it or remove it')
+   'sources.csv:{last:sources.csv}: source_id: source S99 is not used by any table: cite it or remove it')
 # --- rows and quoting -----------------------------------------------------------------------
 _c('too_many_fields', _edit_line("case_domains.csv", 3, lambda s: s.replace("Lawyers' qualification to practise.", "Lawyers, qualification to practise.")),
    'case_domains.csv:3: -: row has 5 fields, the header has 4 (a comma inside a text field needs the field in double quotes)')

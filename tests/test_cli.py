@@ -47,7 +47,7 @@ def test_subprocess_exit_codes_and_no_traceback(data_copy):
 def test_summary(capsys):
     assert cli.main(["summary"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "gbaresearch data 0.1.0: 3 batches, 52 official cases, 34 identified, 38 indicators, 60 sources"
+    assert out[0] == "gbaresearch data 0.1.0: 3 batches, 52 official cases, 34 identified, 42 indicators, 63 sources"
     assert out[1].split() == ["batch", "announced", "official", "identified", "official_titles", "share"]
     assert out[2].split() == ["1", "2023-04-06", "20", "7", "0", "0.350"]
 
