@@ -31,7 +31,7 @@ from .load import (
 )
 from .paths import data_dir
 from .problems import DataValidationError, Problem
-from .validate import validate
+from .validation import validate
 
 __version__ = "0.1.0"
 

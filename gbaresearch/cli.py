@@ -22,7 +22,7 @@ def _dir_or_exit(arg: str | None) -> Path:
 
 
 def _validate(args) -> int:
-    from .validate import check_dataset
+    from .validation import check_dataset
 
     d = _dir_or_exit(args.data_dir)
     checked = check_dataset(d)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .problems import DataValidationError
-from .validate import Table, check_dataset
+from .validation import Table, check_dataset
 
 
 class Dataset(dict):

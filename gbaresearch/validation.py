@@ -16,6 +16,7 @@ from .csvfile import FAST_PARSE_BYTES, read_raw
 from .fieldcheck import check_column, suggest
 from .paths import data_dir as _data_dir
 from .problems import Problem
+from .rules import cross_table_rules
 from .schema import PACKAGE_FILE, Package, Resource, SchemaError, read_package
 
 
@@ -239,8 +240,6 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
         return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} is malformed: {exc!r}")], directory)
     except OSError as exc:
         return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} cannot be read ({exc.strerror})")], directory)
-    from .rules import cross_table_rules  # local: rules import this module's Table
-
     # Millions of small lists and tuples would set off the cyclic garbage collector again and
     # again although none of them form cycles; pausing it keeps validation linear.
     gc_was_enabled = gc.isenabled()
