@@ -127,7 +127,7 @@ def read_raw(path: Path, label: str) -> RawTable:
         line = _line_at(text, text.index("\x00"))
         problem(line, "-", "file contains NUL bytes: it is not a text CSV file")
         return out
-    if not text.strip():
+    if not text or text.isspace():
         problem(0, "-", "file is empty: it needs at least a header line")
         return out
 
