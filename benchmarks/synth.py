@@ -196,11 +196,11 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
         level = rng.choice((None, None, "city", "platform", "provincial", "national"))
         place = rng.choice(cities) if level == "city" else rng.choice(platforms) if level == "platform" else None
         lead_body = text.en(55) if level is not None and rng.random() < 0.2 else None
-        if lead_body is not None:
+        if level is not None:
             facts.append("lead")
         cp = rng.choice((None, "hong_kong", "macao", "both", "both"))
         cps = None if cp is None else rng.choice(("stated", "stated", "inferred"))
-        if cps == "stated" and not numbered:
+        if cps == "stated":
             facts.append("counterpart")
         in_force = _partial_date(rng, date(2015, 1, 1), announced[b - 1]) if rng.random() < 0.2 else None
         if in_force is not None:

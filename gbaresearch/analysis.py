@@ -11,6 +11,7 @@ import pandas as pd
 
 NOT_CODED = "(not coded)"
 UNKNOWN = "(unknown)"
+NOT_STATED = "(not stated)"
 
 
 # --- basic lookups -------------------------------------------------------------------------
@@ -68,8 +69,9 @@ def coverage_by_batch(ds) -> pd.DataFrame:
 def coverage_by_category(ds) -> pd.DataFrame:
     """Batch × official category: ``batch``, ``category``, ``official`` (official count),
     ``identified_official`` (cases a source places there), ``identified_inferred`` (this
-    project's inference), ``gap`` (official − both). Cases with unknown category are not in
-    any row; see :func:`uncategorised_by_batch`."""
+    project's inference), ``not_placed`` (official − both: cases of the category that are
+    unidentified, or identified without a known category). Identified cases with unknown
+    category are counted by :func:`uncategorised_by_batch`."""
     out = ds.batch_categories[["batch", "category", "n_cases"]].rename(columns={"n_cases": "official"})
     out["official"] = out["official"].astype(int)
     keys = pd.MultiIndex.from_frame(out[["batch", "category"]].astype(object))
@@ -78,7 +80,7 @@ def coverage_by_category(ds) -> pd.DataFrame:
         sub = c[c["category_status"] == status]
         n = sub.groupby([sub["batch"].astype(object), sub["category"].astype(object)]).size()
         out[f"identified_{status}"] = n.reindex(keys, fill_value=0).to_numpy()
-    out["gap"] = out["official"] - out["identified_official"] - out["identified_inferred"]
+    out["not_placed"] = out["official"] - out["identified_official"] - out["identified_inferred"]
     return out.sort_values(["batch", "category"]).reset_index(drop=True)
 
 
@@ -233,9 +235,11 @@ def new_fields_check(ds) -> pd.DataFrame:
     """Fields the announcements called new, against the domain coding: ``batch`` (announcing
     batch), ``field_en``, ``domain``, ``first_any`` (first batch with the domain among all coded
     domains), ``first_primary`` (first batch with it as a primary domain), ``verdict``:
-    "agrees" when the domain first appears as primary in the announcing batch, "earlier as
-    secondary" when it appears earlier only as a secondary domain, "earlier" when it was
-    already a primary domain before, "not coded" when no case carries it."""
+    "agrees" when the domain first appears as primary in the announcing batch; "agrees
+    (secondary only)" when it first appears there but only as a secondary domain; "earlier as
+    secondary" when it appears earlier only as a secondary domain; "earlier" when it was
+    already a primary domain before; "later" when no identified case of the announcing batch
+    or before carries it, but a later one does; "not coded" when no case carries it."""
     nf = ds.batch_new_fields.merge(ds.coding_new_fields, on="field_id")
     fa = domain_first_appearance(ds).set_index("domain")["first_batch"]
     fp = domain_first_appearance(ds, primary_only=True).set_index("domain")["first_batch"]
@@ -249,8 +253,12 @@ def new_fields_check(ds) -> pd.DataFrame:
             verdict = "earlier"
         elif a < b:
             verdict = "earlier as secondary"
-        else:
+        elif a > b:
+            verdict = "later"
+        elif not pd.isna(p) and p == b:
             verdict = "agrees"
+        else:
+            verdict = "agrees (secondary only)"
         rows.append({"batch": b, "field_en": r["field_en"], "domain": d, "first_any": a, "first_primary": p, "verdict": verdict})
     out = pd.DataFrame(rows)
     for c in ("first_any", "first_primary"):
@@ -260,12 +268,12 @@ def new_fields_check(ds) -> pd.DataFrame:
 
 # --- leads and counterparts ----------------------------------------------------------------
 
-def _by_batch_with_unknown(ds, column: str) -> pd.DataFrame:
-    """Identified cases by the levels of a categorical ``column`` and batch, missing values as
-    ``(unknown)``; rows in the column's level order, then ``(unknown)``; columns: batches."""
+def _by_batch_with_missing(ds, column: str, missing: str) -> pd.DataFrame:
+    """Identified cases by the levels of a categorical ``column`` and batch, missing values
+    labelled ``missing``; rows in the column's level order, then ``missing``; columns: batches."""
     c = ds.cases
-    values = c[column].astype(object).where(c[column].notna(), UNKNOWN)
-    order = list(c[column].cat.categories) + [UNKNOWN]
+    values = c[column].astype(object).where(c[column].notna(), missing)
+    order = list(c[column].cat.categories) + [missing]
     t = pd.crosstab(values, c["batch"]).reindex(index=order, columns=batches(ds), fill_value=0)
     t.index.name, t.columns.name = column, "batch"
     return t
@@ -274,13 +282,14 @@ def _by_batch_with_unknown(ds, column: str) -> pd.DataFrame:
 def lead_level_by_batch(ds) -> pd.DataFrame:
     """Identified cases by lead level and batch; rows: national, provincial, city, platform,
     (unknown); columns: batches."""
-    return _by_batch_with_unknown(ds, "lead_level")
+    return _by_batch_with_missing(ds, "lead_level", UNKNOWN)
 
 
 def counterpart_by_batch(ds) -> pd.DataFrame:
-    """Identified cases by counterpart and batch; rows: hong_kong, macao, both, (unknown);
-    columns: batches. Inferred counterparts are included (see :func:`counterpart_inferred`)."""
-    return _by_batch_with_unknown(ds, "counterpart")
+    """Identified cases by counterpart and batch; rows: hong_kong, macao, both, (not stated);
+    columns: batches. Inferred counterparts are included (see :func:`counterpart_inferred`).
+    "(not stated)" also holds cases framed around international rules, not Hong Kong or Macao."""
+    return _by_batch_with_missing(ds, "counterpart", NOT_STATED)
 
 
 def counterpart_inferred(ds) -> int:

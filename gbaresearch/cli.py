@@ -12,11 +12,11 @@ from pathlib import Path
 from .paths import data_dir
 
 
-def _dir_or_exit(arg: str | None) -> Path:
+def _dir_or_exit(arg: str | None, command: str = "validate") -> Path:
     d = data_dir(arg)
     if not d.is_dir():
         print(f"gbaresearch: error: data directory not found: {arg or d}", file=sys.stderr)
-        print("usage: python -m gbaresearch validate [DATA_DIR]", file=sys.stderr)
+        print(f"usage: python -m gbaresearch {command} [DATA_DIR]", file=sys.stderr)
         raise SystemExit(2)
     return d
 
@@ -42,7 +42,7 @@ def _summary(args) -> int:
     from .load import load_dataset
     from .problems import DataValidationError
 
-    d = _dir_or_exit(args.data_dir)
+    d = _dir_or_exit(args.data_dir, "summary")
     try:
         ds = load_dataset(d)
     except DataValidationError as exc:

@@ -22,7 +22,7 @@ from .analysis import category_labels  # noqa: E402
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 PALETTE = "colorblind"
-SOURCE_NOTE = "Source: gbaresearch dataset {version} (official facts from the Guangdong GBA Office as reported in sources.csv)."
+SOURCE_NOTE = "Source: gbaresearch dataset {version}; the source of every fact is in sources.csv."
 
 
 def use_style() -> None:
@@ -103,12 +103,10 @@ def stacked_shares(ax, shares, version: str | None = None) -> None:
 
 def stacked_counts(ax, table, title: str, labels: dict | None = None) -> None:
     """Stacked bars of a rows × batches count table (e.g. ``analysis.lead_level_by_batch``);
-    the ``(unknown)`` row is drawn in light grey so gaps in the record stay visible."""
-    from .analysis import UNKNOWN
-
-    known = [r for r in table.index if r != UNKNOWN]
+    rows in brackets, such as ``(unknown)``, are drawn in light grey so gaps stay visible."""
+    known = [r for r in table.index if not str(r).startswith("(")]
     colors = dict(zip(known, sns.color_palette(PALETTE, len(known))))
-    colors[UNKNOWN] = (0.85, 0.85, 0.85)
+    colors.update({r: (0.85, 0.85, 0.85) for r in table.index if r not in colors})
     bottom = [0] * table.shape[1]
     xs = [str(b) for b in table.columns]
     for row in table.index:

@@ -14,7 +14,9 @@ _PROVENANCE = (
     ("title_status", lambda v: v == "official", "title", "its official title"),
     ("order_in_batch", lambda v: v is not None, "order", "its official order"),
     ("category_status", lambda v: v == "official", "category", "its official category"),
+    ("lead_level", lambda v: v is not None, "lead", "its lead level"),
     ("lead_body_en", lambda v: v is not None, "lead", "its lead body"),
+    ("counterpart_status", lambda v: v == "stated", "counterpart", "its stated counterpart"),  # (NA counterpart: reported elsewhere)
     ("date_in_force", lambda v: v is not None, "date_in_force", "its date in force"),
 )
 
@@ -144,10 +146,14 @@ def _provenance(tables, problems):
                 problems.append(Problem("cases.csv", line, "case_id",
                                         f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')"))
     for col, filled, fact, what in _PROVENANCE:
-        needed = {cid for cid, v in zip(ids, t.columns[col]) if cid is not None and filled(v)}
+        if col == "counterpart_status":  # a status without a counterpart is its own problem
+            needed = {cid for cid, v, cp in zip(ids, t.columns[col], t.columns["counterpart"])
+                      if cid is not None and cp is not None and filled(v)}
+        else:
+            needed = {cid for cid, v in zip(ids, t.columns[col]) if cid is not None and filled(v)}
         if needed - supported[fact] - unsure:
             for line, cid, v in t.rows("case_id", col):
-                if cid is not None and cid not in unsure and filled(v) and cid not in supported[fact]:
+                if cid in needed and cid not in unsure and cid not in supported[fact]:
                     problems.append(Problem("cases.csv", line, col,
                                             f"no row in case_sources.csv supports {what} (add one with fact {fact!r})"))
 

@@ -232,6 +232,8 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
     directory = _data_dir(directory)
     today = today or date.today()
     problems: list[Problem] = []
+    if not directory.is_dir():
+        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"data directory not found: {directory}")], directory)
     try:
         package = read_package(directory)
     except SchemaError as exc:

@@ -35,8 +35,9 @@ def add_fourth_batch(d):
              title_en="Third test case", category_status="unknown", summary_en="A test case."),
     ]
     append_rows(d, "cases", cases)
-    facts = [("B4-01", f) for f in ("listed", "title", "order", "category", "date_in_force")]
-    facts += [("B4-02", f) for f in ("listed", "title", "order", "lead")] + [("B4-03", f) for f in ("listed", "title", "order")]
+    facts = [("B4-01", f) for f in ("listed", "title", "order", "category", "lead", "counterpart", "date_in_force")]
+    facts += [("B4-02", f) for f in ("listed", "title", "order", "lead", "counterpart")]
+    facts += [("B4-03", f) for f in ("listed", "title", "order")]
     append_rows(d, "case_sources", [dict(case_id=c, source_id="S801", fact=f) for c, f in facts])
     append_rows(d, "case_domains", [dict(case_id="B4-01", domain="aviation", is_primary=True, basis="Drones."),
                                     dict(case_id="B4-02", domain="standards_certification", is_primary=True, basis="Certification.")])

@@ -26,15 +26,15 @@ def test_coverage_by_category(ds):
     assert cov.loc[(1, "factor_flow")].tolist() == [8, 3, 0, 5]
     assert cov.loc[(1, "business_environment")].tolist() == [7, 0, 1, 6]
     assert cov.loc[(3, "major_platforms")].tolist() == [5, 0, 4, 1]
-    assert int(cov["gap"].sum()) == 41
+    assert int(cov["not_placed"].sum()) == 41
     assert A.uncategorised_by_batch(ds)["n_cases"].tolist() == [0, 16, 7]
 
 
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {"official": 5, "press": 19, "mirror": 22, "machine_translation": 2, "reference": 15}
-    assert prof["facts_supported"].to_dict() == {"official": 16, "press": 47, "mirror": 149, "machine_translation": 25, "reference": 15}
-    assert round(149 / prof["facts_supported"].sum(), 2) == 0.59
+    assert prof["facts_supported"].to_dict() == {"official": 17, "press": 48, "mirror": 167, "machine_translation": 30, "reference": 15}
+    assert round(167 / prof["facts_supported"].sum(), 2) == 0.60
     assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {"press": 12, "mirror": 12, "official": 5, "machine_translation": 5}
 
 
@@ -80,6 +80,19 @@ def test_domain_first_appearance(ds):
     assert first.loc["environment_carbon", "first_cases"] == "B2-08"
 
 
+def test_new_fields_check_later_and_secondary_only(data_copy):
+    from gbaresearch.extend import append_rows
+
+    append_rows(data_copy, "batch_new_fields", [
+        dict(field_id="B1-sport", batch=1, field_zh="体育", field_en="sport", source_id="S02"),
+        dict(field_id="B2-green", batch=2, field_zh="绿色", field_en="green", source_id="S07")])
+    append_rows(data_copy, "coding_new_fields", [dict(field_id="B1-sport", domain="culture_sports", basis="test"),
+                                                  dict(field_id="B2-green", domain="environment_carbon", basis="test")])
+    chk = A.new_fields_check(gba.load_dataset(data_copy)).set_index("field_en")
+    assert chk.loc["sport", "verdict"] == "later"
+    assert chk.loc["green", "verdict"] == "agrees (secondary only)"
+
+
 def test_new_fields_check(ds):
     chk = A.new_fields_check(ds)
     assert chk["verdict"].tolist() == ["agrees", "agrees", "earlier", "earlier as secondary", "agrees", "earlier"]
@@ -92,7 +105,7 @@ def test_lead_and_counterpart_tables(ds):
     assert leads.drop(index=A.UNKNOWN).sum(axis=1).to_dict() == {"national": 0, "provincial": 5, "city": 6, "platform": 9}
     assert leads.loc[A.UNKNOWN].tolist() == [6, 6, 2]
     cps = A.counterpart_by_batch(ds)
-    assert cps.sum(axis=1).to_dict() == {"hong_kong": 6, "macao": 6, "both": 18, A.UNKNOWN: 4}
+    assert cps.sum(axis=1).to_dict() == {"hong_kong": 6, "macao": 6, "both": 18, A.NOT_STATED: 4}
     assert A.counterpart_inferred(ds) == 2
 
 
@@ -161,5 +174,5 @@ def test_corrections_and_machine_translation_dependence(ds):
     mt = ds.sources.loc[ds.sources["kind"] == "machine_translation", "source_id"].tolist()
     assert mt == ["S35", "S43"]
     sole = A.sole_source_facts(ds, mt)
-    assert (len(sole), sole["case_id"].nunique()) == (13, 7)
-    assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {"case_sources": 13, "indicators": 4, "corrections": 5, "case_links": 3}
+    assert (len(sole), sole["case_id"].nunique()) == (18, 7)
+    assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {"case_sources": 18, "indicators": 4, "corrections": 5, "case_links": 3}

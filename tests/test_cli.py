@@ -62,3 +62,27 @@ def test_summary_of_invalid_data_exits_1(data_copy, capsys):
 def test_usage_error_exits_2():
     r = run("frobnicate")
     assert r.returncode == 2 and "usage:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_summary_missing_directory_shows_its_own_usage(tmp_path):
+    r = run("summary", str(tmp_path / "nowhere"))
+    assert r.returncode == 2 and "usage: python -m gbaresearch summary [DATA_DIR]" in r.stderr
+
+
+def test_library_reports_a_missing_data_directory(tmp_path):
+    import gbaresearch as gba
+
+    assert [str(p) for p in gba.validate(tmp_path / "nowhere")] == [
+        f"datapackage.json:0: -: data directory not found: {tmp_path / 'nowhere'}"]
+
+
+def test_cite_uses_the_version_of_the_data_in_use(data_copy):
+    import json
+
+    import gbaresearch as gba
+
+    p = data_copy / "datapackage.json"
+    desc = json.loads(p.read_text(encoding="utf-8"))
+    desc["version"] = "0.2.0"
+    p.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    assert "(Version 0.2.0)" in gba.cite(data_copy) and "(Version 0.1.0)" in gba.cite()

@@ -89,6 +89,9 @@ def test_case_without_listed_source(data_copy):
     (25, {"category": ("NA", "factor_flow"), "category_status": ("unknown", "official")}, "category_status",
      "its official category", "category"),
     (2, {"lead_body_en": ("NA", "Guangdong Public Security Department")}, "lead_body_en", "its lead body", "lead"),
+    (2, {"lead_level": ("NA", "provincial")}, "lead_level", "its lead level", "lead"),
+    (2, {"counterpart": ("NA", "both"), "counterpart_status": ("NA", "stated")}, "counterpart_status",
+     "its stated counterpart", "counterpart"),
 ])
 def test_case_fact_needs_a_source(data_copy, line, edits, column, what, fact):
     for col, (old, new) in edits.items():
