@@ -14,6 +14,7 @@ Measures, on this machine, in one run:
 
 ``--quick`` skips 4 and 5. Prints a table and writes ``build/bench/results.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,12 +47,12 @@ sys.path.insert(0, str(REPO))  # this checkout's gbaresearch, whatever the cwd
 sys.path.insert(0, str(BENCH_DIR))
 
 TARGETS = {
-    "import_overhead_ms": 50.0,       # gbaresearch adds <= 50 ms over pandas
-    "load_warm_ms": 50.0,             # warm load_dataset() < 50 ms
-    "validate_largest_s": 2.0,        # validation of 100k cases < 2 s
-    "validate_exponent": 1.1,         # growth exponent <= 1.1
-    "notebook_ratio": 1.3,            # real notebooks / trivial notebooks <= 1.3
-    "tests_ratio": 1.5,               # pytest total / (nbval floor + unit tests) <= 1.5
+    "import_overhead_ms": 50.0,  # gbaresearch adds <= 50 ms over pandas
+    "load_warm_ms": 50.0,  # warm load_dataset() < 50 ms
+    "validate_largest_s": 2.0,  # validation of 100k cases < 2 s
+    "validate_exponent": 1.1,  # growth exponent <= 1.1
+    "notebook_ratio": 1.3,  # real notebooks / trivial notebooks <= 1.3
+    "tests_ratio": 1.5,  # pytest total / (nbval floor + unit tests) <= 1.5
 }
 
 TRIVIAL_SOURCE = "import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nimport gbaresearch"
@@ -107,8 +108,12 @@ def machine_info() -> dict:
     import pandas
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                                text=True, timeout=10).stdout.strip() or None
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         commit = None
     try:
@@ -268,8 +273,13 @@ print(json.dumps(out))
 
 
 def _validate_in_subprocess(directory: Path, runs: int, profile: bool) -> dict:
-    proc = subprocess.run([sys.executable, "-c", _VALIDATE_WORKER, str(directory), str(runs), "1" if profile else "0", str(REPO)],
-                          cwd=REPO, env=_env(), capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _VALIDATE_WORKER, str(directory), str(runs), "1" if profile else "0", str(REPO)],
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"validation worker failed ({proc.returncode}):\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -294,27 +304,36 @@ def bench_validation(sizes, runs: int, keep: bool) -> tuple[dict, str]:
             r = _validate_in_subprocess(d, runs, profile=largest)
             if r["n_problems"]:
                 shown = "\n".join(r["problems"])
-                raise SystemExit(f"synthetic dataset with {n} cases is NOT valid ({r['n_problems']} problems); "
-                                 f"timing it would measure error paths:\n{shown}")
+                raise SystemExit(
+                    f"synthetic dataset with {n} cases is NOT valid ({r['n_problems']} problems); "
+                    f"timing it would measure error paths:\n{shown}"
+                )
             times = r["times"]
             size_mb = sum(f.stat().st_size for f in d.iterdir()) / 1e6
-            per_size.append({
-                "n_cases": n,
-                "total_rows": sum(info["rows"].values()),
-                "rows": info["rows"],
-                "csv_mb": round(size_mb, 1),
-                "schema_changes": [f"{c['table']}.{c['field']}: {c['from']} -> {c['to']}" for c in info["schema_changes"]],
-                "generate_s": round(gen, 2),
-                "valid": True,
-                "first_run_s": round(r["first_s"], 4),
-                "median_s": round(_median(times), 4),
-                "samples_s": [round(x, 4) for x in times],
-            })
+            per_size.append(
+                {
+                    "n_cases": n,
+                    "total_rows": sum(info["rows"].values()),
+                    "rows": info["rows"],
+                    "csv_mb": round(size_mb, 1),
+                    "schema_changes": [
+                        f"{c['table']}.{c['field']}: {c['from']} -> {c['to']}" for c in info["schema_changes"]
+                    ],
+                    "generate_s": round(gen, 2),
+                    "valid": True,
+                    "first_run_s": round(r["first_s"], 4),
+                    "median_s": round(_median(times), 4),
+                    "samples_s": [round(x, 4) for x in times],
+                }
+            )
             if largest:
                 profile_text = r["profile"]
                 gc_disabled = round(r["gc_disabled_s"], 4)
-            print(f"  validate {n:>9,} cases: median {_median(times):.3f} s  "
-                  f"({per_size[-1]['total_rows']:,} rows, {size_mb:.1f} MB, generated in {gen:.1f} s)", flush=True)
+            print(
+                f"  validate {n:>9,} cases: median {_median(times):.3f} s  "
+                f"({per_size[-1]['total_rows']:,} rows, {size_mb:.1f} MB, generated in {gen:.1f} s)",
+                flush=True,
+            )
     finally:
         if keep:
             print(f"  synthetic datasets kept in {root}")
@@ -362,9 +381,13 @@ def _execute_notebook(path: Path, timeout: int) -> float:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
-                            resources={"metadata": {"path": str(path.parent)}},
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # quiet the TCP warning
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=timeout,
+        resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )  # quiet the TCP warning
     t0 = time.perf_counter()
     client.execute()  # fresh kernel, started and shut down inside
     return time.perf_counter() - t0
@@ -401,8 +424,13 @@ def _pytest(args: list[str]) -> dict:
     secs = time.perf_counter() - t0
     lines = [l for l in (out.stdout + out.stderr).strip().splitlines() if l.strip()]
     failed = [l.split(" - ")[0] for l in lines if l.startswith(("FAILED ", "ERROR "))]
-    return {"cmd": "python -m pytest " + " ".join(args), "s": round(secs, 2), "returncode": out.returncode,
-            "summary": lines[-1] if lines else "", "failed": failed[:30]}
+    return {
+        "cmd": "python -m pytest " + " ".join(args),
+        "s": round(secs, 2),
+        "returncode": out.returncode,
+        "summary": lines[-1] if lines else "",
+        "failed": failed[:30],
+    }
 
 
 def bench_tests(trivial_dir: Path | None) -> dict:
@@ -410,7 +438,9 @@ def bench_tests(trivial_dir: Path | None) -> dict:
     print(f"  full test run: {total['s']:.2f} s  ({total['summary']})", flush=True)
     if trivial_dir is not None:
         # the repo's pytest configuration (addopts: nbval, sanitizer, current env) applied to the trivial notebooks
-        floor = _pytest(["-n", "2", "-q", "-c", str(REPO / "pyproject.toml"), "--rootdir", str(REPO), "--nbval", str(trivial_dir)])
+        floor = _pytest(
+            ["-n", "2", "-q", "-c", str(REPO / "pyproject.toml"), "--rootdir", str(REPO), "--nbval", str(trivial_dir)]
+        )
         print(f"  trivial notebooks under nbval: {floor['s']:.2f} s  ({floor['summary']})", flush=True)
     else:
         floor = {"cmd": None, "s": 0.0, "returncode": None, "summary": "no notebooks: floor is 0", "failed": []}
@@ -443,29 +473,72 @@ def targets(res: dict) -> list[dict]:
         out.append({"name": name, "value": value, "unit": unit, "target": f"{op} {limit:g} {unit}".strip(), "pass": ok})
 
     imp = res["imports"]
-    add("import overhead over pandas", imp["overhead_ms"], "ms", TARGETS["import_overhead_ms"], "<=",
-        imp["overhead_ms"] <= TARGETS["import_overhead_ms"])
+    add(
+        "import overhead over pandas",
+        imp["overhead_ms"],
+        "ms",
+        TARGETS["import_overhead_ms"],
+        "<=",
+        imp["overhead_ms"] <= TARGETS["import_overhead_ms"],
+    )
     heavy = imp["imports_matplotlib"] or imp["imports_seaborn"]
-    out.append({"name": "import gbaresearch loads matplotlib/seaborn", "value": "yes" if heavy else "no", "unit": "",
-                "target": "no", "pass": not heavy})
+    out.append(
+        {
+            "name": "import gbaresearch loads matplotlib/seaborn",
+            "value": "yes" if heavy else "no",
+            "unit": "",
+            "target": "no",
+            "pass": not heavy,
+        }
+    )
     ld = res["load"]
-    add("load_dataset warm median", ld["warm_median_ms"], "ms", TARGETS["load_warm_ms"], "<",
-        ld["warm_median_ms"] < TARGETS["load_warm_ms"])
+    add(
+        "load_dataset warm median",
+        ld["warm_median_ms"],
+        "ms",
+        TARGETS["load_warm_ms"],
+        "<",
+        ld["warm_median_ms"] < TARGETS["load_warm_ms"],
+    )
     va = res["validation"]
     n = va["largest_n"]
-    add(f"validate {n:,} cases", va["largest_median_s"], "s", TARGETS["validate_largest_s"], "<",
-        va["largest_median_s"] < TARGETS["validate_largest_s"] if n >= 100_000 else None)
+    add(
+        f"validate {n:,} cases",
+        va["largest_median_s"],
+        "s",
+        TARGETS["validate_largest_s"],
+        "<",
+        va["largest_median_s"] < TARGETS["validate_largest_s"] if n >= 100_000 else None,
+    )
     e = va["exponent"]
-    add("validation growth exponent", e, "", TARGETS["validate_exponent"], "<=",
-        None if e is None else e <= TARGETS["validate_exponent"])
+    add(
+        "validation growth exponent",
+        e,
+        "",
+        TARGETS["validate_exponent"],
+        "<=",
+        None if e is None else e <= TARGETS["validate_exponent"],
+    )
     nb = res.get("notebooks", {})
     r = nb.get("ratio")
-    add("notebooks real / trivial", r if r is not None else nb.get("status", "skipped"), "", TARGETS["notebook_ratio"], "<=",
-        None if r is None else r <= TARGETS["notebook_ratio"])
+    add(
+        "notebooks real / trivial",
+        r if r is not None else nb.get("status", "skipped"),
+        "",
+        TARGETS["notebook_ratio"],
+        "<=",
+        None if r is None else r <= TARGETS["notebook_ratio"],
+    )
     ts = res.get("tests", {})
     r = ts.get("ratio") if ts.get("status") == "ran" else None
-    add("tests total / (nbval floor + unit)", ts.get("ratio", ts.get("status", "skipped")), "", TARGETS["tests_ratio"], "<=",
-        None if r is None else r <= TARGETS["tests_ratio"])
+    add(
+        "tests total / (nbval floor + unit)",
+        ts.get("ratio", ts.get("status", "skipped")),
+        "",
+        TARGETS["tests_ratio"],
+        "<=",
+        None if r is None else r <= TARGETS["tests_ratio"],
+    )
     return out
 
 
@@ -481,21 +554,40 @@ def print_table(res: dict) -> None:
     ]
     for s in va["sizes"]:
         note = " *" if s["schema_changes"] else ""
-        rows.append(("3", f"validate {s['n_cases']:,} cases ({s['total_rows']:,} rows, median of {va['runs']}){note}",
-                     f"{s['median_s']:.3f} s"))
+        rows.append(
+            (
+                "3",
+                f"validate {s['n_cases']:,} cases ({s['total_rows']:,} rows, median of {va['runs']}){note}",
+                f"{s['median_s']:.3f} s",
+            )
+        )
     if va.get("largest_gc_disabled_s") is not None:
-        rows.append(("3", f"  diagnostic: {va['largest_n']:,} cases with gc disabled (1 run)", f"{va['largest_gc_disabled_s']:.3f} s"))
+        rows.append(
+            (
+                "3",
+                f"  diagnostic: {va['largest_n']:,} cases with gc disabled (1 run)",
+                f"{va['largest_gc_disabled_s']:.3f} s",
+            )
+        )
     nb = res.get("notebooks", {})
     if nb.get("status") == "ran":
-        rows += [("4", f"{nb['n_notebooks']} trivial notebooks (floor)", f"{nb['floor_s']:.2f} s"),
-                 ("4", f"{nb['n_notebooks']} real notebooks", f"{nb['real_s']:.2f} s")]
+        rows += [
+            ("4", f"{nb['n_notebooks']} trivial notebooks (floor)", f"{nb['floor_s']:.2f} s"),
+            ("4", f"{nb['n_notebooks']} real notebooks", f"{nb['real_s']:.2f} s"),
+        ]
     else:
         rows.append(("4", "notebook floor", nb.get("status", "skipped")))
     ts = res.get("tests", {})
     if ts.get("status", "").startswith("ran"):
-        rows += [("5", f"pytest -n 2 -q, whole run [{ts['total']['summary']}]", f"{ts['total']['s']:.2f} s"),
-                 ("5", f"trivial notebooks under nbval, -n 2 [{ts['nbval_floor']['summary']}]", f"{ts['nbval_floor']['s']:.2f} s"),
-                 ("5", f"unit tests alone, -n 2 [{ts['unit_tests']['summary']}]", f"{ts['unit_tests']['s']:.2f} s")]
+        rows += [
+            ("5", f"pytest -n 2 -q, whole run [{ts['total']['summary']}]", f"{ts['total']['s']:.2f} s"),
+            (
+                "5",
+                f"trivial notebooks under nbval, -n 2 [{ts['nbval_floor']['summary']}]",
+                f"{ts['nbval_floor']['s']:.2f} s",
+            ),
+            ("5", f"unit tests alone, -n 2 [{ts['unit_tests']['summary']}]", f"{ts['unit_tests']['s']:.2f} s"),
+        ]
     else:
         rows.append(("5", "whole test run", ts.get("status", "skipped")))
     w = max(len(r[1]) for r in rows)
@@ -521,17 +613,25 @@ def print_table(res: dict) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="skip the notebook floor (4) and the whole test run (5)")
-    ap.add_argument("--sizes", type=lambda s: [int(x.replace("_", "")) for x in s.replace(",", " ").split()],
-                    default=list(DEFAULT_SIZES), help="synthetic sizes in cases, e.g. '1000,10000,100000'")
+    ap.add_argument(
+        "--sizes",
+        type=lambda s: [int(x.replace("_", "")) for x in s.replace(",", " ").split()],
+        default=list(DEFAULT_SIZES),
+        help="synthetic sizes in cases, e.g. '1000,10000,100000'",
+    )
     ap.add_argument("--import-runs", type=int, default=11, help="fresh processes per import variant (min 7)")
     ap.add_argument("--load-runs", type=int, default=30, help="warm load_dataset() calls (min 20)")
     ap.add_argument("--cold-runs", type=int, default=5, help="fresh processes for the cold load_dataset()")
     ap.add_argument("--validate-runs", type=int, default=3, help="timed validate() runs per size")
     ap.add_argument("--notebook-timeout", type=int, default=1800, help="per-cell timeout in seconds")
     ap.add_argument("--keep", action="store_true", help="keep the generated synthetic datasets and notebooks")
-    ap.add_argument("--output", type=Path, default=DEFAULT_OUT, help="JSON results file (default build/bench/results.json)")
+    ap.add_argument(
+        "--output", type=Path, default=DEFAULT_OUT, help="JSON results file (default build/bench/results.json)"
+    )
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     args = ap.parse_args(argv)
     args.sizes = sorted(set(args.sizes))
@@ -539,13 +639,24 @@ def main(argv=None) -> int:
         ap.error("--import-runs must be >= 7 and --load-runs >= 20")
 
     t_start = time.perf_counter()
-    res: dict = {"schema_version": 1, "machine": machine_info(),
-                 "args": {"quick": args.quick, "sizes": args.sizes, "import_runs": args.import_runs,
-                          "load_runs": args.load_runs, "cold_runs": args.cold_runs, "validate_runs": args.validate_runs}}
+    res: dict = {
+        "schema_version": 1,
+        "machine": machine_info(),
+        "args": {
+            "quick": args.quick,
+            "sizes": args.sizes,
+            "import_runs": args.import_runs,
+            "load_runs": args.load_runs,
+            "cold_runs": args.cold_runs,
+            "validate_runs": args.validate_runs,
+        },
+    }
     m = res["machine"]
     print(f"gbaresearch benchmarks  {m['date']}")
-    print(f"  {m['cpu_model']}, {m['cpu_count']} CPUs ({m['cpu_usable']} usable), {m['memory_gb']} GB, "
-          f"load avg {m['load_average_at_start']}")
+    print(
+        f"  {m['cpu_model']}, {m['cpu_count']} CPUs ({m['cpu_usable']} usable), {m['memory_gb']} GB, "
+        f"load avg {m['load_average_at_start']}"
+    )
     print(f"  Python {m['python']}, pandas {m['pandas']}, numpy {m['numpy']}, commit {m['git_commit']}\n")
 
     print("[1] imports", flush=True)

@@ -33,6 +33,7 @@ records such changes in ``<dest>/SYNTHETIC.json`` (key ``schema_changes``).
 
 Run ``python benchmarks/synth.py DEST N`` to write one dataset and validate it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -64,8 +65,20 @@ _WORDS = (
     "employment healthcare medicine research funds university certificate tax social security"
 ).split()
 _HANZI = "粤港澳大湾区规则衔接机制对接典型案例跨境通关车辆资格互认保险支付平台服务数据标准"
-_UNITS = ("persons", "person_times", "vehicles", "vehicle_trips", "transactions", "yuan", "projects",
-          "institutions", "services", "cases", "certificates", "applications")
+_UNITS = (
+    "persons",
+    "person_times",
+    "vehicles",
+    "vehicle_trips",
+    "transactions",
+    "yuan",
+    "projects",
+    "institutions",
+    "services",
+    "cases",
+    "certificates",
+    "applications",
+)
 
 
 class _Text:
@@ -130,9 +143,20 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
     text = _Text(rng)
     package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in package["resources"]}
-    generated = {"sources", "batches", "batch_categories", "batch_new_fields", "cases", "case_sources",
-                 "indicators", "corrections", "case_domains", "case_mechanisms", "case_links",
-                 "coding_new_fields"}
+    generated = {
+        "sources",
+        "batches",
+        "batch_categories",
+        "batch_new_fields",
+        "cases",
+        "case_sources",
+        "indicators",
+        "corrections",
+        "case_domains",
+        "case_mechanisms",
+        "case_links",
+        "coding_new_fields",
+    }
     unknown = set(resources) - generated - set(COPIED)
     if unknown:
         raise RuntimeError(f"the schema has tables this generator does not know: {sorted(unknown)}")
@@ -144,9 +168,14 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
     mechanisms = [r["mechanism"] for r in copied["vocab_mechanisms"]]
     cities = [r["place_id"] for r in places if r["kind"] == "mainland_city"]
     platforms = [r["place_id"] for r in places if r["kind"] == "platform"]
-    cited_by_copies = {r[fk["fields"][0]] for name in COPIED for fk in resources[name]["schema"].get("foreignKeys", [])
-                       if fk["reference"]["resource"] == "sources" for r in copied[name]
-                       if r[fk["fields"][0]] != "NA"}
+    cited_by_copies = {
+        r[fk["fields"][0]]
+        for name in COPIED
+        for fk in resources[name]["schema"].get("foreignKeys", [])
+        if fk["reference"]["resource"] == "sources"
+        for r in copied[name]
+        if r[fk["fields"][0]] != "NA"
+    }
 
     # --- sources -----------------------------------------------------------------------------
     n_sources = max(1, math.ceil(n_cases / 5))
@@ -207,29 +236,48 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
             facts.append("date_in_force")
         if not numbered and k % 2 == 0:
             facts.append("detail")
-        cases.append({
-            "case_id": cid, "batch": b, "order_in_batch": k + 1 if numbered else None,
-            "title_zh": text.zh(18), "title_status": "official" if numbered else "descriptive",
-            "title_en": text.en(70), "category": category, "category_status": cat_status,
-            "lead_level": level, "lead_place": place, "lead_body_en": lead_body,
-            "counterpart": cp, "counterpart_status": cps, "date_in_force": in_force,
-            "summary_en": text.en(140), "notes": text.en(115) if rng.random() < 0.95 else None,
-        })
+        cases.append(
+            {
+                "case_id": cid,
+                "batch": b,
+                "order_in_batch": k + 1 if numbered else None,
+                "title_zh": text.zh(18),
+                "title_status": "official" if numbered else "descriptive",
+                "title_en": text.en(70),
+                "category": category,
+                "category_status": cat_status,
+                "lead_level": level,
+                "lead_place": place,
+                "lead_body_en": lead_body,
+                "counterpart": cp,
+                "counterpart_status": cps,
+                "date_in_force": in_force,
+                "summary_en": text.en(140),
+                "notes": text.en(115) if rng.random() < 0.95 else None,
+            }
+        )
         for f in facts:
-            case_sources.append({"case_id": cid, "source_id": s, "fact": f,
-                                 "notes": text.en(40) if rng.random() < 0.2 else None})
+            case_sources.append(
+                {"case_id": cid, "source_id": s, "fact": f, "notes": text.en(40) if rng.random() < 0.2 else None}
+            )
         if i % 10 == 0 and len(source_ids) > 1:  # a second source backing the listing, as many real cases have
             s2 = src(i * 7 + 3)
             if s2 == s:
                 s2 = src(i * 7 + 4)
             case_sources.append({"case_id": cid, "source_id": s2, "fact": "listed", "notes": None})
-        indicators.append({
-            "indicator_id": None, "case_id": cid, "indicator_en": text.en(50),
-            "value": rng.choice((str(rng.randrange(1, 500000)), f"{rng.random() * 1000:.2f}")),
-            "unit": rng.choice(_UNITS), "bound": rng.choice(("exact", "exact", "lower", "approximate")),
-            "as_of": _partial_date(rng, date(2019, 1, 1), date(2024, 1, 1)), "source_id": src(i + 1),
-            "notes": text.en(40) if rng.random() < 0.5 else None,
-        })
+        indicators.append(
+            {
+                "indicator_id": None,
+                "case_id": cid,
+                "indicator_en": text.en(50),
+                "value": rng.choice((str(rng.randrange(1, 500000)), f"{rng.random() * 1000:.2f}")),
+                "unit": rng.choice(_UNITS),
+                "bound": rng.choice(("exact", "exact", "lower", "approximate")),
+                "as_of": _partial_date(rng, date(2019, 1, 1), date(2024, 1, 1)),
+                "source_id": src(i + 1),
+                "notes": text.en(40) if rng.random() < 0.5 else None,
+            }
+        )
         doms = rng.sample(domains, 2)
         case_domains.append({"case_id": cid, "domain": doms[0], "is_primary": "true", "basis": text.en(25)})
         if i % 2 == 1:
@@ -240,9 +288,16 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
             case_mechanisms.append({"case_id": cid, "mechanism": mechs[1], "basis": text.en(35)})
         if i % 4 == 1:  # to an earlier case: same or earlier batch, never itself, one link per from-case
             j = rng.randrange(i)
-            case_links.append({"from_case_id": cid, "to_case_id": ids[j], "relation": rng.choice(("deepens", "extends")),
-                               "link_status": rng.choice(("stated", "inferred")), "basis": text.en(90),
-                               "source_id": src(i + 2)})
+            case_links.append(
+                {
+                    "from_case_id": cid,
+                    "to_case_id": ids[j],
+                    "relation": rng.choice(("deepens", "extends")),
+                    "link_status": rng.choice(("stated", "inferred")),
+                    "basis": text.en(90),
+                    "source_id": src(i + 2),
+                }
+            )
     for k, row in enumerate(indicators):  # I000, I001, ...: the real pattern holds 1000 of them
         row["indicator_id"] = f"I{k:03d}"
 
@@ -251,32 +306,60 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
     for b in range(1, n_batches + 1):
         official = max(OFFICIAL_PER_BATCH, per_batch[b])
         has_apps = b % 3 == 2
-        batches.append({
-            "batch": b, "announced": announced[b - 1].isoformat(), "announced_by_en": text.en(130),
-            "announced_by_zh": text.zh(33), "n_cases": official,
-            "applications": official * 3 if has_apps else None, "source_id": src(b * 11),
-            "applications_source_id": src(b * 13) if has_apps else None, "notes": text.en(115),
-        })
+        batches.append(
+            {
+                "batch": b,
+                "announced": announced[b - 1].isoformat(),
+                "announced_by_en": text.en(130),
+                "announced_by_zh": text.zh(33),
+                "n_cases": official,
+                "applications": official * 3 if has_apps else None,
+                "source_id": src(b * 11),
+                "applications_source_id": src(b * 13) if has_apps else None,
+                "notes": text.en(115),
+            }
+        )
         counts = [ident_cat.get((b, c), 0) for c in CATEGORIES]
         for j in range(official - sum(counts)):  # the unidentified and uncategorised cases
             counts[j % 4] += 1
         for c, n in zip(CATEGORIES, counts):
-            batch_categories.append({"batch": b, "category": c, "n_cases": n, "source_id": src(b * 11),
-                                     "notes": text.en(65) if n == 0 else None})
+            batch_categories.append(
+                {
+                    "batch": b,
+                    "category": c,
+                    "n_cases": n,
+                    "source_id": src(b * 11),
+                    "notes": text.en(65) if n == 0 else None,
+                }
+            )
         for j in range(2):
             fid = f"B{b}-new-field-{j + 1}"
-            batch_new_fields.append({"field_id": fid, "batch": b, "field_zh": text.zh(6), "field_en": text.en(25),
-                                     "source_id": src(b * 17 + j), "notes": None})
+            batch_new_fields.append(
+                {
+                    "field_id": fid,
+                    "batch": b,
+                    "field_zh": text.zh(6),
+                    "field_en": text.en(25),
+                    "source_id": src(b * 17 + j),
+                    "notes": None,
+                }
+            )
             coding_new_fields.append({"field_id": fid, "domain": rng.choice(domains), "basis": text.en(30)})
 
     corrections = []
     for k in range(1, min(99, max(1, n_cases // 5)) + 1):
-        corrections.append({
-            "correction_id": f"C{k:02d}", "source_id": src(k * 19), "claim_en": text.en(60),
-            "correction_en": text.en(80), "error_kind": rng.choice(("translation", "unit", "wording", "date")),
-            "basis_source_id": src(k * 23), "case_id": ids[rng.randrange(n_cases)] if k % 2 else None,
-            "notes": None,
-        })
+        corrections.append(
+            {
+                "correction_id": f"C{k:02d}",
+                "source_id": src(k * 19),
+                "claim_en": text.en(60),
+                "correction_en": text.en(80),
+                "error_kind": rng.choice(("translation", "unit", "wording", "date")),
+                "basis_source_id": src(k * 23),
+                "case_id": ids[rng.randrange(n_cases)] if k % 2 else None,
+                "notes": None,
+            }
+        )
 
     # every source must be cited: give the leftovers to 'detail' rows of the first cases
     pairs = {(r["case_id"], r["source_id"], r["fact"]) for r in case_sources}
@@ -287,44 +370,80 @@ def make_dataset(dest_dir, n_cases: int, seed: int = 0) -> Path:
             case_sources.append({"case_id": cid, "source_id": s, "fact": "detail", "notes": None})
     sources = []
     for s in source_ids:
-        sources.append({
-            "source_id": s, "publisher": text.en(16), "outlet": text.en(20) if rng.random() < 0.6 else None,
-            "title": text.en(36), "language": rng.choice(("zh-Hans", "zh-Hans", "zh-Hant", "en", "fr")),
-            "date_published": _partial_date(rng, date(2019, 1, 1), date(2024, 1, 1)) if rng.random() < 0.7 else None,
-            "date_accessed": ACCESSED.isoformat(), "url": f"https://example.org/{s.lower()}/{rng.randrange(10**9)}.html",
-            "kind": rng.choice(("official", "press", "mirror", "machine_translation", "reference")),
-            "notes": text.en(60) if rng.random() < 0.6 else None,
-        })
+        sources.append(
+            {
+                "source_id": s,
+                "publisher": text.en(16),
+                "outlet": text.en(20) if rng.random() < 0.6 else None,
+                "title": text.en(36),
+                "language": rng.choice(("zh-Hans", "zh-Hans", "zh-Hant", "en", "fr")),
+                "date_published": _partial_date(rng, date(2019, 1, 1), date(2024, 1, 1))
+                if rng.random() < 0.7
+                else None,
+                "date_accessed": ACCESSED.isoformat(),
+                "url": f"https://example.org/{s.lower()}/{rng.randrange(10**9)}.html",
+                "kind": rng.choice(("official", "press", "mirror", "machine_translation", "reference")),
+                "notes": text.en(60) if rng.random() < 0.6 else None,
+            }
+        )
 
     # --- schema: widen the two id patterns only when a size needs it ---------------------------
     changes = []
     pat = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in package["resources"]}
     if len(source_ids) > 999:
         f = pat["sources"]["source_id"]
-        changes.append({"table": "sources", "field": "source_id", "from": f["constraints"]["pattern"], "to": SOURCE_ID_WIDE,
-                        "why": f"{len(source_ids)} sources needed"})
+        changes.append(
+            {
+                "table": "sources",
+                "field": "source_id",
+                "from": f["constraints"]["pattern"],
+                "to": SOURCE_ID_WIDE,
+                "why": f"{len(source_ids)} sources needed",
+            }
+        )
         f["constraints"]["pattern"] = SOURCE_ID_WIDE
     if len(indicators) > 1000:
         f = pat["indicators"]["indicator_id"]
-        changes.append({"table": "indicators", "field": "indicator_id", "from": f["constraints"]["pattern"], "to": INDICATOR_ID_WIDE,
-                        "why": f"{len(indicators)} indicators needed"})
+        changes.append(
+            {
+                "table": "indicators",
+                "field": "indicator_id",
+                "from": f["constraints"]["pattern"],
+                "to": INDICATOR_ID_WIDE,
+                "why": f"{len(indicators)} indicators needed",
+            }
+        )
         f["constraints"]["pattern"] = INDICATOR_ID_WIDE
     if changes:
-        (dest / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (dest / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     else:
         shutil.copyfile(DATA_DIR / "datapackage.json", dest / "datapackage.json")
 
     for name in COPIED:
         shutil.copyfile(DATA_DIR / resources[name]["path"], dest / resources[name]["path"])
-    tables = {"sources": sources, "batches": batches, "batch_categories": batch_categories,
-              "batch_new_fields": batch_new_fields, "cases": cases, "case_sources": case_sources,
-              "indicators": indicators, "corrections": corrections, "case_domains": case_domains,
-              "case_mechanisms": case_mechanisms, "case_links": case_links, "coding_new_fields": coding_new_fields}
+    tables = {
+        "sources": sources,
+        "batches": batches,
+        "batch_categories": batch_categories,
+        "batch_new_fields": batch_new_fields,
+        "cases": cases,
+        "case_sources": case_sources,
+        "indicators": indicators,
+        "corrections": corrections,
+        "case_domains": case_domains,
+        "case_mechanisms": case_mechanisms,
+        "case_links": case_links,
+        "coding_new_fields": coding_new_fields,
+    }
     for name, rows in tables.items():
         _write(dest, resources[name], rows)
     counts = {name: len(rows) for name, rows in tables.items()} | {name: len(copied[name]) for name in COPIED}
-    (dest / "SYNTHETIC.json").write_text(json.dumps({"n_cases": n_cases, "seed": seed, "rows": counts,
-                                                     "schema_changes": changes}, indent=2) + "\n", encoding="utf-8")
+    (dest / "SYNTHETIC.json").write_text(
+        json.dumps({"n_cases": n_cases, "seed": seed, "rows": counts, "schema_changes": changes}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     return dest
 
 

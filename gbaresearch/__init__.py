@@ -9,6 +9,7 @@
 Importing the package never imports matplotlib or seaborn; plotting lives in
 ``gbaresearch.plotting``.
 """
+
 from .cite import cite
 from .load import (
     Dataset,
@@ -36,9 +37,26 @@ from .validation import validate
 __version__ = "0.1.0"
 
 __all__ = [
-    "Dataset", "DataValidationError", "Problem", "cite", "data_dir", "validate", "load_dataset",
-    "load_batches", "load_batch_categories", "load_batch_new_fields", "load_cases", "load_case_sources",
-    "load_indicators", "load_places", "load_corrections", "load_sources", "load_vocab_domains",
-    "load_vocab_mechanisms", "load_case_domains", "load_case_mechanisms", "load_case_links",
+    "Dataset",
+    "DataValidationError",
+    "Problem",
+    "cite",
+    "data_dir",
+    "validate",
+    "load_dataset",
+    "load_batches",
+    "load_batch_categories",
+    "load_batch_new_fields",
+    "load_cases",
+    "load_case_sources",
+    "load_indicators",
+    "load_places",
+    "load_corrections",
+    "load_sources",
+    "load_vocab_domains",
+    "load_vocab_mechanisms",
+    "load_case_domains",
+    "load_case_mechanisms",
+    "load_case_links",
     "load_coding_new_fields",
 ]

@@ -4,6 +4,7 @@
 Nothing here hard-codes batches, categories or vocabularies: they come from the data, so a new
 batch flows through unchanged.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +16,7 @@ NOT_STATED = "(not stated)"
 
 
 # --- basic lookups -------------------------------------------------------------------------
+
 
 def categories(ds) -> list[str]:
     """Official categories in their schema order."""
@@ -45,12 +47,21 @@ def table_overview(ds) -> pd.DataFrame:
     rows = []
     for res in pkg.resources:
         df = ds[res.name]
-        rows.append({"table": res.name, "kind": res.provenance, "rows": len(df), "columns": df.shape[1],
-                     "title": res.title, "description": res.descriptor.get("description", "")})
+        rows.append(
+            {
+                "table": res.name,
+                "kind": res.provenance,
+                "rows": len(df),
+                "columns": df.shape[1],
+                "title": res.title,
+                "description": res.descriptor.get("description", ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- coverage ------------------------------------------------------------------------------
+
 
 def coverage_by_batch(ds) -> pd.DataFrame:
     """One row per batch: ``batch``, ``announced``, ``official`` (cases announced), ``identified``
@@ -104,9 +115,14 @@ def source_profile(ds) -> pd.DataFrame:
         if sub.empty:
             continue
         langs = sub["language"].value_counts().sort_index()
-        rows.append({"kind": kind, "sources": len(sub),
-                     "languages": ", ".join(f"{k} {v}" for k, v in langs.items() if v),
-                     "facts_supported": int(facts.get(kind, 0))})
+        rows.append(
+            {
+                "kind": kind,
+                "sources": len(sub),
+                "languages": ", ".join(f"{k} {v}" for k, v in langs.items() if v),
+                "facts_supported": int(facts.get(kind, 0)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -128,11 +144,14 @@ def case_provenance(ds) -> pd.DataFrame:
     g = cs.groupby("case_id", observed=True).agg(sources=("source_id", "nunique"), rank=("rank", "min"))
     inv = {v: k for k, v in rank.items()}
     g["best_kind"] = g["rank"].map(inv)
-    out = ds.cases[["case_id", "batch"]].merge(g[["sources", "best_kind"]], left_on="case_id", right_index=True, how="left")
+    out = ds.cases[["case_id", "batch"]].merge(
+        g[["sources", "best_kind"]], left_on="case_id", right_index=True, how="left"
+    )
     return out.reset_index(drop=True)
 
 
 # --- composition ---------------------------------------------------------------------------
+
 
 def category_shares(ds) -> pd.DataFrame:
     """Official counts and shares: ``batch``, ``category``, ``n_cases``, ``share`` (0–1 within batch)."""
@@ -145,7 +164,9 @@ def category_shares(ds) -> pd.DataFrame:
 
 def composition_table(ds) -> pd.DataFrame:
     """Official counts as a batch × category table of ints (index ``batch``)."""
-    t = ds.batch_categories.pivot_table(index="batch", columns="category", values="n_cases", aggfunc="sum", observed=False)
+    t = ds.batch_categories.pivot_table(
+        index="batch", columns="category", values="n_cases", aggfunc="sum", observed=False
+    )
     return t.fillna(0).astype(int)
 
 
@@ -166,9 +187,16 @@ def composition_test(ds, categories_subset=None, n_draws: int = 20000, seed: int
     obs = t.to_numpy()
     chi2, p, dof, expected = chi2_contingency(obs, correction=False)
     p_mc = _monte_carlo_p(obs, chi2, n_draws, seed)
-    return {"chi2": round(float(chi2), 3), "dof": int(dof), "p_asymptotic": round(float(p), 4),
-            "p_monte_carlo": round(p_mc, 4), "n_draws": n_draws, "min_expected": round(float(expected.min()), 2),
-            "categories": list(t.columns), "n": int(obs.sum())}
+    return {
+        "chi2": round(float(chi2), 3),
+        "dof": int(dof),
+        "p_asymptotic": round(float(p), 4),
+        "p_monte_carlo": round(p_mc, 4),
+        "n_draws": n_draws,
+        "min_expected": round(float(expected.min()), 2),
+        "categories": list(t.columns),
+        "n": int(obs.sum()),
+    }
 
 
 def _monte_carlo_p(obs: np.ndarray, chi2: float, n_draws: int, seed: int) -> float:
@@ -199,6 +227,7 @@ def share_shift(ds) -> pd.DataFrame:
 
 # --- domains and fields --------------------------------------------------------------------
 
+
 def domains_by_batch(ds, primary_only: bool = False) -> pd.DataFrame:
     """Cases per project domain and batch: rows = domains (vocabulary order), columns = batches,
     values = number of identified cases coded with the domain."""
@@ -206,7 +235,9 @@ def domains_by_batch(ds, primary_only: bool = False) -> pd.DataFrame:
     if primary_only:
         cd = cd[cd["is_primary"].fillna(False)]
     m = cd.merge(ds.cases[["case_id", "batch"]], on="case_id")
-    t = pd.crosstab(m["domain"], m["batch"]).reindex(index=list(ds.vocab_domains["domain"]), columns=batches(ds), fill_value=0)
+    t = pd.crosstab(m["domain"], m["batch"]).reindex(
+        index=list(ds.vocab_domains["domain"]), columns=batches(ds), fill_value=0
+    )
     t.index.name, t.columns.name = "domain", "batch"
     return t
 
@@ -224,8 +255,15 @@ def domain_first_appearance(ds, primary_only: bool = False) -> pd.DataFrame:
         present = [b for b, n in counts.items() if n > 0]
         first = present[0] if present else pd.NA
         ids = sorted(m.loc[(m["domain"] == dom) & (m["batch"] == first), "case_id"]) if present else []
-        rows.append({"domain": dom, "label": labels[dom], "first_batch": first, "cases": int(counts.sum()),
-                     "first_cases": ", ".join(ids)})
+        rows.append(
+            {
+                "domain": dom,
+                "label": labels[dom],
+                "first_batch": first,
+                "cases": int(counts.sum()),
+                "first_cases": ", ".join(ids),
+            }
+        )
     out = pd.DataFrame(rows)
     out["first_batch"] = out["first_batch"].astype("Int64")
     return out
@@ -259,7 +297,9 @@ def new_fields_check(ds) -> pd.DataFrame:
             verdict = "agrees"
         else:
             verdict = "agrees (secondary only)"
-        rows.append({"batch": b, "field_en": r["field_en"], "domain": d, "first_any": a, "first_primary": p, "verdict": verdict})
+        rows.append(
+            {"batch": b, "field_en": r["field_en"], "domain": d, "first_any": a, "first_primary": p, "verdict": verdict}
+        )
     out = pd.DataFrame(rows)
     for c in ("first_any", "first_primary"):
         out[c] = out[c].astype("Int64")
@@ -267,6 +307,7 @@ def new_fields_check(ds) -> pd.DataFrame:
 
 
 # --- leads and counterparts ----------------------------------------------------------------
+
 
 def _by_batch_with_missing(ds, column: str, missing: str) -> pd.DataFrame:
     """Identified cases by the levels of a categorical ``column`` and batch, missing values
@@ -309,11 +350,14 @@ def cases_by_place(ds) -> pd.DataFrame:
 
 # --- mechanisms ----------------------------------------------------------------------------
 
+
 def mechanisms_by_batch(ds) -> pd.DataFrame:
     """Cases per mechanism and batch: rows = mechanisms (vocabulary order) plus ``(not coded)``
     for identified cases with no mechanism coding; columns = batches."""
     cm = ds.case_mechanisms.merge(ds.cases[["case_id", "batch"]], on="case_id")
-    t = pd.crosstab(cm["mechanism"], cm["batch"]).reindex(index=list(ds.vocab_mechanisms["mechanism"]), columns=batches(ds), fill_value=0)
+    t = pd.crosstab(cm["mechanism"], cm["batch"]).reindex(
+        index=list(ds.vocab_mechanisms["mechanism"]), columns=batches(ds), fill_value=0
+    )
     uncoded = ds.cases[~ds.cases["case_id"].isin(ds.case_mechanisms["case_id"])]
     t.loc[NOT_CODED] = uncoded.groupby("batch", observed=False).size().reindex(batches(ds), fill_value=0).to_numpy()
     t.index.name, t.columns.name = "mechanism", "batch"
@@ -331,6 +375,7 @@ def mechanism_shares(ds) -> pd.DataFrame:
 
 # --- deepening and timing ------------------------------------------------------------------
 
+
 def link_table(ds) -> pd.DataFrame:
     """Links between cases with context: ``from_case_id``, ``from_batch``, ``from_title``,
     ``to_case_id``, ``to_batch``, ``to_title``, ``relation``, ``link_status``, ``basis``."""
@@ -340,7 +385,17 @@ def link_table(ds) -> pd.DataFrame:
         ids = l[f"{side}_case_id"]
         l[f"{side}_batch"] = ids.map(c["batch"].astype(int)).astype("Int64")
         l[f"{side}_title"] = ids.map(c["title_en"]).astype("string")
-    cols = ["from_case_id", "from_batch", "from_title", "to_case_id", "to_batch", "to_title", "relation", "link_status", "basis"]
+    cols = [
+        "from_case_id",
+        "from_batch",
+        "from_title",
+        "to_case_id",
+        "to_batch",
+        "to_title",
+        "relation",
+        "link_status",
+        "basis",
+    ]
     return l[cols].sort_values(["from_batch", "from_case_id", "to_case_id"]).reset_index(drop=True)
 
 
@@ -395,11 +450,26 @@ def indicator_table(ds) -> pd.DataFrame:
     """Indicators with context: ``indicator_id``, ``case_id``, ``batch``, ``case_title``,
     ``indicator_en``, ``value``, ``unit``, ``bound``, ``as_of``, ``as_of_start``, ``shown``
     (formatted value with bound and unit), ``source_kind``."""
-    i = ds.indicators.merge(ds.cases[["case_id", "batch", "title_en"]], on="case_id").rename(columns={"title_en": "case_title"})
+    i = ds.indicators.merge(ds.cases[["case_id", "batch", "title_en"]], on="case_id").rename(
+        columns={"title_en": "case_title"}
+    )
     i = i.merge(ds.sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id")
     i["as_of_start"] = partial_date_start(i["as_of"])
     i["shown"] = [format_value(v, str(u), str(b)) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
-    cols = ["indicator_id", "case_id", "batch", "case_title", "indicator_en", "value", "unit", "bound", "as_of", "as_of_start", "shown", "source_kind"]
+    cols = [
+        "indicator_id",
+        "case_id",
+        "batch",
+        "case_title",
+        "indicator_en",
+        "value",
+        "unit",
+        "bound",
+        "as_of",
+        "as_of_start",
+        "shown",
+        "source_kind",
+    ]
     return i[cols].sort_values("indicator_id").reset_index(drop=True)
 
 
@@ -420,10 +490,13 @@ def series(ds, case_id: str, unit: str) -> pd.DataFrame:
     ``indicator_en``; sorted by date."""
     t = indicator_table(ds)
     t = t[(t["case_id"] == case_id) & (t["unit"] == unit)]
-    return t[["as_of_start", "as_of", "value", "bound", "indicator_en"]].sort_values("as_of_start").reset_index(drop=True)
+    return (
+        t[["as_of_start", "as_of", "value", "bound", "indicator_en"]].sort_values("as_of_start").reset_index(drop=True)
+    )
 
 
 # --- corrections ---------------------------------------------------------------------------
+
 
 def corrections_table(ds) -> pd.DataFrame:
     """Corrections with the erring source and the basis: ``correction_id``, ``error_kind``,
@@ -434,7 +507,18 @@ def corrections_table(ds) -> pd.DataFrame:
     c["source_kind"] = c["source_id"].map(s["kind"].astype(str))
     c["source_title"] = c["source_id"].map(s["title"])
     c["basis_kind"] = c["basis_source_id"].map(s["kind"].astype(str))
-    cols = ["correction_id", "error_kind", "source_id", "source_kind", "source_title", "claim_en", "correction_en", "basis_source_id", "basis_kind", "case_id"]
+    cols = [
+        "correction_id",
+        "error_kind",
+        "source_id",
+        "source_kind",
+        "source_title",
+        "claim_en",
+        "correction_en",
+        "basis_source_id",
+        "basis_kind",
+        "case_id",
+    ]
     return c[cols]
 
 

@@ -1,7 +1,9 @@
 """How to cite the dataset, read from ``CITATION.cff``."""
+
 from __future__ import annotations
 
-from .paths import REPO_DIR, data_dir as _data_dir
+from .paths import REPO_DIR
+from .paths import data_dir as _data_dir
 
 
 def _read_cff() -> dict:
@@ -11,8 +13,10 @@ def _read_cff() -> dict:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise FileNotFoundError(f"CITATION.cff not found at {path}: gbaresearch is meant to be used from a "
-                                "checkout of its repository (make install sets that up)") from None
+        raise FileNotFoundError(
+            f"CITATION.cff not found at {path}: gbaresearch is meant to be used from a "
+            "checkout of its repository (make install sets that up)"
+        ) from None
 
 
 def cite(data_dir=None) -> str:

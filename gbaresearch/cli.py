@@ -3,6 +3,7 @@
 Exit codes: 0 success; 1 the data has problems (one ``FILE:LINE: FIELD: MESSAGE`` line each);
 2 wrong usage or a data directory that does not exist. No tracebacks reach the user.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,10 @@ def _summary(args) -> int:
         print(exc, file=sys.stderr)
         return 1
     cov = coverage_by_batch(ds)
-    print(f"gbaresearch data {ds.version}: {len(ds.batches)} batches, {int(ds.batches.n_cases.sum())} official cases, "
-          f"{len(ds.cases)} identified, {len(ds.indicators)} indicators, {len(ds.sources)} sources")
+    print(
+        f"gbaresearch data {ds.version}: {len(ds.batches)} batches, {int(ds.batches.n_cases.sum())} official cases, "
+        f"{len(ds.cases)} identified, {len(ds.indicators)} indicators, {len(ds.sources)} sources"
+    )
     print(cov.to_string(index=False))
     return 0
 
@@ -62,7 +65,9 @@ def _report(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gbaresearch", description="GBA rule-connection cases: data checks and report.")
+    parser = argparse.ArgumentParser(
+        prog="python -m gbaresearch", description="GBA rule-connection cases: data checks and report."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="check the data; one FILE:LINE: FIELD: MESSAGE line per problem")
     p.add_argument("data_dir", nargs="?", help="data directory (default: $GBARESEARCH_DATA or the repository's data/)")

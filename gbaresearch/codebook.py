@@ -5,6 +5,7 @@ markers below is generated, so every field and every allowed value is documented
 the schema defines it. ``python -m gbaresearch.codebook`` rewrites that part in place;
 the tests fail when it is out of date.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,9 @@ import sys
 from .paths import data_dir
 from .schema import read_package
 
-START = "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
+START = (
+    "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
+)
 END = "<!-- end of field reference -->"
 KIND = {"official": "official facts", "reference": "reference material", "project_coding": "this project's own coding"}
 
@@ -71,10 +74,18 @@ def _vocabularies(directory) -> list[str]:
     import csv
 
     out = []
-    for name, key, title in (("vocab_domains", "domain", "Policy domains"), ("vocab_mechanisms", "mechanism", "Connection mechanisms")):
+    for name, key, title in (
+        ("vocab_domains", "domain", "Policy domains"),
+        ("vocab_mechanisms", "mechanism", "Connection mechanisms"),
+    ):
         with (directory / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
-        out += [f"### Vocabulary: {title.lower()} (`{name}.csv`)", "", f"| {key} | label | 中文 | definition |", "|---|---|---|---|"]
+        out += [
+            f"### Vocabulary: {title.lower()} (`{name}.csv`)",
+            "",
+            f"| {key} | label | 中文 | definition |",
+            "|---|---|---|---|",
+        ]
         out += [f"| `{r[key]}` | {r['label_en']} | {r['label_zh']} | {r['definition_en']} |" for r in rows]
         out.append("")
     return out

@@ -4,6 +4,7 @@ Accepted harmless variations: a UTF-8 byte-order mark, Windows (CRLF) or old Mac
 endings, and a missing newline at the end of the file. Everything else that is not plain
 UTF-8 comma-separated text is reported as a problem.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,8 +54,16 @@ def _fast_parse(text: str, data: bytes) -> tuple[list[str], list[list[str]]] | N
     import pandas as pd
 
     try:
-        df = pd.read_csv(io.BytesIO(data), encoding="utf-8", header=None, dtype=str, keep_default_na=False,
-                         na_filter=False, skip_blank_lines=False, engine="c")
+        df = pd.read_csv(
+            io.BytesIO(data),
+            encoding="utf-8",
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
     except Exception:  # any parser complaint: let the csv module find and word it
         return None
     # a short row or blank line shows up as empty cells, a quoted line break as fewer rows
@@ -67,8 +76,11 @@ def _fast_parse(text: str, data: bytes) -> tuple[list[str], list[list[str]]] | N
 def _cjk_share(text: str) -> float:
     """Share of the non-ASCII characters of ``text`` that are Chinese characters or CJK punctuation."""
     wide = [ord(c) for c in text if ord(c) > 0x7F]
-    good = sum(1 for o in wide if 0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF
-               or 0x2000 <= o <= 0x206F or o == 0xB7)
+    good = sum(
+        1
+        for o in wide
+        if 0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o == 0xB7
+    )
     return good / len(wide) if wide else 0.0
 
 
@@ -114,14 +126,16 @@ def read_raw(path: Path, label: str) -> RawTable:
         problem(0, "-", f"file cannot be read ({exc.strerror})")
         return out
     if data.startswith(BOM):
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = _line_at(data, exc.start)
         guess = _guess_encoding(data)
         hint = f"; it looks like {guess}" if guess else ""
-        problem(line, "-", f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded){hint}: save it as UTF-8")
+        problem(
+            line, "-", f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded){hint}: save it as UTF-8"
+        )
         return out
     if "\x00" in text:
         line = _line_at(text, text.index("\x00"))

@@ -3,13 +3,14 @@ be tried (and validated) without touching the real ``data/``.
 
 Rows are written in the schema's column order; a column left out is written as ``NA``.
 """
+
 from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from .paths import data_dir as _data_dir
 from .schema import read_package

@@ -4,6 +4,7 @@ Each check runs over the whole column at once, so validation stays linear in the
 rows. Converted values are plain Python objects; ``None`` marks a missing or invalid value
 (invalid ones are reported, so later rules can skip them without repeating the complaint).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -84,8 +85,12 @@ def fast_column(fld: Field, values: list[str], missing: frozenset[str], today: d
         return None
     # the type checks below refuse surrounding whitespace themselves; free text needs a look
     # (strip() returns the very same object when there is nothing to strip)
-    if (fld.type in ("string", "any") and not fld.partial_date and fld.enum is None
-            and list(map(str.strip, values)) != values):
+    if (
+        fld.type in ("string", "any")
+        and not fld.partial_date
+        and fld.enum is None
+        and list(map(str.strip, values)) != values
+    ):
         return None
     has_missing = any(m in values for m in missing)
     if has_missing and fld.required:
@@ -140,7 +145,9 @@ def fast_column(fld: Field, values: list[str], missing: frozenset[str], today: d
         rx = _PATTERNS.get(fld.pattern) or _PATTERNS.setdefault(fld.pattern, re.compile(fld.pattern))
         if not all(map(rx.search, conv)):
             return None
-    if conv and ((fld.minimum is not None and min(conv) < fld.minimum) or (fld.maximum is not None and max(conv) > fld.maximum)):
+    if conv and (
+        (fld.minimum is not None and min(conv) < fld.minimum) or (fld.maximum is not None and max(conv) > fld.maximum)
+    ):
         return None
     if not has_missing:
         return conv
@@ -148,8 +155,15 @@ def fast_column(fld: Field, values: list[str], missing: frozenset[str], today: d
     return [None if v in missing else next(it) for v in values]
 
 
-def check_column(fld: Field, values: list[str], lines: list[int], label: str,
-                 missing: frozenset[str], today: date, problems: list[Problem]) -> tuple[list, set[int]]:
+def check_column(
+    fld: Field,
+    values: list[str],
+    lines: list[int],
+    label: str,
+    missing: frozenset[str],
+    today: date,
+    problems: list[Problem],
+) -> tuple[list, set[int]]:
     """Return the converted column and the positions of bad cells; append one problem per bad cell."""
     quick = fast_column(fld, values, missing, today)
     if quick is not None:
@@ -220,7 +234,11 @@ def check_column(fld: Field, values: list[str], lines: list[int], label: str,
     elif t == "date":
         for i in todo:
             v = values[i]
-            d = date.fromisoformat(v) if _DATE.fullmatch(v) and _real_date(int(v[:4]), int(v[5:7]), int(v[8:])) else None
+            d = (
+                date.fromisoformat(v)
+                if _DATE.fullmatch(v) and _real_date(int(v[:4]), int(v[5:7]), int(v[8:]))
+                else None
+            )
             if d is None:
                 if _DATE.fullmatch(v):
                     bad(i, f"{v!r} is not a real date")

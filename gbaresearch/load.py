@@ -12,6 +12,7 @@ Every loader validates the whole dataset first (the tables refer to one another)
 
 Missing values (``NA`` in the files) become ``<NA>``/``NaT``, never 0 or "".
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -83,18 +84,53 @@ def _loader(name: str, doc: str):
     return load
 
 
-load_batches = _loader("batches", "One row per released batch: batch, announced (date), announced_by_en/zh, n_cases, applications (Int64, NA when not reported), source_id, notes.")
-load_batch_categories = _loader("batch_categories", "Official case counts per batch and category, long form: batch, category, n_cases, source_id, notes.")
-load_batch_new_fields = _loader("batch_new_fields", "Fields each announcement called new: field_id, batch, field_zh, field_en, source_id, notes.")
-load_cases = _loader("cases", "One row per identified case (see CODEBOOK.md): case_id, batch, order_in_batch, title_zh, title_status, title_en, category, category_status, lead_level, lead_place, lead_body_en, counterpart, counterpart_status, date_in_force (partial date string), summary_en, notes.")
-load_case_sources = _loader("case_sources", "Which source supports which fact of which case: case_id, source_id, fact, notes.")
-load_indicators = _loader("indicators", "Dated figures about cases: indicator_id, case_id, indicator_en, value (Float64), unit, bound (exact/lower/approximate), as_of (partial date string), source_id, notes.")
-load_places = _loader("places", "Cities, SARs and platforms: place_id, name_en, name_zh, kind, host_city, lat, lon, source_id, notes.")
-load_corrections = _loader("corrections", "Wrong claims in sources with corrections: correction_id, source_id, claim_en, correction_en, error_kind, basis_source_id, case_id, notes.")
-load_sources = _loader("sources", "Every source: source_id, publisher, outlet, title, language, date_published, date_accessed (datetime), url, kind, notes.")
-load_vocab_domains = _loader("vocab_domains", "Project vocabulary of policy domains: domain, label_en, label_zh, definition_en.")
-load_vocab_mechanisms = _loader("vocab_mechanisms", "Project vocabulary of connection mechanisms: mechanism, label_en, label_zh, definition_en.")
-load_case_domains = _loader("case_domains", "Project coding, case × domain: case_id, domain, is_primary (boolean), basis.")
+load_batches = _loader(
+    "batches",
+    "One row per released batch: batch, announced (date), announced_by_en/zh, n_cases, applications (Int64, NA when not reported), source_id, notes.",
+)
+load_batch_categories = _loader(
+    "batch_categories",
+    "Official case counts per batch and category, long form: batch, category, n_cases, source_id, notes.",
+)
+load_batch_new_fields = _loader(
+    "batch_new_fields", "Fields each announcement called new: field_id, batch, field_zh, field_en, source_id, notes."
+)
+load_cases = _loader(
+    "cases",
+    "One row per identified case (see CODEBOOK.md): case_id, batch, order_in_batch, title_zh, title_status, title_en, category, category_status, lead_level, lead_place, lead_body_en, counterpart, counterpart_status, date_in_force (partial date string), summary_en, notes.",
+)
+load_case_sources = _loader(
+    "case_sources", "Which source supports which fact of which case: case_id, source_id, fact, notes."
+)
+load_indicators = _loader(
+    "indicators",
+    "Dated figures about cases: indicator_id, case_id, indicator_en, value (Float64), unit, bound (exact/lower/approximate), as_of (partial date string), source_id, notes.",
+)
+load_places = _loader(
+    "places", "Cities, SARs and platforms: place_id, name_en, name_zh, kind, host_city, lat, lon, source_id, notes."
+)
+load_corrections = _loader(
+    "corrections",
+    "Wrong claims in sources with corrections: correction_id, source_id, claim_en, correction_en, error_kind, basis_source_id, case_id, notes.",
+)
+load_sources = _loader(
+    "sources",
+    "Every source: source_id, publisher, outlet, title, language, date_published, date_accessed (datetime), url, kind, notes.",
+)
+load_vocab_domains = _loader(
+    "vocab_domains", "Project vocabulary of policy domains: domain, label_en, label_zh, definition_en."
+)
+load_vocab_mechanisms = _loader(
+    "vocab_mechanisms", "Project vocabulary of connection mechanisms: mechanism, label_en, label_zh, definition_en."
+)
+load_case_domains = _loader(
+    "case_domains", "Project coding, case × domain: case_id, domain, is_primary (boolean), basis."
+)
 load_case_mechanisms = _loader("case_mechanisms", "Project coding, case × mechanism: case_id, mechanism, basis.")
-load_case_links = _loader("case_links", "Project coding, later case → earlier case: from_case_id, to_case_id, relation, link_status, basis, source_id.")
-load_coding_new_fields = _loader("coding_new_fields", "Project coding, announced new field → domain: field_id, domain, basis.")
+load_case_links = _loader(
+    "case_links",
+    "Project coding, later case → earlier case: from_case_id, to_case_id, relation, link_status, basis, source_id.",
+)
+load_coding_new_fields = _loader(
+    "coding_new_fields", "Project coding, announced new field → domain: field_id, domain, basis."
+)

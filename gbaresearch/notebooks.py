@@ -4,6 +4,7 @@
 writes the outputs back (``make notebooks``). Execution records no timing metadata, so running it
 twice leaves the files unchanged.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,9 +43,14 @@ def execute(path: Path, timeout: int = 600):
 
     os.environ.update(kernel_env())
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}},
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # the kernels talk over loopback only
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )  # the kernels talk over loopback only
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -69,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             nb = execute(path)
         except Exception as exc:  # a failing cell: say which notebook, no traceback wall
-            print(f"error in {path.name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc!r}", file=sys.stderr)
+            print(
+                f"error in {path.name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc!r}",
+                file=sys.stderr,
+            )
             return 1
         if args.out:
             write(nb, Path(args.out))

@@ -4,6 +4,7 @@ The data directory is ``$GBARESEARCH_DATA`` when that variable is set, otherwise
 folder of the repository this package was installed from. Nothing depends on the current
 working directory.
 """
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ The CJK font is Noto Sans CJK SC from the ``mplfonts`` package; it is loaded fro
 package's files without importing it. When it is missing, :func:`zh_or_en` falls back to the
 English label so figures never show empty boxes.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -13,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
-
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -28,12 +28,21 @@ SOURCE_NOTE = "Source: gbaresearch dataset {version}; the source of every fact i
 def use_style() -> None:
     """Apply the package's figure style (call once at the top of a notebook)."""
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
-    plt.rcParams.update({
-        "figure.figsize": (8, 4.5), "figure.dpi": 100, "savefig.dpi": 100, "axes.titlesize": 13,
-        "axes.titleweight": "bold", "axes.titlelocation": "left", "axes.labelsize": 11,
-        "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
-        "svg.hashsalt": "gbaresearch",
-    })
+    plt.rcParams.update(
+        {
+            "figure.figsize": (8, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 11,
+            "legend.frameon": False,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "gbaresearch",
+        }
+    )
 
 
 @lru_cache(maxsize=1)
@@ -123,14 +132,28 @@ def gba_map(ax, places, size_col: str = "cases", label_zh: bool = False) -> None
     """Map-like scatter of the places table (no basemap): cities as circles, SARs as squares,
     platforms as triangles; marker area grows with ``size_col``; labels from the table."""
     markers = {"mainland_city": "o", "sar": "s", "platform": "^"}
-    names = {"mainland_city": "Mainland city", "sar": "Special administrative region", "platform": "Cooperation platform"}
+    names = {
+        "mainland_city": "Mainland city",
+        "sar": "Special administrative region",
+        "platform": "Cooperation platform",
+    }
     colors = dict(zip(markers, sns.color_palette(PALETTE, 3)))
     font = cjk_font() if label_zh else None
     for kind, m in markers.items():
         sub = places[places["kind"] == kind]
         sizes = 60 + 140 * sub[size_col].astype(float)
-        ax.scatter(sub["lon"], sub["lat"], s=sizes, marker=m, color=colors[kind], alpha=0.85,
-                   edgecolor="white", linewidth=0.8, label=names[kind], zorder=3)
+        ax.scatter(
+            sub["lon"],
+            sub["lat"],
+            s=sizes,
+            marker=m,
+            color=colors[kind],
+            alpha=0.85,
+            edgecolor="white",
+            linewidth=0.8,
+            label=names[kind],
+            zorder=3,
+        )
     lon = dict(zip(places["place_id"], places["lon"]))
     for _, r in places.iterrows():
         text = r["name_zh"] if font is not None else r["name_en"]
@@ -139,9 +162,19 @@ def gba_map(ax, places, size_col: str = "cases", label_zh: bool = False) -> None
             text += f" ({n})"
         # platforms sit close to their host cities: label them below, on the side away from the city
         west = r["kind"] == "platform" and r["lon"] < lon.get(r["host_city"], r["lon"])
-        offset, ha = ((-6, -12), "right") if west else ((6, -12), "left") if r["kind"] == "platform" else ((6, 5), "left")
-        ax.annotate(text, (r["lon"], r["lat"]), xytext=offset, textcoords="offset points", fontsize=9, ha=ha,
-                    fontproperties=font, zorder=4)
+        offset, ha = (
+            ((-6, -12), "right") if west else ((6, -12), "left") if r["kind"] == "platform" else ((6, 5), "left")
+        )
+        ax.annotate(
+            text,
+            (r["lon"], r["lat"]),
+            xytext=offset,
+            textcoords="offset points",
+            fontsize=9,
+            ha=ha,
+            fontproperties=font,
+            zorder=4,
+        )
     ax.set_xlabel("Longitude (°E)")
     ax.set_ylabel("Latitude (°N)")
     ax.set_aspect(1 / 0.92, adjustable="datalim")  # about 1/cos(23°) so distances look right at this latitude
@@ -164,14 +197,34 @@ def link_diagram(ax, links, cases, chinese: bool = True, width: int = 16) -> Non
         title = str(info.loc[cid, col])
         label = title if len(title) <= width else title[: width - 1] + "…"
         ax.scatter([x], [y], s=50, color="0.3", zorder=3)
-        ax.annotate(f"{cid} {label}", (x, y), xytext=(0, 9), textcoords="offset points", ha="center",
-                    fontsize=8.5, fontproperties=font, zorder=4)
+        ax.annotate(
+            f"{cid} {label}",
+            (x, y),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8.5,
+            fontproperties=font,
+            zorder=4,
+        )
     styles = {"deepens": ("-", "C0"), "extends": ("--", "C1")}
     for _, r in links.iterrows():
         ls, color = styles.get(r["relation"], ("-", "0.5"))
-        ax.annotate("", xy=pos[r["from_case_id"]], xytext=pos[r["to_case_id"]],
-                    arrowprops=dict(arrowstyle="-|>", linestyle=ls, color=color, lw=1.4, shrinkA=6, shrinkB=6,
-                                    connectionstyle="arc3,rad=0.08"), zorder=2)
+        ax.annotate(
+            "",
+            xy=pos[r["from_case_id"]],
+            xytext=pos[r["to_case_id"]],
+            arrowprops=dict(
+                arrowstyle="-|>",
+                linestyle=ls,
+                color=color,
+                lw=1.4,
+                shrinkA=6,
+                shrinkB=6,
+                connectionstyle="arc3,rad=0.08",
+            ),
+            zorder=2,
+        )
     for rel, (ls, color) in styles.items():
         ax.plot([], [], linestyle=ls, color=color, label=rel)
     batches = sorted({x for x, _ in pos.values()})

@@ -1,4 +1,5 @@
 """What a validation problem looks like, and the exception that carries them all."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

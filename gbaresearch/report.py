@@ -4,6 +4,7 @@ write an index listing each notebook's question and one-line answer.
 
 Output (default ``build/report/``): ``index.html``, ``NN-name.html``, ``figures/*.png``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,8 +54,13 @@ def notebook_answer(nb) -> str:
 def _execute_copy(path: Path, out_dir: Path) -> tuple[Path, float, str]:
     out = out_dir / path.name
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "gbaresearch.notebooks", "--out", str(out), str(path)],
-                          capture_output=True, text=True, env=kernel_env(), cwd=str(path.parent))
+    proc = subprocess.run(
+        [sys.executable, "-m", "gbaresearch.notebooks", "--out", str(out), str(path)],
+        capture_output=True,
+        text=True,
+        env=kernel_env(),
+        cwd=str(path.parent),
+    )
     err = proc.stderr.strip().splitlines()[-1] if proc.returncode else ""
     return out, time.perf_counter() - t0, err
 
@@ -146,11 +152,19 @@ def build_report(out_dir: Path | None = None, jobs: int = 2) -> int:
             rows.append(
                 f'<tr><td class="n">{html.escape(stem[:2])}</td><td><a href="{html.escape(stem)}.html">{html.escape(notebook_title(nb))}</a>'
                 f"<br>{html.escape(notebook_question(nb))}</td><td>{html.escape(notebook_answer(nb))}"
-                + (f'<div class="figs">Figures (PNG): {fig_links}</div>' if figs else "") + "</td></tr>")
+                + (f'<div class="figs">Figures (PNG): {fig_links}</div>' if figs else "")
+                + "</td></tr>"
+            )
             print(f"      {stem}.html ({len(figs)} figures)", flush=True)
     print("[4/4] writing index.html", flush=True)
-    index = INDEX.format(version=html.escape(ds.version), n_batches=len(ds.batches), n_official=int(ds.batches["n_cases"].sum()),
-                         n_identified=len(ds.cases), rows="\n".join(rows), citation=html.escape(cite()))
+    index = INDEX.format(
+        version=html.escape(ds.version),
+        n_batches=len(ds.batches),
+        n_official=int(ds.batches["n_cases"].sum()),
+        n_identified=len(ds.cases),
+        rows="\n".join(rows),
+        citation=html.escape(cite()),
+    )
     (out_dir / "index.html").write_text(index, encoding="utf-8")
     print(f"report written to {out_dir / 'index.html'}", flush=True)
     return 0

@@ -3,6 +3,7 @@
 Each rule runs only when the tables it needs were read cleanly, so one broken file does not
 bury the real problem under follow-on complaints.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -16,7 +17,12 @@ _PROVENANCE = (
     ("category_status", lambda v: v == "official", "category", "its official category"),
     ("lead_level", lambda v: v is not None, "lead", "its lead level"),
     ("lead_body_en", lambda v: v is not None, "lead", "its lead body"),
-    ("counterpart_status", lambda v: v == "stated", "counterpart", "its stated counterpart"),  # (NA counterpart: reported elsewhere)
+    (
+        "counterpart_status",
+        lambda v: v == "stated",
+        "counterpart",
+        "its stated counterpart",
+    ),  # (NA counterpart: reported elsewhere)
     ("date_in_force", lambda v: v is not None, "date_in_force", "its date in force"),
 )
 
@@ -40,12 +46,21 @@ def _batches(tables, problems):
     numbers = sorted((b, line) for line, b in t.rows("batch") if b is not None)
     for k, (b, line) in enumerate(numbers if not t.bad["batch"] else []):
         if b != k + 1:
-            problems.append(Problem("batches.csv", line, "batch", f"batches must be numbered 1, 2, 3, ... without gaps: expected {k + 1}, found {b}"))
+            problems.append(
+                Problem(
+                    "batches.csv",
+                    line,
+                    "batch",
+                    f"batches must be numbered 1, 2, 3, ... without gaps: expected {k + 1}, found {b}",
+                )
+            )
             break
     rows = sorted((b, line, d) for line, b, d in t.rows("batch", "announced") if b is not None and d is not None)
     for (b0, _, d0), (b1, line, d1) in zip(rows, rows[1:]):
         if d1 <= d0:
-            problems.append(Problem("batches.csv", line, "announced", f"batch {b1} is dated {d1}, not after batch {b0} ({d0})"))
+            problems.append(
+                Problem("batches.csv", line, "announced", f"batch {b1} is dated {d1}, not after batch {b0} ({d0})")
+            )
 
 
 def _category_totals(tables, problems):
@@ -67,8 +82,14 @@ def _category_totals(tables, problems):
         if b not in seen:
             problems.append(Problem("batches.csv", line, "n_cases", f"batch {b} has no rows in batch_categories.csv"))
         elif sums[b] != n:
-            problems.append(Problem("batches.csv", line, "n_cases",
-                                    f"batch {b} has {n} cases, but its category counts in batch_categories.csv add up to {sums[b]}"))
+            problems.append(
+                Problem(
+                    "batches.csv",
+                    line,
+                    "n_cases",
+                    f"batch {b} has {n} cases, but its category counts in batch_categories.csv add up to {sums[b]}",
+                )
+            )
 
 
 def _coverage(tables, problems):
@@ -79,26 +100,47 @@ def _coverage(tables, problems):
     with_rows = {b for b, _ in by_cat}
     cases = tables["cases"]
     per_batch = Counter(b for b in cases.columns["batch"] if b is not None)
-    per_cat = Counter((b, c) for b, c in zip(cases.columns["batch"], cases.columns["category"]) if b is not None and c is not None)
+    per_cat = Counter(
+        (b, c) for b, c in zip(cases.columns["batch"], cases.columns["category"]) if b is not None and c is not None
+    )
     unsure = _unsure(tables["batch_categories"], "batch", "category", "n_cases")
     for b, n in sorted(per_batch.items()):
         if official.get(b) is not None and n > official[b]:
-            problems.append(Problem("cases.csv", 0, "batch", f"batch {b} has {n} identified cases, more than its official {official[b]}"))
+            problems.append(
+                Problem(
+                    "cases.csv", 0, "batch", f"batch {b} has {n} identified cases, more than its official {official[b]}"
+                )
+            )
     for (b, c), n in sorted(per_cat.items()):
         # a category missing from a batch's complete set of rows was not used in that batch
         complete = unsure is not None and b not in unsure and b in with_rows
         cap = by_cat.get((b, c), 0 if complete else None)
         if cap is not None and n > cap:
-            problems.append(Problem("cases.csv", 0, "category",
-                                    f"batch {b} has {n} cases coded {c} (official or inferred), more than the official {cap}"))
+            problems.append(
+                Problem(
+                    "cases.csv",
+                    0,
+                    "category",
+                    f"batch {b} has {n} cases coded {c} (official or inferred), more than the official {cap}",
+                )
+            )
     seen_order: dict[tuple, int] = {}
     for line, b, o in cases.rows("batch", "order_in_batch"):
         if b is None or o is None:
             continue
         if official.get(b) is not None and o > official[b]:
-            problems.append(Problem("cases.csv", line, "order_in_batch", f"order {o} is beyond batch {b}'s {official[b]} cases"))
+            problems.append(
+                Problem("cases.csv", line, "order_in_batch", f"order {o} is beyond batch {b}'s {official[b]} cases")
+            )
         if (b, o) in seen_order:
-            problems.append(Problem("cases.csv", line, "order_in_batch", f"order {o} in batch {b} is already taken (line {seen_order[(b, o)]})"))
+            problems.append(
+                Problem(
+                    "cases.csv",
+                    line,
+                    "order_in_batch",
+                    f"order {o} in batch {b} is already taken (line {seen_order[(b, o)]})",
+                )
+            )
         else:
             seen_order[(b, o)] = line
 
@@ -109,19 +151,37 @@ def _case_consistency(tables, problems):
     t = tables["cases"]
     for line, cat, status, cp, cps in t.rows("category", "category_status", "counterpart", "counterpart_status"):
         if status == "unknown" and cat is not None:
-            problems.append(Problem("cases.csv", line, "category_status", "is 'unknown' but a category is given: use 'official' or 'inferred'"))
+            problems.append(
+                Problem(
+                    "cases.csv",
+                    line,
+                    "category_status",
+                    "is 'unknown' but a category is given: use 'official' or 'inferred'",
+                )
+            )
         if status in ("official", "inferred") and cat is None:
             problems.append(Problem("cases.csv", line, "category", f"is NA but category_status is {status!r}"))
         if cp is None and cps is not None:
             problems.append(Problem("cases.csv", line, "counterpart_status", "must be NA when counterpart is NA"))
         if cp is not None and cps is None and "counterpart_status" in t.columns:
-            problems.append(Problem("cases.csv", line, "counterpart_status", "is missing: say whether the counterpart is 'stated' or 'inferred'"))
+            problems.append(
+                Problem(
+                    "cases.csv",
+                    line,
+                    "counterpart_status",
+                    "is missing: say whether the counterpart is 'stated' or 'inferred'",
+                )
+            )
     if _ok(tables, "places"):
         kind = dict(zip(tables["places"].columns["place_id"], tables["places"].columns["kind"]))
         want = {"city": "mainland_city", "platform": "platform"}
         for line, level, place in t.rows("lead_level", "lead_place"):
             if level in want and place is not None and kind.get(place) not in (want[level], None):
-                problems.append(Problem("cases.csv", line, "lead_place", f"{place!r} is a {kind[place]}, but lead_level is {level!r}"))
+                problems.append(
+                    Problem(
+                        "cases.csv", line, "lead_place", f"{place!r} is a {kind[place]}, but lead_level is {level!r}"
+                    )
+                )
             if level in ("provincial", "national") and place is not None:
                 problems.append(Problem("cases.csv", line, "lead_place", f"must be NA for a {level} lead"))
             if level in want and place is None:
@@ -141,21 +201,36 @@ def _provenance(tables, problems):
     t = tables["cases"]
     ids = t.columns["case_id"]
     if not set(ids) - supported["listed"] - unsure <= {None}:
-        for line, cid, b in t.rows("case_id", "batch"):
+        for line, cid, _b in t.rows("case_id", "batch"):
             if cid is not None and cid not in unsure and cid not in supported["listed"]:
-                problems.append(Problem("cases.csv", line, "case_id",
-                                        f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')"))
+                problems.append(
+                    Problem(
+                        "cases.csv",
+                        line,
+                        "case_id",
+                        f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')",
+                    )
+                )
     for col, filled, fact, what in _PROVENANCE:
         if col == "counterpart_status":  # a status without a counterpart is its own problem
-            needed = {cid for cid, v, cp in zip(ids, t.columns[col], t.columns["counterpart"])
-                      if cid is not None and cp is not None and filled(v)}
+            needed = {
+                cid
+                for cid, v, cp in zip(ids, t.columns[col], t.columns["counterpart"])
+                if cid is not None and cp is not None and filled(v)
+            }
         else:
             needed = {cid for cid, v in zip(ids, t.columns[col]) if cid is not None and filled(v)}
         if needed - supported[fact] - unsure:
-            for line, cid, v in t.rows("case_id", col):
+            for line, cid, _v in t.rows("case_id", col):
                 if cid in needed and cid not in unsure and cid not in supported[fact]:
-                    problems.append(Problem("cases.csv", line, col,
-                                            f"no row in case_sources.csv supports {what} (add one with fact {fact!r})"))
+                    problems.append(
+                        Problem(
+                            "cases.csv",
+                            line,
+                            col,
+                            f"no row in case_sources.csv supports {what} (add one with fact {fact!r})",
+                        )
+                    )
 
 
 def _places(tables, problems):
@@ -163,9 +238,11 @@ def _places(tables, problems):
         return
     t = tables["places"]
     kind = dict(zip(t.columns["place_id"], t.columns["kind"]))
-    for line, pid, k, host in t.rows("place_id", "kind", "host_city"):
+    for line, _pid, k, host in t.rows("place_id", "kind", "host_city"):
         if k == "platform" and host is None:
-            problems.append(Problem("places.csv", line, "host_city", "is missing: a platform needs the mainland city that hosts it"))
+            problems.append(
+                Problem("places.csv", line, "host_city", "is missing: a platform needs the mainland city that hosts it")
+            )
         elif k is not None and k != "platform" and host is not None:
             problems.append(Problem("places.csv", line, "host_city", f"must be NA for a {k}"))
         elif host is not None and kind.get(host) not in ("mainland_city", None):
@@ -182,8 +259,14 @@ def _links(tables, problems):
         if a == b:
             problems.append(Problem("case_links.csv", line, "to_case_id", f"case {a} is linked to itself"))
         elif batch.get(a) is not None and batch.get(b) is not None and batch[a] < batch[b]:
-            problems.append(Problem("case_links.csv", line, "to_case_id",
-                                    f"{b} (batch {batch[b]}) is later than {a} (batch {batch[a]}): a case can only build on an earlier or same-batch case"))
+            problems.append(
+                Problem(
+                    "case_links.csv",
+                    line,
+                    "to_case_id",
+                    f"{b} (batch {batch[b]}) is later than {a} (batch {batch[a]}): a case can only build on an earlier or same-batch case",
+                )
+            )
 
 
 def _primary_domains(tables, problems):
@@ -201,7 +284,11 @@ def _primary_domains(tables, problems):
     for c, line in first.items():
         n = primaries.get(c, 0)
         if n != 1:
-            problems.append(Problem("case_domains.csv", line, "is_primary", f"case {c} has {n} primary domains; it needs exactly one"))
+            problems.append(
+                Problem(
+                    "case_domains.csv", line, "is_primary", f"case {c} has {n} primary domains; it needs exactly one"
+                )
+            )
 
 
 def _sources_used(tables, problems):
@@ -216,10 +303,22 @@ def _sources_used(tables, problems):
                 used.update(v for v in t.columns[fk.field] if v is not None)
     for line, s in tables["sources"].rows("source_id"):
         if s is not None and s not in used:
-            problems.append(Problem("sources.csv", line, "source_id", f"source {s} is not used by any table: cite it or remove it"))
+            problems.append(
+                Problem("sources.csv", line, "source_id", f"source {s} is not used by any table: cite it or remove it")
+            )
 
 
-RULES = (_batches, _category_totals, _coverage, _case_consistency, _provenance, _places, _links, _primary_domains, _sources_used)
+RULES = (
+    _batches,
+    _category_totals,
+    _coverage,
+    _case_consistency,
+    _provenance,
+    _places,
+    _links,
+    _primary_domains,
+    _sources_used,
+)
 
 
 def cross_table_rules(tables, problems) -> None:

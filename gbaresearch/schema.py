@@ -1,4 +1,5 @@
 """Read ``datapackage.json``: the single description of every table, field and rule."""
+
 from __future__ import annotations
 
 import json
@@ -134,7 +135,9 @@ def _check_schema(package: Package) -> None:
                 try:
                     re.compile(f.pattern)
                 except (re.error, TypeError) as exc:
-                    raise SchemaError(f"{PACKAGE_FILE}: {where}: pattern {f.pattern!r} is not a valid regular expression ({exc})") from None
+                    raise SchemaError(
+                        f"{PACKAGE_FILE}: {where}: pattern {f.pattern!r} is not a valid regular expression ({exc})"
+                    ) from None
             for bound in (f.minimum, f.maximum):
                 if bound is not None and (isinstance(bound, bool) or not isinstance(bound, (int, float))):
                     raise SchemaError(f"{PACKAGE_FILE}: {where}: minimum and maximum must be numbers, not {bound!r}")
@@ -145,8 +148,10 @@ def _check_schema(package: Package) -> None:
                 raise SchemaError(f"{PACKAGE_FILE}: resource {r.name!r}: primary key field {k!r} is not a field")
         for fk in r.foreign_keys:
             if fk.field not in names[r.name] or fk.ref_field not in names.get(fk.resource, ()):
-                raise SchemaError(f"{PACKAGE_FILE}: resource {r.name!r}: foreign key {fk.field!r} -> "
-                                  f"{fk.resource}.{fk.ref_field} does not name existing fields")
+                raise SchemaError(
+                    f"{PACKAGE_FILE}: resource {r.name!r}: foreign key {fk.field!r} -> "
+                    f"{fk.resource}.{fk.ref_field} does not name existing fields"
+                )
 
 
 def read_package(directory: Path) -> Package:

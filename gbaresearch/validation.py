@@ -3,11 +3,12 @@
 ``check_dataset`` returns every problem at once together with the converted columns, which the
 loaders turn into DataFrames; ``validate`` returns just the problems.
 """
+
 from __future__ import annotations
 
 import difflib
 import gc
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -128,7 +129,9 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
     cols = raw.columns if good is None else list(zip(*good)) if good else [()] * n
     missing = frozenset(res.missing_values)
     for fld, col in zip(res.fields, cols):
-        table.columns[fld.name], table.bad[fld.name] = check_column(fld, list(col), lines, label, missing, today, problems)
+        table.columns[fld.name], table.bad[fld.name] = check_column(
+            fld, list(col), lines, label, missing, today, problems
+        )
     table.lines = lines
     table.ok = not dropped
     # keys: a set of the keys settles the usual case; only duplicates need the row-by-row pass
@@ -191,8 +194,16 @@ def _report_duplicate_keys(pk, keycols, lines, label, problems) -> None:
             continue
         if key in seen:
             shown = key[0] if len(key) == 1 else "(" + ", ".join(map(str, key)) + ")"
-            problems.append(Problem(label, line, fld, f"duplicate key {shown!r} (first at line {seen[key]})" if len(key) == 1
-                                    else f"duplicate key {shown} (first at line {seen[key]})"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    fld,
+                    f"duplicate key {shown!r} (first at line {seen[key]})"
+                    if len(key) == 1
+                    else f"duplicate key {shown} (first at line {seen[key]})",
+                )
+            )
         else:
             seen[key] = line
 
@@ -216,15 +227,28 @@ def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
             refs = [(line, v) for line, v in t.rows(fk.field) if v is not None]
             if not ref.lines and refs:
                 line, v = refs[0]
-                problems.append(Problem(t.resource.path, line, fk.field, f"{v!r} is not a {fk.ref_field} in {ref.resource.path}, "
-                                        f"which has no rows ({len(refs)} row{'s' if len(refs) != 1 else ''} here refer to it)"))
+                problems.append(
+                    Problem(
+                        t.resource.path,
+                        line,
+                        fk.field,
+                        f"{v!r} is not a {fk.ref_field} in {ref.resource.path}, "
+                        f"which has no rows ({len(refs)} row{'s' if len(refs) != 1 else ''} here refer to it)",
+                    )
+                )
                 continue
             for line, v in refs:
                 if v not in targets:
                     s = suggest(str(v), sorted(map(str, targets)))
                     hint = f"; did you mean {s!r}?" if s else ""
-                    problems.append(Problem(t.resource.path, line, fk.field,
-                                            f"{v!r} is not a {fk.ref_field} in {ref.resource.path}{hint}"))
+                    problems.append(
+                        Problem(
+                            t.resource.path,
+                            line,
+                            fk.field,
+                            f"{v!r} is not a {fk.ref_field} in {ref.resource.path}{hint}",
+                        )
+                    )
 
 
 def check_dataset(directory=None, today: date | None = None) -> Checked:
@@ -241,7 +265,9 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
     except AttributeError as exc:  # a JSON value of the wrong kind (a list where an object belongs, ...)
         return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} is malformed: {exc!r}")], directory)
     except OSError as exc:
-        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} cannot be read ({exc.strerror})")], directory)
+        return Checked(
+            None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} cannot be read ({exc.strerror})")], directory
+        )
     # Millions of small lists and tuples would set off the cyclic garbage collector again and
     # again although none of them form cycles; pausing it keeps validation linear.
     gc_was_enabled = gc.isenabled()

@@ -1,5 +1,4 @@
 """Execute every notebook against another data directory and collect its text outputs."""
-import nbformat
 
 from gbaresearch.notebooks import execute, notebook_paths
 

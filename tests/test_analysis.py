@@ -1,4 +1,5 @@
 """The numbers the notebooks state, asserted on the library functions that compute them."""
+
 import pandas as pd
 import pytest
 
@@ -32,10 +33,27 @@ def test_coverage_by_category(ds):
 
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
-    assert prof["sources"].to_dict() == {"official": 5, "press": 19, "mirror": 22, "machine_translation": 2, "reference": 15}
-    assert prof["facts_supported"].to_dict() == {"official": 17, "press": 48, "mirror": 167, "machine_translation": 30, "reference": 15}
+    assert prof["sources"].to_dict() == {
+        "official": 5,
+        "press": 19,
+        "mirror": 22,
+        "machine_translation": 2,
+        "reference": 15,
+    }
+    assert prof["facts_supported"].to_dict() == {
+        "official": 17,
+        "press": 48,
+        "mirror": 167,
+        "machine_translation": 30,
+        "reference": 15,
+    }
     assert round(167 / prof["facts_supported"].sum(), 2) == 0.60
-    assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {"press": 12, "mirror": 12, "official": 5, "machine_translation": 5}
+    assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {
+        "press": 12,
+        "mirror": 12,
+        "official": 5,
+        "machine_translation": 5,
+    }
 
 
 def test_table_overview_kinds(ds):
@@ -57,8 +75,16 @@ def test_category_shares(ds):
 
 def test_composition_test_all_categories(ds):
     r = A.composition_test(ds)
-    assert r == {"chi2": 8.479, "dof": 6, "p_asymptotic": 0.2051, "p_monte_carlo": 0.2134, "n_draws": 20000,
-                 "min_expected": 2.46, "categories": ["factor_flow", "livelihood", "business_environment", "major_platforms"], "n": 52}
+    assert r == {
+        "chi2": 8.479,
+        "dof": 6,
+        "p_asymptotic": 0.2051,
+        "p_monte_carlo": 0.2134,
+        "n_draws": 20000,
+        "min_expected": 2.46,
+        "categories": ["factor_flow", "livelihood", "business_environment", "major_platforms"],
+        "n": 52,
+    }
 
 
 def test_composition_test_categories_used_in_every_batch(ds):
@@ -68,7 +94,10 @@ def test_composition_test_categories_used_in_every_batch(ds):
 
 def test_monte_carlo_p_is_reproducible_and_seed_dependent(ds):
     assert A.composition_test(ds, n_draws=2000, seed=1) == A.composition_test(ds, n_draws=2000, seed=1)
-    assert A.composition_test(ds, n_draws=2000, seed=1)["p_monte_carlo"] != A.composition_test(ds, n_draws=2000, seed=2)["p_monte_carlo"]
+    assert (
+        A.composition_test(ds, n_draws=2000, seed=1)["p_monte_carlo"]
+        != A.composition_test(ds, n_draws=2000, seed=2)["p_monte_carlo"]
+    )
 
 
 # 03 · expanding fields
@@ -83,11 +112,22 @@ def test_domain_first_appearance(ds):
 def test_new_fields_check_later_and_secondary_only(data_copy):
     from gbaresearch.extend import append_rows
 
-    append_rows(data_copy, "batch_new_fields", [
-        dict(field_id="B1-sport", batch=1, field_zh="体育", field_en="sport", source_id="S02"),
-        dict(field_id="B2-green", batch=2, field_zh="绿色", field_en="green", source_id="S07")])
-    append_rows(data_copy, "coding_new_fields", [dict(field_id="B1-sport", domain="culture_sports", basis="test"),
-                                                  dict(field_id="B2-green", domain="environment_carbon", basis="test")])
+    append_rows(
+        data_copy,
+        "batch_new_fields",
+        [
+            dict(field_id="B1-sport", batch=1, field_zh="体育", field_en="sport", source_id="S02"),
+            dict(field_id="B2-green", batch=2, field_zh="绿色", field_en="green", source_id="S07"),
+        ],
+    )
+    append_rows(
+        data_copy,
+        "coding_new_fields",
+        [
+            dict(field_id="B1-sport", domain="culture_sports", basis="test"),
+            dict(field_id="B2-green", domain="environment_carbon", basis="test"),
+        ],
+    )
     chk = A.new_fields_check(gba.load_dataset(data_copy)).set_index("field_en")
     assert chk.loc["sport", "verdict"] == "later"
     assert chk.loc["green", "verdict"] == "agrees (secondary only)"
@@ -102,7 +142,12 @@ def test_new_fields_check(ds):
 # 04 · leads
 def test_lead_and_counterpart_tables(ds):
     leads = A.lead_level_by_batch(ds)
-    assert leads.drop(index=A.UNKNOWN).sum(axis=1).to_dict() == {"national": 0, "provincial": 5, "city": 6, "platform": 9}
+    assert leads.drop(index=A.UNKNOWN).sum(axis=1).to_dict() == {
+        "national": 0,
+        "provincial": 5,
+        "city": 6,
+        "platform": 9,
+    }
     assert leads.loc[A.UNKNOWN].tolist() == [6, 6, 2]
     cps = A.counterpart_by_batch(ds)
     assert cps.sum(axis=1).to_dict() == {"hong_kong": 6, "macao": 6, "both": 18, A.NOT_STATED: 4}
@@ -123,7 +168,13 @@ def test_mechanisms(ds):
     sh = A.mechanism_shares(ds)
     assert sh.loc["unilateral_opening"].tolist() == [0.571, 0.154, 0.182]
     absent_first = [k for k, row in m.drop(index=A.NOT_CODED).iterrows() if row[1] == 0 and row.sum() > 0]
-    assert absent_first == ["mutual_recognition", "shared_standards", "targeted_legislation", "judicial_guidance", "joint_organisation"]
+    assert absent_first == [
+        "mutual_recognition",
+        "shared_standards",
+        "targeted_legislation",
+        "judicial_guidance",
+        "joint_organisation",
+    ]
 
 
 # 06 · deepening
@@ -156,12 +207,15 @@ def test_indicator_summary(ds):
     assert A.series(ds, "B1-f", "persons")["value"].tolist() == [5092, 35600, 43600, 59000, 164600]
 
 
-@pytest.mark.parametrize("value,unit,bound,text", [
-    (2300000, "vehicle_trips", "lower", "over 2.3 million vehicle-trips"),
-    (1759000, "person_times", "approximate", "about 1.759 million person-times"),
-    (1e9, "yuan", "exact", "RMB 1 billion"),
-    (35500, "persons", "exact", "35,500 persons"),
-])
+@pytest.mark.parametrize(
+    "value,unit,bound,text",
+    [
+        (2300000, "vehicle_trips", "lower", "over 2.3 million vehicle-trips"),
+        (1759000, "person_times", "approximate", "about 1.759 million person-times"),
+        (1e9, "yuan", "exact", "RMB 1 billion"),
+        (35500, "persons", "exact", "35,500 persons"),
+    ],
+)
 def test_format_value(value, unit, bound, text):
     assert A.format_value(value, unit, bound) == text
 
@@ -175,4 +229,9 @@ def test_corrections_and_machine_translation_dependence(ds):
     assert mt == ["S35", "S43"]
     sole = A.sole_source_facts(ds, mt)
     assert (len(sole), sole["case_id"].nunique()) == (18, 7)
-    assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {"case_sources": 18, "indicators": 4, "corrections": 5, "case_links": 3}
+    assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {
+        "case_sources": 18,
+        "indicators": 4,
+        "corrections": 5,
+        "case_links": 3,
+    }

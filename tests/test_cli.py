@@ -1,4 +1,5 @@
 """Command line: output and exit codes, no tracebacks."""
+
 import subprocess
 import sys
 
@@ -56,7 +57,10 @@ def test_summary_of_invalid_data_exits_1(data_copy, capsys):
     edit_rows(data_copy, "batches", lambda r: r["batch"] == "2", n_cases="17")
     assert cli.main(["summary", str(data_copy)]) == 1
     err = capsys.readouterr().err
-    assert "batches.csv:3: n_cases: batch 2 has 17 cases, but its category counts in batch_categories.csv add up to 16" in err
+    assert (
+        "batches.csv:3: n_cases: batch 2 has 17 cases, but its category counts in batch_categories.csv add up to 16"
+        in err
+    )
 
 
 def test_usage_error_exits_2():
@@ -73,7 +77,8 @@ def test_library_reports_a_missing_data_directory(tmp_path):
     import gbaresearch as gba
 
     assert [str(p) for p in gba.validate(tmp_path / "nowhere")] == [
-        f"datapackage.json:0: -: data directory not found: {tmp_path / 'nowhere'}"]
+        f"datapackage.json:0: -: data directory not found: {tmp_path / 'nowhere'}"
+    ]
 
 
 def test_cite_uses_the_version_of_the_data_in_use(data_copy):

@@ -1,4 +1,5 @@
 """The codebook documents every field and value level, and its generated part is current."""
+
 from gbaresearch import codebook
 from gbaresearch.paths import data_dir
 from gbaresearch.schema import read_package

@@ -2,6 +2,7 @@
 
 Harmless variations of the encoding and line endings load to the same DataFrames as the clean data.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,12 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus import CASES, HARMLESS, Case
 
 import gbaresearch
 from gbaresearch import cli
 from gbaresearch.paths import REPO_DIR
-
-from corpus import CASES, HARMLESS, Case
 
 DATA = REPO_DIR / "data"
 BY_NAME = {c.name: c for c in CASES}
@@ -80,8 +80,10 @@ def test_cli_summary_on_bad_data_exits_1(tmp_path, capsys):
     assert cli.main(["summary", str(d)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == (f"1 problem in the data at {d}:\n"
-                   "case_domains.csv:3: is_primary: case B1-b has 2 primary domains; it needs exactly one\n")
+    assert err == (
+        f"1 problem in the data at {d}:\n"
+        "case_domains.csv:3: is_primary: case B1-b has 2 primary domains; it needs exactly one\n"
+    )
 
 
 def test_cli_missing_directory_exits_2(tmp_path, capsys):
@@ -91,16 +93,19 @@ def test_cli_missing_directory_exits_2(tmp_path, capsys):
     assert info.value.code == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == (f"gbaresearch: error: data directory not found: {missing}\n"
-                   "usage: python -m gbaresearch validate [DATA_DIR]\n")
+    assert err == (
+        f"gbaresearch: error: data directory not found: {missing}\nusage: python -m gbaresearch validate [DATA_DIR]\n"
+    )
 
 
 # --- a real interpreter, as a user runs it ------------------------------------------------------
 
+
 def _run(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "GBARESEARCH_DATA"}
-    return subprocess.run([sys.executable, "-m", "gbaresearch", *args], capture_output=True, text=True,
-                          env=env, cwd="/", timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gbaresearch", *args], capture_output=True, text=True, env=env, cwd="/", timeout=120
+    )
 
 
 @pytest.mark.parametrize("name", ["big5_encoded", "header_only_cases", "datapackage_bad_constraints"])
@@ -128,6 +133,7 @@ def test_subprocess_missing_directory_exits_2(tmp_path):
 
 
 # --- harmless variants ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def clean():

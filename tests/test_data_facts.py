@@ -1,5 +1,5 @@
 """The shipped data against the official facts it must match, and its provenance rules."""
-import pandas as pd
+
 import pytest
 
 import gbaresearch as gba
@@ -66,18 +66,30 @@ def test_at_least_33_cases_each_with_a_source(ds):
 
 def test_every_indicator_link_and_correction_has_a_resolving_source(ds):
     ids = set(ds.sources["source_id"])
-    for table, col in [("indicators", "source_id"), ("case_links", "source_id"), ("corrections", "source_id"),
-                       ("corrections", "basis_source_id")]:
+    for table, col in [
+        ("indicators", "source_id"),
+        ("case_links", "source_id"),
+        ("corrections", "source_id"),
+        ("corrections", "basis_source_id"),
+    ]:
         assert ds[table][col].notna().all(), table
         assert set(ds[table][col]) <= ids, table
 
 
 def test_every_source_is_referenced(ds):
     used = set()
-    for table, col in [("batches", "source_id"), ("batches", "applications_source_id"), ("batch_categories", "source_id"),
-                       ("batch_new_fields", "source_id"), ("case_sources", "source_id"), ("indicators", "source_id"),
-                       ("places", "source_id"), ("corrections", "source_id"), ("corrections", "basis_source_id"),
-                       ("case_links", "source_id")]:
+    for table, col in [
+        ("batches", "source_id"),
+        ("batches", "applications_source_id"),
+        ("batch_categories", "source_id"),
+        ("batch_new_fields", "source_id"),
+        ("case_sources", "source_id"),
+        ("indicators", "source_id"),
+        ("places", "source_id"),
+        ("corrections", "source_id"),
+        ("corrections", "basis_source_id"),
+        ("case_links", "source_id"),
+    ]:
         used |= set(ds[table][col].dropna())
     assert set(ds.sources["source_id"]) == used
 

@@ -1,9 +1,10 @@
 """A plausible fourth batch flows through every notebook without code edits."""
-import gbaresearch as gba
-from gbaresearch.analysis import coverage_by_batch
 
 from extension_data import NEW_DATE, add_fourth_batch
 from notebook_runner import run_all
+
+import gbaresearch as gba
+from gbaresearch.analysis import coverage_by_batch
 
 
 def test_fourth_batch_is_valid_and_counted(data_copy):
@@ -21,7 +22,10 @@ def test_every_notebook_runs_on_a_fourth_batch(data_copy, monkeypatch):
     assert len(texts) == 9
     assert NEW_DATE in texts["01-tour-of-the-dataset.ipynb"]
     assert "batch 4" in texts["02-composition-across-batches.ipynb"]
-    assert "Aviation" in texts["03-expanding-fields.ipynb"] and "low-altitude economy" in texts["03-expanding-fields.ipynb"]
+    assert (
+        "Aviation" in texts["03-expanding-fields.ipynb"]
+        and "low-altitude economy" in texts["03-expanding-fields.ipynb"]
+    )
     assert "光明" in texts["04-who-leads-and-with-whom.ipynb"]
     assert "batch 4" in texts["05-how-rules-are-connected.ipynb"]
     assert "B4-02" in texts["06-deepening-and-timing.ipynb"] and "B4-01" in texts["06-deepening-and-timing.ipynb"]

@@ -1,9 +1,10 @@
 """Removing a case and emptying a category also flows through every notebook."""
-import gbaresearch as gba
-from gbaresearch.analysis import category_shares
 
 from extension_data import remove_case_and_empty_category
 from notebook_runner import run_all
+
+import gbaresearch as gba
+from gbaresearch.analysis import category_shares
 
 
 def test_removal_is_valid(data_copy):

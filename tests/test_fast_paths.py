@@ -1,5 +1,6 @@
 """Large files take fast paths (pandas' C parser, column-level checks); they must reach exactly
 the same verdicts, values and messages as the cell-by-cell path."""
+
 import sys
 
 import pandas as pd
@@ -46,15 +47,20 @@ def _mutate(path, line_no, new_line):
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize("change", [
-    lambda line: line.rsplit(",", 1)[0],                       # a short row
-    lambda line: "",                                            # a blank line
-    lambda line: line.replace(",", ' ,', 1),                    # whitespace before a separator
-    lambda line: '"x"y' + line[line.index(","):],              # text after a closing quote
-    lambda line: line[: line.index(",") + 1] + '"open' + line[line.index(",") + 1:],  # an unterminated quote
-    lambda line: line + ",extra",                               # a long row
-    lambda line: line[: line.index(",") + 1] + '"a\nb"' + line[line.index(",", line.index(",") + 1):],  # a quoted line break
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda line: line.rsplit(",", 1)[0],  # a short row
+        lambda line: "",  # a blank line
+        lambda line: line.replace(",", " ,", 1),  # whitespace before a separator
+        lambda line: '"x"y' + line[line.index(",") :],  # text after a closing quote
+        lambda line: line[: line.index(",") + 1] + '"open' + line[line.index(",") + 1 :],  # an unterminated quote
+        lambda line: line + ",extra",  # a long row
+        lambda line: (
+            line[: line.index(",") + 1] + '"a\nb"' + line[line.index(",", line.index(",") + 1) :]
+        ),  # a quoted line break
+    ],
+)
 def test_damaged_large_file_gets_the_same_problems_on_both_paths(big, tmp_path, monkeypatch, change):
     import shutil
 

@@ -1,4 +1,5 @@
 """Loaders: dtypes from datapackage.json, missing values, where the data is found."""
+
 import os
 import subprocess
 import sys
@@ -65,7 +66,7 @@ def test_dataset_attributes(ds):
     assert ds.data_dir == REPO_DIR / "data"
     assert ds.cases is ds["cases"]
     with pytest.raises(AttributeError):
-        ds.no_such_table
+        _ = ds.no_such_table
 
 
 def test_data_dir_resolution(monkeypatch, tmp_path):
@@ -77,10 +78,11 @@ def test_data_dir_resolution(monkeypatch, tmp_path):
 
 
 def test_loading_from_another_directory_and_another_cwd(data_copy, tmp_path):
-    script = ("import gbaresearch as g; ds = g.load_dataset(); "
-              "print(ds.data_dir, len(ds.cases))")
+    script = "import gbaresearch as g; ds = g.load_dataset(); print(ds.data_dir, len(ds.cases))"
     env = dict(os.environ, GBARESEARCH_DATA=str(data_copy))
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == [str(data_copy), "34"]
     env.pop("GBARESEARCH_DATA")
     out = subprocess.run([sys.executable, "-c", script], cwd="/", env=env, capture_output=True, text=True, check=True)
@@ -95,5 +97,7 @@ def test_import_does_not_load_plotting_libraries():
 
 def test_cite_has_title_and_data_version():
     text = gba.cite()
-    assert text == ("gbaresearch contributors (2026). gbaresearch: Greater Bay Area rule-connection typical cases "
-                    "(粤港澳大湾区规则衔接机制对接典型案例) (Version 0.1.0) [Data set].")
+    assert text == (
+        "gbaresearch contributors (2026). gbaresearch: Greater Bay Area rule-connection typical cases "
+        "(粤港澳大湾区规则衔接机制对接典型案例) (Version 0.1.0) [Data set]."
+    )

@@ -1,5 +1,6 @@
 """Structure the notebooks promise: a question, data version, caveats, an answer; no paths,
 no hard-coded batches; executed, clean outputs."""
+
 import json
 import re
 

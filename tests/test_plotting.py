@@ -1,13 +1,14 @@
 """Plot style and the CJK font, with its English fallback."""
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
 
 import gbaresearch as gba  # noqa: E402
-from gbaresearch import analysis as A, plotting as P  # noqa: E402
+from gbaresearch import analysis as A  # noqa: E402
+from gbaresearch import plotting as P
 
 
 def test_cjk_font_is_installed_by_pip_and_renders_chinese():

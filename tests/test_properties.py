@@ -3,6 +3,7 @@ DataValidationError with well-formed problems; never another exception, never a 
 
 One copy of the data serves each test; every example rewrites one file and puts it back.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,9 +27,13 @@ RECORDS = {name: list(csv.reader(io.StringIO(ORIGINAL[name].decode("utf-8"), new
 KNOWN_FILES = set(FILES) | {"datapackage.json"}
 LINE = re.compile(r"(?P<file>[^:\n\r]+):(?P<line>[0-9]+): (?P<field>[^\n\r]+): (?P<message>[^\n\r]+)")
 
-SETTINGS = settings(max_examples=500, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,16 +87,21 @@ def check_outcome(d: Path, name: str, data: bytes, clean) -> str:
 
 # --- (a) arbitrary bytes ------------------------------------------------------------------------
 
+
 @SETTINGS
-@given(name=st.sampled_from(FILES), data=st.one_of(
-    st.binary(max_size=400),
-    st.sampled_from(FILES).flatmap(lambda n: st.binary(max_size=60).map(lambda b, n=n: ORIGINAL[n][:200] + b)),
-))
+@given(
+    name=st.sampled_from(FILES),
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.sampled_from(FILES).flatmap(lambda n: st.binary(max_size=60).map(lambda b, n=n: ORIGINAL[n][:200] + b)),
+    ),
+)
 def test_arbitrary_bytes_over_one_file(work, clean, name, data):
     event(check_outcome(work, name, data, clean))
 
 
 # --- (b) arbitrary edits of a valid file -------------------------------------------------------
+
 
 def _write(records: list[list[str]]) -> bytes:
     buf = io.StringIO()
@@ -105,13 +115,39 @@ def cell_edit(draw, name):
     i = draw(st.integers(0, len(recs) - 1))
     j = draw(st.integers(0, len(recs[0]) - 1))
     column = [r[j] for r in recs[1:]]
-    recs[i][j] = draw(st.one_of(
-        st.text(max_size=30),
-        st.sampled_from(column),  # a value from elsewhere in the column: duplicates, other references
-        st.sampled_from(["", "NA", " NA", "0", "-1", "1e999", "99999999999999999999", "1,000", "true", "TRUE",
-                         "2023-02-30", "2999-01-01", "1600-01-01", "2023/04/06", "2023-04", "2023", "S01", "B1-a",
-                         "shenzhen", "factor_flow", '"', "a,b", "a\nb"]),
-    ))
+    recs[i][j] = draw(
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(column),  # a value from elsewhere in the column: duplicates, other references
+            st.sampled_from(
+                [
+                    "",
+                    "NA",
+                    " NA",
+                    "0",
+                    "-1",
+                    "1e999",
+                    "99999999999999999999",
+                    "1,000",
+                    "true",
+                    "TRUE",
+                    "2023-02-30",
+                    "2999-01-01",
+                    "1600-01-01",
+                    "2023/04/06",
+                    "2023-04",
+                    "2023",
+                    "S01",
+                    "B1-a",
+                    "shenzhen",
+                    "factor_flow",
+                    '"',
+                    "a,b",
+                    "a\nb",
+                ]
+            ),
+        )
+    )
     return _write(recs)
 
 
@@ -130,15 +166,16 @@ def line_edit(draw, name):
 def insertion(draw, name):
     text = ORIGINAL[name].decode("utf-8")
     at = draw(st.integers(0, len(text)))
-    extra = draw(st.one_of(st.text(min_size=1, max_size=10),
-                           st.text(alphabet=',"\n\r\t ;\x00\ufeff', min_size=1, max_size=4)))
+    extra = draw(
+        st.one_of(st.text(min_size=1, max_size=10), st.text(alphabet=',"\n\r\t ;\x00\ufeff', min_size=1, max_size=4))
+    )
     return (text[:at] + extra + text[at:]).encode("utf-8")
 
 
 @st.composite
 def truncation(draw, name):
     data = ORIGINAL[name]
-    return data[:draw(st.integers(0, len(data) - 1))]
+    return data[: draw(st.integers(0, len(data) - 1))]
 
 
 EDITS = {"cell": cell_edit, "line": line_edit, "insert": insertion, "truncate": truncation}
@@ -152,6 +189,7 @@ def test_arbitrary_edits_of_a_valid_file(work, clean, name, kind, draw):
 
 
 # --- the checker itself ----------------------------------------------------------------------
+
 
 def test_checker_accepts_the_clean_file_and_restores_it(work, clean):
     assert check_outcome(work, "cases.csv", ORIGINAL["cases.csv"], clean) == "valid"
@@ -172,13 +210,16 @@ def test_checker_catches_a_partial_load(work, clean, monkeypatch):
         check_outcome(work, "cases.csv", ORIGINAL["cases.csv"], clean)
 
 
-@pytest.mark.parametrize("bad", [
-    [],
-    [Problem("cases.csv", -1, "batch", "negative line")],
-    [Problem("elsewhere.csv", 2, "batch", "unknown file")],
-    [Problem("cases.csv", 2, "batch", "two\nlines")],
-    [Problem("cases.csv", 2, "", "no field")],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [],
+        [Problem("cases.csv", -1, "batch", "negative line")],
+        [Problem("elsewhere.csv", 2, "batch", "unknown file")],
+        [Problem("cases.csv", 2, "batch", "two\nlines")],
+        [Problem("cases.csv", 2, "", "no field")],
+    ],
+)
 def test_checker_catches_a_malformed_error(work, clean, monkeypatch, bad):
     def failing(d):
         raise gbaresearch.DataValidationError(bad)

@@ -2,6 +2,7 @@
 
 Execution itself is covered by nbval and the extension tests; here the committed (already
 executed) notebooks stand in for freshly executed copies, so the test stays fast."""
+
 import shutil
 
 import nbformat

@@ -1,6 +1,7 @@
 """One failing example, with its exact message, for each cross-table rule and field check the corpus
 does not already cover; plus suggest(), Problem and DataValidationError formatting, loading with
 all problems, and where the data is found ($GBARESEARCH_DATA, other working directories)."""
+
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus import set_cell
 
 import gbaresearch
 from gbaresearch import cli
@@ -15,8 +17,6 @@ from gbaresearch.csvfile import read_raw
 from gbaresearch.extend import drop_rows
 from gbaresearch.fieldcheck import suggest
 from gbaresearch.paths import ENV_VAR, REPO_DIR
-
-from corpus import set_cell
 
 
 def problems(d: Path) -> list[str]:
@@ -36,9 +36,12 @@ def field(resources: dict, table: str, name: str) -> dict:
 
 # --- cross-table rules (rules.py) -------------------------------------------------------------
 
+
 def test_batches_must_be_dated_in_order(data_copy):
     set_cell(data_copy, "batches.csv", 3, "announced", "2023-01-01", "2024-05-13")
-    assert problems(data_copy) == ["batches.csv:3: announced: batch 2 is dated 2023-01-01, not after batch 1 (2023-04-06)"]
+    assert problems(data_copy) == [
+        "batches.csv:3: announced: batch 2 is dated 2023-01-01, not after batch 1 (2023-04-06)"
+    ]
 
 
 def test_batch_without_category_rows(data_copy):
@@ -57,20 +60,41 @@ def test_order_in_batch_taken_twice(data_copy):
     assert problems(data_copy) == ["cases.csv:10: order_in_batch: order 1 in batch 2 is already taken (line 9)"]
 
 
-@pytest.mark.parametrize("line, edits, message", [
-    (9, {"category": ("NA", "livelihood")},
-     "category_status: is 'unknown' but a category is given: use 'official' or 'inferred'"),
-    (8, {"category": ("business_environment", "NA")}, "category: is NA but category_status is 'inferred'"),
-    (18, {"counterpart_status": ("NA", "stated")}, "counterpart_status: must be NA when counterpart is NA"),
-    (3, {"counterpart_status": ("stated", "NA")},
-     "counterpart_status: is missing: say whether the counterpart is 'stated' or 'inferred'"),
-    (18, {"lead_place": ("guangzhou", "qianhai")}, "lead_place: 'qianhai' is a platform, but lead_level is 'city'"),
-    (17, {"lead_place": ("hengqin", "zhuhai")}, "lead_place: 'zhuhai' is a mainland_city, but lead_level is 'platform'"),
-    (15, {"lead_place": ("NA", "guangzhou")}, "lead_place: must be NA for a provincial lead"),
-    (19, {"lead_place": ("shenzhen", "NA")}, "lead_place: is missing for a city lead"),
-], ids=["unknown_with_category", "status_without_category", "counterpart_status_without_counterpart",
-        "counterpart_without_status", "city_lead_at_platform", "platform_lead_at_city", "provincial_with_place",
-        "city_without_place"])
+@pytest.mark.parametrize(
+    "line, edits, message",
+    [
+        (
+            9,
+            {"category": ("NA", "livelihood")},
+            "category_status: is 'unknown' but a category is given: use 'official' or 'inferred'",
+        ),
+        (8, {"category": ("business_environment", "NA")}, "category: is NA but category_status is 'inferred'"),
+        (18, {"counterpart_status": ("NA", "stated")}, "counterpart_status: must be NA when counterpart is NA"),
+        (
+            3,
+            {"counterpart_status": ("stated", "NA")},
+            "counterpart_status: is missing: say whether the counterpart is 'stated' or 'inferred'",
+        ),
+        (18, {"lead_place": ("guangzhou", "qianhai")}, "lead_place: 'qianhai' is a platform, but lead_level is 'city'"),
+        (
+            17,
+            {"lead_place": ("hengqin", "zhuhai")},
+            "lead_place: 'zhuhai' is a mainland_city, but lead_level is 'platform'",
+        ),
+        (15, {"lead_place": ("NA", "guangzhou")}, "lead_place: must be NA for a provincial lead"),
+        (19, {"lead_place": ("shenzhen", "NA")}, "lead_place: is missing for a city lead"),
+    ],
+    ids=[
+        "unknown_with_category",
+        "status_without_category",
+        "counterpart_status_without_counterpart",
+        "counterpart_without_status",
+        "city_lead_at_platform",
+        "platform_lead_at_city",
+        "provincial_with_place",
+        "city_without_place",
+    ],
+)
 def test_case_consistency(data_copy, line, edits, message):
     for column, (old, new) in edits.items():
         set_cell(data_copy, "cases.csv", line, column, new, old)
@@ -79,25 +103,40 @@ def test_case_consistency(data_copy, line, edits, message):
 
 def test_case_without_listed_source(data_copy):
     assert drop_rows(data_copy, "case_sources", lambda r: r["case_id"] == "B1-c" and r["fact"] == "listed") == 1
-    assert problems(data_copy) == ["cases.csv:4: case_id: no row in case_sources.csv says where case B1-c is reported "
-                                   "(add one with fact 'listed')"]
+    assert problems(data_copy) == [
+        "cases.csv:4: case_id: no row in case_sources.csv says where case B1-c is reported (add one with fact 'listed')"
+    ]
 
 
-@pytest.mark.parametrize("line, edits, column, what, fact", [
-    (2, {"title_status": ("descriptive", "official")}, "title_status", "its official title", "title"),
-    (2, {"order_in_batch": ("NA", "1")}, "order_in_batch", "its official order", "order"),
-    (25, {"category": ("NA", "factor_flow"), "category_status": ("unknown", "official")}, "category_status",
-     "its official category", "category"),
-    (2, {"lead_body_en": ("NA", "Guangdong Public Security Department")}, "lead_body_en", "its lead body", "lead"),
-    (2, {"lead_level": ("NA", "provincial")}, "lead_level", "its lead level", "lead"),
-    (2, {"counterpart": ("NA", "both"), "counterpart_status": ("NA", "stated")}, "counterpart_status",
-     "its stated counterpart", "counterpart"),
-])
+@pytest.mark.parametrize(
+    "line, edits, column, what, fact",
+    [
+        (2, {"title_status": ("descriptive", "official")}, "title_status", "its official title", "title"),
+        (2, {"order_in_batch": ("NA", "1")}, "order_in_batch", "its official order", "order"),
+        (
+            25,
+            {"category": ("NA", "factor_flow"), "category_status": ("unknown", "official")},
+            "category_status",
+            "its official category",
+            "category",
+        ),
+        (2, {"lead_body_en": ("NA", "Guangdong Public Security Department")}, "lead_body_en", "its lead body", "lead"),
+        (2, {"lead_level": ("NA", "provincial")}, "lead_level", "its lead level", "lead"),
+        (
+            2,
+            {"counterpart": ("NA", "both"), "counterpart_status": ("NA", "stated")},
+            "counterpart_status",
+            "its stated counterpart",
+            "counterpart",
+        ),
+    ],
+)
 def test_case_fact_needs_a_source(data_copy, line, edits, column, what, fact):
     for col, (old, new) in edits.items():
         set_cell(data_copy, "cases.csv", line, col, new, old)
-    assert problems(data_copy) == [f"cases.csv:{line}: {column}: no row in case_sources.csv supports {what} "
-                                   f"(add one with fact {fact!r})"]
+    assert problems(data_copy) == [
+        f"cases.csv:{line}: {column}: no row in case_sources.csv supports {what} (add one with fact {fact!r})"
+    ]
 
 
 def test_city_with_host_city(data_copy):
@@ -112,39 +151,59 @@ def test_platform_hosted_by_a_sar(data_copy):
 
 def test_host_city_is_a_foreign_key_into_the_same_table(data_copy):
     set_cell(data_copy, "places.csv", 13, "host_city", "shenzen", "shenzhen")
-    assert problems(data_copy) == ["places.csv:13: host_city: 'shenzen' is not a place_id in places.csv; did you mean 'shenzhen'?"]
+    assert problems(data_copy) == [
+        "places.csv:13: host_city: 'shenzen' is not a place_id in places.csv; did you mean 'shenzhen'?"
+    ]
 
 
 def test_case_without_primary_domain(data_copy):
     set_cell(data_copy, "case_domains.csv", 2, "is_primary", "false", "true")
-    assert problems(data_copy) == ["case_domains.csv:2: is_primary: case B1-a has 0 primary domains; it needs exactly one"]
+    assert problems(data_copy) == [
+        "case_domains.csv:2: is_primary: case B1-a has 0 primary domains; it needs exactly one"
+    ]
 
 
 def test_rules_list_is_what_these_tests_cover():
     from gbaresearch.rules import RULES
 
-    assert [r.__name__ for r in RULES] == ["_batches", "_category_totals", "_coverage", "_case_consistency", "_provenance",
-                                           "_places", "_links", "_primary_domains", "_sources_used"]
+    assert [r.__name__ for r in RULES] == [
+        "_batches",
+        "_category_totals",
+        "_coverage",
+        "_case_consistency",
+        "_provenance",
+        "_places",
+        "_links",
+        "_primary_domains",
+        "_sources_used",
+    ]
 
 
 # --- field checks (fieldcheck.py) -------------------------------------------------------------
 
-@pytest.mark.parametrize("value, message", [
-    ("2021-4", "'2021-4' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form"),
-    ("2021/4/1", "'2021/4/1' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form (write 2021-04-01)"),
-    ("2021-02-29", "'2021-02-29' is not a real date"),
-    ("2021-13", "'2021-13' is not a real date"),
-])
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2021-4", "'2021-4' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form"),
+        ("2021/4/1", "'2021/4/1' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form (write 2021-04-01)"),
+        ("2021-02-29", "'2021-02-29' is not a real date"),
+        ("2021-13", "'2021-13' is not a real date"),
+    ],
+)
 def test_partial_date(data_copy, value, message):
     set_cell(data_copy, "cases.csv", 5, "date_in_force", value, "2021-04")
     assert problems(data_copy) == [f"cases.csv:5: date_in_force: {message}"]
 
 
-@pytest.mark.parametrize("value, message", [
-    ("about 5000", "'about 5000' is not a number"),
-    ("-5", "-5 is below the minimum 0"),
-    ("nan", "'nan' is not a number"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("about 5000", "'about 5000' is not a number"),
+        ("-5", "-5 is below the minimum 0"),
+        ("nan", "'nan' is not a number"),
+    ],
+)
 def test_number(data_copy, value, message):
     set_cell(data_copy, "indicators.csv", 2, "value", value, "5092")
     assert problems(data_copy) == [f"indicators.csv:2: value: {message}"]
@@ -184,20 +243,24 @@ def test_non_utf8_line_is_counted_with_crlf_endings(tmp_path):
     p.write_bytes(b"a,b\r\n1,2\r\n3,caf\xe9\r\n")
     assert [str(x) for x in read_raw(p, "t.csv").problems] == [
         "t.csv:3: -: file is not UTF-8 (byte 0xe9 cannot be decoded); it looks like Latin-1/Windows-1252 (Western "
-        "European): save it as UTF-8"]
+        "European): save it as UTF-8"
+    ]
 
 
 def test_undecodable_bytes_that_are_no_known_encoding(tmp_path):
     p = tmp_path / "t.csv"
     p.write_bytes(b"a,b\n1,\xff\xff\n")
     assert [str(x) for x in read_raw(p, "t.csv").problems] == [
-        "t.csv:2: -: file is not UTF-8 (byte 0xff cannot be decoded): save it as UTF-8"]
+        "t.csv:2: -: file is not UTF-8 (byte 0xff cannot be decoded): save it as UTF-8"
+    ]
 
 
 def test_gbk_and_big5_are_told_apart(tmp_path):
     p = tmp_path / "t.csv"
-    for text, label in (("名称,说明\n广州,广东省会\n", "GBK/GB18030 (simplified Chinese)"),
-                        ("名稱,說明\n廣州,廣東省會\n", "Big5 (traditional Chinese)")):
+    for text, label in (
+        ("名称,说明\n广州,广东省会\n", "GBK/GB18030 (simplified Chinese)"),
+        ("名稱,說明\n廣州,廣東省會\n", "Big5 (traditional Chinese)"),
+    ):
         p.write_bytes(text.encode("gbk" if "GBK" in label else "big5"))
         (prob,) = read_raw(p, "t.csv").problems
         assert prob.line == 1 and prob.message.endswith(f"; it looks like {label}: save it as UTF-8")
@@ -208,16 +271,19 @@ def test_gbk_and_big5_are_told_apart(tmp_path):
 CATEGORIES = ["factor_flow", "livelihood", "business_environment", "major_platforms"]
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("factor_flow", "factor_flow"),
-    ("Factor Flow", "factor_flow"),
-    ("factor-flow", "factor_flow"),
-    (" LIVELIHOOD ", "livelihood"),
-    ("livelyhood", "livelihood"),
-    ("business enviroment", "business_environment"),
-    ("transport", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("factor_flow", "factor_flow"),
+        ("Factor Flow", "factor_flow"),
+        ("factor-flow", "factor_flow"),
+        (" LIVELIHOOD ", "livelihood"),
+        ("livelyhood", "livelihood"),
+        ("business enviroment", "business_environment"),
+        ("transport", None),
+        ("", None),
+    ],
+)
 def test_suggest(value, expected):
     assert suggest(value, CATEGORIES) == expected
 
@@ -227,6 +293,7 @@ def test_suggest_with_no_choices():
 
 
 # --- Problem and DataValidationError ----------------------------------------------------------
+
 
 def test_problem_formats_and_sorts():
     a = gbaresearch.Problem("cases.csv", 12, "batch", "'x' is not a whole number")
@@ -286,6 +353,7 @@ def test_load_dataset_without_validation_still_raises_for_unreadable_values(data
 
 # --- where the data is found ------------------------------------------------------------------
 
+
 def test_env_var_points_at_the_data(data_copy, monkeypatch, capsys):
     set_cell(data_copy, "places.csv", 13, "host_city", "NA", "shenzhen")
     monkeypatch.setenv(ENV_VAR, str(data_copy))
@@ -326,25 +394,41 @@ def test_a_relative_directory_is_taken_from_the_working_directory(data_copy, mon
 
 def test_duplicated_column_that_the_schema_does_not_know(data_copy):
     text = (data_copy / "vocab_mechanisms.csv").read_text(encoding="utf-8")
-    (data_copy / "vocab_mechanisms.csv").write_text(text.replace("definition_en\n", "definition_en,,\n", 1), encoding="utf-8")
-    assert problems(data_copy) == ["vocab_mechanisms.csv:1: -: column '' appears 2 times",
-                                   "vocab_mechanisms.csv:1: -: unknown column '' (the schema has no such field)",
-                                   "vocab_mechanisms.csv:1: -: unknown column '' (the schema has no such field)"]
+    (data_copy / "vocab_mechanisms.csv").write_text(
+        text.replace("definition_en\n", "definition_en,,\n", 1), encoding="utf-8"
+    )
+    assert problems(data_copy) == [
+        "vocab_mechanisms.csv:1: -: column '' appears 2 times",
+        "vocab_mechanisms.csv:1: -: unknown column '' (the schema has no such field)",
+        "vocab_mechanisms.csv:1: -: unknown column '' (the schema has no such field)",
+    ]
 
 
 # --- a schema the validator cannot apply ------------------------------------------------------
 
-@pytest.mark.parametrize("change,message", [
-    (lambda r: field(r, "places", "lat").update(type="geopoint"),
-     "datapackage.json:0: -: datapackage.json: resource 'places', field 'lat': unsupported type 'geopoint'"),
-    (lambda r: field(r, "cases", "case_id")["constraints"].update(pattern="^B(\\d+$"),
-     "datapackage.json:0: -: datapackage.json: resource 'cases', field 'case_id': pattern '^B(\\\\d+$' is not a valid "
-     "regular expression (missing ), unterminated subpattern at position 2)"),
-    (lambda r: field(r, "batches", "n_cases")["constraints"].update(minimum="one"),
-     "datapackage.json:0: -: datapackage.json: resource 'batches', field 'n_cases': minimum and maximum must be numbers, not 'one'"),
-    (lambda r: r["indicators"]["schema"]["foreignKeys"][0]["reference"].update(fields=["case"]),
-     "datapackage.json:0: -: datapackage.json: resource 'indicators': foreign key 'case_id' -> cases.case does not name existing fields"),
-])
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (
+            lambda r: field(r, "places", "lat").update(type="geopoint"),
+            "datapackage.json:0: -: datapackage.json: resource 'places', field 'lat': unsupported type 'geopoint'",
+        ),
+        (
+            lambda r: field(r, "cases", "case_id")["constraints"].update(pattern="^B(\\d+$"),
+            "datapackage.json:0: -: datapackage.json: resource 'cases', field 'case_id': pattern '^B(\\\\d+$' is not a valid "
+            "regular expression (missing ), unterminated subpattern at position 2)",
+        ),
+        (
+            lambda r: field(r, "batches", "n_cases")["constraints"].update(minimum="one"),
+            "datapackage.json:0: -: datapackage.json: resource 'batches', field 'n_cases': minimum and maximum must be numbers, not 'one'",
+        ),
+        (
+            lambda r: r["indicators"]["schema"]["foreignKeys"][0]["reference"].update(fields=["case"]),
+            "datapackage.json:0: -: datapackage.json: resource 'indicators': foreign key 'case_id' -> cases.case does not name existing fields",
+        ),
+    ],
+)
 def test_schema_mistakes_are_reported_not_raised(data_copy, change, message):
     edit_package(data_copy, change)
     assert problems(data_copy) == [message]

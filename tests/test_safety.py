@@ -1,4 +1,5 @@
 """The library works offline and never writes inside the data directory."""
+
 from __future__ import annotations
 
 import builtins
@@ -56,6 +57,7 @@ def test_everything_works_offline(no_network, data_copy, monkeypatch, capsys):
 
 
 # --- no writes ----------------------------------------------------------------------------------
+
 
 def snapshot(d: Path) -> dict:
     """Every entry under ``d`` (the directory itself included) with its mtime and, for files, content."""
@@ -128,7 +130,9 @@ def test_nothing_is_written_inside_the_data(data_copy, monkeypatch, capsys, no_w
 
 
 def test_nothing_is_written_for_bad_data_either(data_copy, monkeypatch, capsys, no_writes_in):
-    (data_copy / "places.csv").write_bytes((data_copy / "places.csv").read_bytes().replace(b",shenzhen,", b",shenzen,", 1))
+    (data_copy / "places.csv").write_bytes(
+        (data_copy / "places.csv").read_bytes().replace(b",shenzhen,", b",shenzen,", 1)
+    )
     monkeypatch.setenv(ENV_VAR, str(data_copy))
     before = snapshot(data_copy)
     no_writes_in(data_copy.resolve())
