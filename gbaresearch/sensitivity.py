@@ -1,0 +1,222 @@
+"""Sensitivity variants: the same analysis on the data as coded and on reasonable alternatives.
+
+A finding that rests on identified cases or on this project's coding should not hinge on a few
+weak cases or on one coder's judgement. :func:`variants` returns the dataset in up to three
+forms, built from the data (nothing is hard-coded):
+
+- ``"as coded"``: the dataset as loaded;
+- ``"without machine-translation-only cases"``: every identified case whose ``case_sources`` rows
+  all cite sources of kind ``machine_translation`` is removed, with every row that refers to it in
+  the case-level tables (see :func:`machine_translation_only_cases`);
+- ``"second coder"``: the project-coding tables replaced by the independent second coding
+  (``coding_second_*`` tables); present only when the dataset holds all four of them.
+
+:func:`compare` runs one analysis function on every variant and returns the results side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+
+from .load import Dataset
+
+AS_CODED = "as coded"
+WITHOUT_MT = "without machine-translation-only cases"
+SECOND_CODER = "second coder"
+
+#: Columns that hold a key of ``cases``: a row with one of the dropped cases in any of them is dropped.
+CASE_KEY_COLUMNS = ("case_id", "from_case_id", "to_case_id")
+
+#: First-coding table → second-coding table with the same kind of rows.
+SECOND_CODING_TABLES = {
+    "case_domains": "coding_second_domains",
+    "case_mechanisms": "coding_second_mechanisms",
+    "case_links": "coding_second_links",
+    "cases": "coding_second_counterparts",
+}
+
+
+def _new_dataset(ds: Dataset, frames: dict[str, pd.DataFrame]) -> Dataset:
+    out = Dataset(frames)
+    out.version = getattr(ds, "version", "")
+    if hasattr(ds, "data_dir"):
+        out.data_dir = ds.data_dir
+    return out
+
+
+def copy_dataset(ds: Dataset) -> Dataset:
+    """A deep copy of ``ds``: every frame copied, same ``version`` and ``data_dir``."""
+    return _new_dataset(ds, {name: df.copy(deep=True) for name, df in ds.items()})
+
+
+def machine_translation_only_cases(ds: Dataset) -> list[str]:
+    """Identified cases known only from machine translations: every ``case_sources`` row of the
+    case cites a source of kind ``machine_translation`` (cases with no row are not counted).
+    Returns the case ids in the order of ``cases``."""
+    kind = dict(zip(ds.sources["source_id"], ds.sources["kind"].astype(str)))
+    cs = ds.case_sources
+    is_mt = cs["source_id"].map(kind).eq("machine_translation")
+    all_mt = is_mt.groupby(cs["case_id"].astype(str)).all()
+    only = set(all_mt[all_mt].index)
+    return [c for c in ds.cases["case_id"] if c in only]
+
+
+def drop_cases(ds: Dataset, case_ids: Iterable[str]) -> Dataset:
+    """A copy of ``ds`` without the cases ``case_ids`` and without every row of any table that
+    refers to one of them in a case-key column (``case_id``, ``from_case_id``, ``to_case_id``).
+    Rows whose case key is missing (batch-level corrections) are kept. Indexes are reset."""
+    drop = set(case_ids)
+    frames = {}
+    for name, df in ds.items():
+        keep = pd.Series(True, index=df.index)
+        for col in CASE_KEY_COLUMNS:
+            if col in df.columns:
+                keep &= ~df[col].isin(drop).fillna(False).astype(bool)
+        frames[name] = df[keep].reset_index(drop=True).copy(deep=True)
+    return _new_dataset(ds, frames)
+
+
+def has_second_coding(ds: Dataset) -> bool:
+    """True when the dataset holds all four second-coding tables."""
+    return all(t in ds for t in SECOND_CODING_TABLES.values())
+
+
+def _like(template: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """``new``'s rows in ``template``'s columns and dtypes; columns ``new`` lacks are missing."""
+    cols: dict[str, Any] = {}
+    for col in template.columns:
+        dtype = template[col].dtype
+        if col in new.columns:
+            values = new[col].astype(object).where(new[col].notna(), None).tolist()
+        else:
+            values = [None] * len(new)
+        if isinstance(dtype, pd.CategoricalDtype):
+            cols[col] = pd.Categorical(values, categories=dtype.categories, ordered=dtype.ordered)
+        else:
+            cols[col] = pd.array(values, dtype=dtype)  # type: ignore[arg-type]
+    return pd.DataFrame(cols, index=pd.RangeIndex(len(new)))
+
+
+def second_coding(ds: Dataset) -> Dataset:
+    """A copy of ``ds`` with the project coding replaced by the second coding:
+
+    - ``case_domains``, ``case_mechanisms``, ``case_links``: the rows of ``coding_second_domains``,
+      ``coding_second_mechanisms``, ``coding_second_links`` (columns the second coding lacks, such
+      as a link's ``source_id``, are missing);
+    - ``cases.counterpart`` of cases whose ``counterpart_status`` is ``inferred`` or missing: the
+      second coder's value from ``coding_second_counterparts`` (status ``inferred`` when a value
+      is given, missing otherwise). Stated counterparts are official facts and stay.
+
+    Raises ``KeyError`` when a second-coding table is missing."""
+    missing = [t for t in SECOND_CODING_TABLES.values() if t not in ds]
+    if missing:
+        raise KeyError(f"second-coding tables missing: {', '.join(missing)}")
+    out = copy_dataset(ds)
+    for first in ("case_domains", "case_mechanisms", "case_links"):
+        out[first] = _like(ds[first], ds[SECOND_CODING_TABLES[first]])
+    cases = out["cases"]
+    second = ds["coding_second_counterparts"]
+    value = dict(zip(second["case_id"], second["counterpart"].astype(object).where(second["counterpart"].notna())))
+    coded = cases["counterpart_status"].isna() | (cases["counterpart_status"] == "inferred")
+    recode = coded & cases["case_id"].isin(list(value))
+    new = cases.loc[recode, "case_id"].map(value)
+    cases.loc[recode, "counterpart"] = new.where(new.notna(), None).tolist()
+    status = ["inferred" if pd.notna(v) else None for v in new]
+    cases.loc[recode, "counterpart_status"] = status
+    return out
+
+
+def variants(ds: Dataset) -> dict[str, Dataset]:
+    """The dataset as coded and its sensitivity variants, in this order:
+    ``"as coded"`` (``ds`` itself), ``"without machine-translation-only cases"``
+    (:func:`drop_cases` of :func:`machine_translation_only_cases`) and, when the dataset holds the
+    second-coding tables, ``"second coder"`` (:func:`second_coding`). The variants are copies:
+    changing them never changes ``ds``."""
+    out = {AS_CODED: ds, WITHOUT_MT: drop_cases(ds, machine_translation_only_cases(ds))}
+    if has_second_coding(ds):
+        out[SECOND_CODER] = second_coding(ds)
+    return out
+
+
+def describe(ds: Dataset) -> pd.DataFrame:
+    """One row per variant: ``variant``, ``identified`` (cases), ``dropped`` (case ids removed,
+    comma-separated), ``domain_rows``, ``mechanism_rows``, ``link_rows``, ``counterparts``
+    (cases with a counterpart), ``what`` (one line on how the variant is made)."""
+    what = {
+        AS_CODED: "The data as stored.",
+        WITHOUT_MT: "Cases whose every source is a machine translation removed, with all their rows.",
+        SECOND_CODER: "Domains, mechanisms, links and non-stated counterparts from the independent second coding.",
+    }
+    base = set(ds.cases["case_id"])
+    rows = []
+    for name, v in variants(ds).items():
+        rows.append(
+            {
+                "variant": name,
+                "identified": len(v.cases),
+                "dropped": ", ".join(c for c in ds.cases["case_id"] if c in base - set(v.cases["case_id"])),
+                "domain_rows": len(v.case_domains),
+                "mechanism_rows": len(v.case_mechanisms),
+                "link_rows": len(v.case_links),
+                "counterparts": int(v.cases["counterpart"].notna().sum()),
+                "what": what[name],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _as_series(result: Any, index: str | list[str] | None, columns: list[str] | None) -> pd.Series:
+    if isinstance(result, pd.DataFrame):
+        df = result.set_index(index) if index is not None else result
+        if columns is not None:
+            df = df[columns]
+        stacked: pd.Series = df.stack(future_stack=True)  # type: ignore[assignment]
+        return stacked
+    if isinstance(result, pd.Series):
+        return result
+    if isinstance(result, dict):
+        return pd.Series(result, dtype=object)
+    return pd.Series([result], index=["value"], dtype=object)
+
+
+def compare(
+    ds: Dataset,
+    fn: Callable[[Dataset], Any],
+    *,
+    index: str | list[str] | None = None,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
+    """Run ``fn`` on every variant of :func:`variants` and put the results side by side.
+
+    Returns a DataFrame with one column per variant (in the order of :func:`variants`; the
+    columns' name is ``variant``). Rows: the index of ``fn``'s result when it is a Series or a
+    dict; one row per cell when it is a DataFrame (row label × column label, a MultiIndex; with
+    ``index`` the frame is first indexed by those columns, with ``columns`` only those columns
+    are kept); a single row ``value`` when it is a scalar. A row that a variant does not produce
+    is missing in that variant's column; rows keep the order in which they first appear, as
+    coded first."""
+    results = {name: _as_series(fn(v), index, columns) for name, v in variants(ds).items()}
+    order: pd.Index | None = None
+    for s in results.values():
+        order = s.index if order is None else order.append(s.index[~s.index.isin(order)])
+    out = pd.DataFrame({name: s.reindex(order) for name, s in results.items()}, index=order)
+    out.columns.name = "variant"
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    a_na, b_na = bool(pd.isna(a)), bool(pd.isna(b))
+    if a_na or b_na:
+        return a_na and b_na
+    return bool(a == b)
+
+
+def differs(table: pd.DataFrame) -> pd.Series:
+    """For a :func:`compare` table: a boolean Series, True on rows where any variant differs from
+    ``"as coded"`` (missing in one and present in the other counts as a difference)."""
+    others = [c for c in table.columns if c != AS_CODED]
+    flags = [any(not _same(row[AS_CODED], row[c]) for c in others) for _, row in table.astype(object).iterrows()]
+    return pd.Series(flags, index=table.index, dtype=bool)

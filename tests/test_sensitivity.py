@@ -1,0 +1,157 @@
+"""Sensitivity variants: which cases they drop, what they replace, and that they never touch the original."""
+
+import pandas as pd
+import pytest
+
+import gbaresearch as gba
+from gbaresearch import analysis as A
+from gbaresearch import sensitivity as S
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return gba.load_dataset()
+
+
+def _with_second_coding(ds):
+    """A copy of ``ds`` with made-up second-coding tables that differ from the first coding in
+    known ways (only for testing the machinery)."""
+    out = S.copy_dataset(ds)
+    for t in S.SECOND_CODING_TABLES.values():
+        out.pop(t, None)
+    d = ds.case_domains[["case_id", "domain", "is_primary", "basis"]].copy()
+    d = d[d["case_id"] != "B1-a"]  # B1-a: primary domain changed below
+    extra = pd.DataFrame(
+        {"case_id": ["B1-a"], "domain": ["transport_vehicles"], "is_primary": [True], "basis": ["test"]}
+    )
+    out["coding_second_domains"] = pd.concat([d, extra], ignore_index=True)
+    m = ds.case_mechanisms[["case_id", "mechanism", "basis"]].copy()
+    out["coding_second_mechanisms"] = m[m["case_id"] != "B1-b"].reset_index(drop=True)  # B1-b left uncoded
+    out["coding_second_links"] = pd.DataFrame(
+        {"from_case_id": ["B2-09"], "to_case_id": ["B1-a"], "relation": ["deepens"], "basis": ["test"]}
+    )
+    out["coding_second_counterparts"] = pd.DataFrame(
+        {
+            "case_id": ["B1-a", "B2-16", "B2-01"],
+            "counterpart": ["both", pd.NA, "macao"],  # B2-01 is stated: must be ignored
+            "basis": ["test", "test", "test"],
+        }
+    )
+    return out
+
+
+def test_machine_translation_only_cases(ds):
+    assert S.machine_translation_only_cases(ds) == ["B3-f", "B3-g", "B3-h", "B3-i", "B3-j"]
+
+
+def test_variants_order_and_names(ds):
+    v = S.variants(ds)
+    assert list(v) == ["as coded", "without machine-translation-only cases"]
+    assert v["as coded"] is ds
+    assert not S.has_second_coding(ds)
+
+
+def test_without_machine_translation_drops_cases_and_their_rows(ds):
+    w = S.variants(ds)[S.WITHOUT_MT]
+    dropped = {"B3-f", "B3-g", "B3-h", "B3-i", "B3-j"}
+    assert len(w.cases) == 29 and not set(w.cases["case_id"]) & dropped
+    sizes = {n: (len(ds[n]), len(w[n])) for n in ds}
+    assert sizes["case_sources"] == (176, 162)
+    assert sizes["indicators"] == (42, 40)
+    assert sizes["case_domains"] == (55, 47)
+    assert sizes["case_mechanisms"] == (40, 34)
+    assert sizes["case_links"] == (8, 5)
+    # tables without case keys, and batch-level corrections, are untouched
+    for n in ("sources", "batches", "batch_categories", "places", "vocab_domains", "vocab_mechanisms", "corrections"):
+        assert sizes[n][0] == sizes[n][1], n
+    for col in ("from_case_id", "to_case_id"):
+        assert not set(w.case_links[col]) & dropped
+    assert w.version == ds.version and w.data_dir == ds.data_dir
+    # categories (batches, vocabularies) stay complete
+    assert list(w.cases["batch"].cat.categories) == [1, 2, 3]
+
+
+def test_variants_share_no_frames_with_the_original(ds):
+    before = {n: df.copy() for n, df in ds.items()}
+    for name, v in S.variants(_with_second_coding(ds)).items():
+        if name == S.AS_CODED:
+            continue
+        for df in v.values():
+            assert not any(df is o for o in ds.values())
+            if len(df):
+                df.iloc[0, 0] = df.iloc[-1, 0]  # mutate the variant
+            df["extra"] = 1
+    for n, df in ds.items():
+        pd.testing.assert_frame_equal(df, before[n])
+
+
+def test_second_coder_variant_replaces_project_coding(ds):
+    ds2 = _with_second_coding(ds)
+    v = S.variants(ds2)
+    assert list(v) == ["as coded", "without machine-translation-only cases", "second coder"]
+    sc = v[S.SECOND_CODER]
+    prim = sc.case_domains[sc.case_domains["is_primary"]].set_index("case_id")["domain"]
+    assert prim["B1-a"] == "transport_vehicles"
+    assert len(sc.case_domains) == 55
+    assert sc.case_domains["domain"].dtype == ds.case_domains["domain"].dtype
+    assert "B1-b" not in set(sc.case_mechanisms["case_id"]) and len(sc.case_mechanisms) == 38
+    assert sc.case_links[["from_case_id", "to_case_id", "relation"]].values.tolist() == [["B2-09", "B1-a", "deepens"]]
+    assert sc.case_links["source_id"].isna().all() and sc.case_links["link_status"].isna().all()
+    cp = sc.cases.set_index("case_id")
+    assert cp.loc["B1-a", "counterpart"] == "both" and cp.loc["B1-a", "counterpart_status"] == "inferred"
+    assert pd.isna(cp.loc["B2-16", "counterpart"]) and pd.isna(cp.loc["B2-16", "counterpart_status"])
+    assert cp.loc["B2-01", "counterpart"] == "both" and cp.loc["B2-01", "counterpart_status"] == "stated"
+    # untouched cases keep their counterpart; official facts stay
+    assert cp.loc["B3-c", "counterpart"] == "macao"
+    pd.testing.assert_frame_equal(sc.indicators, ds.indicators)
+    assert ds.cases.set_index("case_id").loc["B2-16", "counterpart"] == "hong_kong"
+    # analyses run on the variant
+    assert A.domains_by_batch(sc, primary_only=True).loc["transport_vehicles", 1] == 1
+    assert A.mechanisms_by_batch(sc).loc[A.NOT_CODED, 1] == 1
+
+
+def test_second_coding_needs_all_tables(ds):
+    ds2 = _with_second_coding(ds)
+    del ds2["coding_second_links"]
+    assert not S.has_second_coding(ds2)
+    assert list(S.variants(ds2)) == ["as coded", "without machine-translation-only cases"]
+    with pytest.raises(KeyError, match="coding_second_links"):
+        S.second_coding(ds2)
+
+
+def test_compare_scalar_series_and_frame(ds):
+    t = S.compare(ds, lambda d: len(d.cases))
+    assert t.columns.tolist() == ["as coded", "without machine-translation-only cases"]
+    assert t.columns.name == "variant"
+    assert t.loc["value"].tolist() == [34, 29]
+    t = S.compare(ds, A.coverage_by_batch, index="batch", columns=["identified"])
+    assert t["as coded"].tolist() == [7, 16, 11]
+    assert t[S.WITHOUT_MT].tolist() == [7, 16, 6]
+    assert S.differs(t).tolist() == [False, False, True]
+    t = S.compare(ds, lambda d: A.mechanisms_by_batch(d)[3])
+    assert t.loc["unilateral_opening"].tolist() == [2, 1]
+    changed = t[S.differs(t)]
+    assert changed.to_dict("index") == {
+        "mutual_recognition": {"as coded": 2, S.WITHOUT_MT: 1},
+        "unilateral_opening": {"as coded": 2, S.WITHOUT_MT: 1},
+        "shared_standards": {"as coded": 2, S.WITHOUT_MT: 0},
+        "rule_adoption": {"as coded": 2, S.WITHOUT_MT: 1},
+        "joint_organisation": {"as coded": 3, S.WITHOUT_MT: 2},
+    }
+
+
+def test_compare_keeps_rows_a_variant_lacks(ds):
+    t = S.compare(ds, lambda d: d.cases.set_index("case_id")["title_en"])
+    assert len(t) == 34
+    assert t[S.WITHOUT_MT].isna().sum() == 5
+    assert S.differs(t).sum() == 5
+
+
+def test_describe(ds):
+    d = S.describe(_with_second_coding(ds))
+    assert d["variant"].tolist() == ["as coded", "without machine-translation-only cases", "second coder"]
+    assert d["identified"].tolist() == [34, 29, 34]
+    assert d["dropped"].tolist() == ["", "B3-f, B3-g, B3-h, B3-i, B3-j", ""]
+    assert d["domain_rows"].tolist() == [55, 47, 55]
+    assert d["link_rows"].tolist() == [8, 5, 1]
+    assert d["counterparts"].tolist() == [30, 26, 30]
