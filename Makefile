@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install report test notebooks validate lab bench clean
+.PHONY: help install report test test-fast lint notebooks validate export lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,15 +25,27 @@ install: $(STAMP)  ## create .venv with the pinned requirements
 report: $(STAMP)  ## validate the data, execute every notebook, write build/report/index.html
 	$(PY) -m gbaresearch report
 
-test: $(STAMP)  ## all tests: unit, data, reliability corpus, extension, nbval over every notebook
+test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
 	$(PY) -m pytest -n 2 -q
 
+test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
+	$(PY) -m pytest -n 2 -q -m "not slow" tests
+
+lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
+	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py
+	$(VENV)/bin/ruff format --check gbaresearch tests benchmarks setup.py
+	$(VENV)/bin/mypy gbaresearch
+
 notebooks: $(STAMP)  ## re-execute the notebooks in place to refresh their stored outputs
-	$(PY) -m gbaresearch.notebooks --in-place
+	$(PY) -m gbaresearch notebooks --in-place
 
 validate: $(STAMP)  ## check data/ against datapackage.json and the cross-table rules
 	$(PY) -m gbaresearch validate
+	$(PY) -m gbaresearch codebook --check
 	$(PY) -m frictionless validate --trusted data/datapackage.json
+
+export: $(STAMP)  ## write the downloads (zip, xlsx, flat csv, dta) to build/downloads
+	$(PY) -m gbaresearch export --out build/downloads
 
 lab: $(STAMP)  ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/

@@ -34,7 +34,7 @@ from .paths import data_dir
 from .problems import DataValidationError, Problem
 from .validation import validate
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Dataset",

@@ -1,91 +1,240 @@
-"""Command line: ``python -m gbaresearch {validate,summary,report}``.
+"""The command line: ``gbaresearch COMMAND`` (or ``python -m gbaresearch COMMAND``).
 
-Exit codes: 0 success; 1 the data has problems (one ``FILE:LINE: FIELD: MESSAGE`` line each);
-2 wrong usage or a data directory that does not exist. No tracebacks reach the user.
+Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``codebook``, ``report``.
+
+Exit codes, the same for every command: 0 success; 1 the data (or a notebook) has problems,
+printed as one ``FILE:LINE: FIELD: MESSAGE`` line each; 2 wrong usage or a data directory that
+does not exist. No traceback reaches the user.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .paths import data_dir
 
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
+EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")
 
-def _dir_or_exit(arg: str | None, command: str = "validate") -> Path:
+
+class UsageError(Exception):
+    """Wrong usage detected after parsing (e.g. a data directory that does not exist)."""
+
+
+def _existing_dir(arg: str | None) -> Path:
     d = data_dir(arg)
     if not d.is_dir():
-        print(f"gbaresearch: error: data directory not found: {arg or d}", file=sys.stderr)
-        print(f"usage: python -m gbaresearch {command} [DATA_DIR]", file=sys.stderr)
-        raise SystemExit(2)
+        raise UsageError(f"data directory not found: {arg or d}")
     return d
 
 
-def _validate(args) -> int:
+def _problems_exit(problems: Sequence[object], d: Path) -> int:
+    for p in problems:
+        print(p)
+    n = len(problems)
+    print(f"{n} problem{'s' if n != 1 else ''} found in {d}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def _problem_dict(p: object) -> dict[str, object]:
+    to_dict = getattr(p, "to_dict", None)
+    if callable(to_dict):
+        return dict(to_dict())
+    return {k: getattr(p, k) for k in ("file", "line", "field", "code", "message") if hasattr(p, k)}
+
+
+def _validate(args: argparse.Namespace) -> int:
     from .validation import check_dataset
 
-    d = _dir_or_exit(args.data_dir)
+    d = _existing_dir(args.data_dir)
     checked = check_dataset(d)
+    version = checked.package.version if checked.package is not None else None
+    if args.format == "json":
+        doc = {
+            "valid": not checked.problems,
+            "data_dir": str(d),
+            "version": version,
+            "problems": [_problem_dict(p) for p in checked.problems],
+        }
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        return EXIT_PROBLEMS if checked.problems else EXIT_OK
     if checked.problems:
-        for p in checked.problems:
-            print(p)
-        n = len(checked.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found in {d}", file=sys.stderr)
-        return 1
+        return _problems_exit(checked.problems, d)
     rows = sum(len(t) for t in checked.tables.values())
-    print(f"valid: {d} (version {checked.package.version}, {len(checked.tables)} tables, {rows} rows)")
-    return 0
+    print(f"valid: {d} (version {version}, {len(checked.tables)} tables, {rows} rows)")
+    return EXIT_OK
 
 
-def _summary(args) -> int:
+def _summary(args: argparse.Namespace) -> int:
     from .analysis import coverage_by_batch
     from .load import load_dataset
     from .problems import DataValidationError
 
-    d = _dir_or_exit(args.data_dir, "summary")
+    d = _existing_dir(args.data_dir)
     try:
         ds = load_dataset(d)
     except DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+        return _problems_exit(exc.problems, d)
     cov = coverage_by_batch(ds)
     print(
         f"gbaresearch data {ds.version}: {len(ds.batches)} batches, {int(ds.batches.n_cases.sum())} official cases, "
         f"{len(ds.cases)} identified, {len(ds.indicators)} indicators, {len(ds.sources)} sources"
     )
     print(cov.to_string(index=False))
-    return 0
+    return EXIT_OK
 
 
-def _report(args) -> int:
-    from .report import build_report
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .problems import DataValidationError
 
-    return build_report(out_dir=Path(args.out) if args.out else None, jobs=args.jobs)
+    d = _existing_dir(args.data_dir)
+    formats = list(dict.fromkeys(args.format)) if args.format else None
+    try:
+        written = export(formats, Path(args.out), data_dir=d)
+    except DataValidationError as exc:
+        return _problems_exit(exc.problems, d)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from . import notebooks
+
+    if args.out and len(args.names) != 1:
+        raise UsageError("--out takes exactly one notebook")
+    paths = [Path(n).resolve() for n in args.names] or notebooks.notebook_paths()
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"notebook not found: {path}")
+    for i, path in enumerate(paths, 1):
+        print(f"[{i}/{len(paths)}] executing {path.name}", flush=True)
+        try:
+            nb = notebooks.execute(path)
+        except Exception as exc:  # a failing cell or kernel: say which notebook, in one line
+            last = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+            print(f"{path.name}: error: {last}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        if args.out:
+            notebooks.write(nb, Path(args.out))
+        elif args.in_place:
+            notebooks.write(nb, path)
+    return EXIT_OK
+
+
+def _codebook(args: argparse.Namespace) -> int:
+    from . import codebook
+
+    d = _existing_dir(args.data_dir)
+    target = d / "CODEBOOK.md"
+    if args.write:
+        changed = codebook.update(target)
+        print(f"{target}: {'updated' if changed else 'already up to date'}")
+        return EXIT_OK
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "CODEBOOK.md"
+            copy.write_bytes(target.read_bytes())
+            stale = codebook.update(copy)
+        if stale:
+            print(f"{target.name}:0: -: the field reference is out of date; run: gbaresearch codebook --write")
+            return EXIT_PROBLEMS
+        print(f"{target}: field reference up to date")
+        return EXIT_OK
+    print(codebook.render(d), end="")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from . import report
+    from .problems import DataValidationError
+
+    d = _existing_dir(args.data_dir)
+    try:
+        index = report.build(Path(args.out) if args.out else None, data_dir=d)
+    except DataValidationError as exc:
+        return _problems_exit(exc.problems, d)
+    print(f"report written: {index}")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gbaresearch",
+        description="Greater Bay Area rule-connection typical cases: check, summarise and export the data, "
+        "run the notebooks, build the report site.",
+        epilog="Exit codes: 0 ok; 1 data or notebook problems; 2 usage error or missing data directory.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func, parser=p)
+        return p
+
+    p = command("validate", _validate, "check the data against datapackage.json and the cross-table rules")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one FILE:LINE: FIELD: MESSAGE line per problem (default); json: one document with every problem",
+    )
+
+    p = command("summary", _summary, "print the data version, batches, coverage and counts")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+
+    p = command("export", _export, "write downloads: data package zip, XLSX workbook, flat case CSV, Stata .dta")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+    p.add_argument(
+        "--format",
+        action="append",
+        choices=EXPORT_FORMATS,
+        help="a format to write; repeat for several (default: all)",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to write into (created if missing)")
+
+    p = command("notebooks", _notebooks, "execute the notebooks (all numbered notebooks by default)")
+    p.add_argument("names", nargs="*", metavar="NOTEBOOK", help="notebook files (default: every notebooks/NN-*.ipynb)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--in-place", action="store_true", help="write the outputs back into the notebooks")
+    mode.add_argument("--out", metavar="PATH", help="write the executed notebook here (one notebook only)")
+
+    p = command("codebook", _codebook, "print, check or rewrite the generated field reference of CODEBOOK.md")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 when CODEBOOK.md's field reference is out of date")
+    mode.add_argument("--write", action="store_true", help="rewrite the field reference in DATA_DIR/CODEBOOK.md")
+
+    p = command("report", _report, "validate the data, execute every notebook, build the site in build/report/")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+    p.add_argument("--out", metavar="DIR", help="output directory (default: build/report in the repository)")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m gbaresearch", description="GBA rule-connection cases: data checks and report."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check the data; one FILE:LINE: FIELD: MESSAGE line per problem")
-    p.add_argument("data_dir", nargs="?", help="data directory (default: $GBARESEARCH_DATA or the repository's data/)")
-    p.set_defaults(func=_validate)
-    p = sub.add_parser("summary", help="print batches, coverage and counts")
-    p.add_argument("data_dir", nargs="?")
-    p.set_defaults(func=_summary)
-    p = sub.add_parser("report", help="validate, execute every notebook, render build/report/")
-    p.add_argument("--out", help="output directory (default: build/report)")
-    p.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
-    p.set_defaults(func=_report)
+    """Run the command line; return the exit code (0 ok, 1 problems, 2 usage)."""
+    parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        return int(args.func(args))
+    except UsageError as exc:
+        try:
+            args.parser.error(str(exc))  # prints the command's usage line and the message
+        except SystemExit:
+            pass
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        return EXIT_OK
     except KeyboardInterrupt:
         return 130
-    except SystemExit:
-        raise
     except Exception as exc:  # last resort: a message, not a traceback
-        print(f"gbaresearch: error: {exc}", file=sys.stderr)
-        return 1
+        print(f"gbaresearch {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS

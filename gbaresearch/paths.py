@@ -1,30 +1,57 @@
 """Where the data lives.
 
-The data directory is ``$GBARESEARCH_DATA`` when that variable is set, otherwise the ``data/``
-folder of the repository this package was installed from. Nothing depends on the current
-working directory.
+The data directory is, in this order: the ``path`` given to a function, ``$GBARESEARCH_DATA``
+when that variable is set, the repository's ``data/`` when the package runs from a checkout
+(an editable install, so contributors edit one copy), and otherwise the copy of the dataset
+installed inside the package (``gbaresearch/data``, read through :mod:`importlib.resources`).
+Nothing depends on the current working directory.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 ENV_VAR = "GBARESEARCH_DATA"
+PACKAGE_FILE = "datapackage.json"
+CITATION_FILE = "CITATION.cff"
 
 
-def data_dir(path: str | os.PathLike | None = None) -> Path:
-    """Return the data directory: ``path`` if given, else ``$GBARESEARCH_DATA``, else ``<repo>/data``."""
+def _in_checkout() -> bool:
+    """True when this package runs from its repository (``pyproject.toml`` and ``data/`` beside it)."""
+    return (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "data" / PACKAGE_FILE).is_file()
+
+
+def _installed(name: str) -> Path:
+    """Return the path of a file shipped inside the installed package (wheel or sdist build)."""
+    return Path(str(resources.files("gbaresearch").joinpath(name)))
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the data directory as an absolute path.
+
+    ``path`` if given, else ``$GBARESEARCH_DATA``, else ``<repository>/data`` in a checkout,
+    else the dataset installed with the package."""
     if path is not None:
         return Path(path).expanduser().resolve()
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser().resolve()
-    return REPO_DIR / "data"
+    if _in_checkout():
+        return REPO_DIR / "data"
+    return _installed("data")
+
+
+def citation_file() -> Path:
+    """Return the path of ``CITATION.cff``: the repository's in a checkout, else the installed copy."""
+    if _in_checkout():
+        return REPO_DIR / CITATION_FILE
+    return _installed(CITATION_FILE)
 
 
 def notebooks_dir() -> Path:
-    """Return the repository's ``notebooks/`` folder."""
+    """Return the repository's ``notebooks/`` folder (notebooks are not part of the installed package)."""
     return REPO_DIR / "notebooks"

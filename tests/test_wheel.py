@@ -1,0 +1,81 @@
+"""The built wheel works on its own: data, citation and command line from outside the repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gbaresearch.paths import REPO_DIR
+
+pytestmark = pytest.mark.slow
+
+DATA_FILES = sorted(p.name for p in (REPO_DIR / "data").iterdir() if p.suffix in {".csv", ".json", ".md"})
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, f"{cmd} failed:\n{r.stdout}\n{r.stderr}"
+    return r
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the wheel and the sdist (no network: build isolation off, setuptools from this environment)."""
+    out = tmp_path_factory.mktemp("dist")
+    _run(
+        [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--sdist", "--outdir", str(out), str(REPO_DIR)],
+        cwd=out,
+    )
+    return out
+
+
+def test_wheel_and_sdist_ship_the_dataset_and_citation(dist: Path) -> None:
+    (wheel,) = dist.glob("gbaresearch-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"gbaresearch/data/{n}" for n in DATA_FILES} <= names
+    assert "gbaresearch/CITATION.cff" in names and "gbaresearch/py.typed" in names
+    assert not any(n.startswith(("tests/", "notebooks/", "data/")) for n in names)
+    (sdist,) = dist.glob("gbaresearch-*.tar.gz")
+    members = {m.split("/", 1)[1] for m in tarfile.open(sdist).getnames() if "/" in m}
+    assert {f"data/{n}" for n in DATA_FILES} | {"CITATION.cff", "setup.py"} <= members
+
+
+def test_installed_wheel_loads_validates_cites_and_runs_cli(dist: Path, tmp_path: Path) -> None:
+    (wheel,) = dist.glob("gbaresearch-*.whl")
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
+    py = venv / "bin" / "python"
+    _run([str(py), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)], cwd=tmp_path)
+    # Dependencies come from this environment's site-packages (added as a plain path, so this
+    # environment's editable install of gbaresearch is not activated there).
+    site = Path(
+        _run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=tmp_path).stdout.strip()
+    )
+    (site / "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"GBARESEARCH_DATA", "PYTHONPATH"}}
+    script = (
+        "import gbaresearch as g, pathlib\n"
+        "ds = g.load_dataset()\n"
+        "assert pathlib.Path(g.__file__).resolve().is_relative_to(pathlib.Path(%r).resolve()), g.__file__\n"
+        "assert g.data_dir().is_relative_to(pathlib.Path(%r).resolve()), g.data_dir()\n"
+        "print(len(ds.cases), ds.version, g.validate() == [])\n"
+        "print(g.cite())\n"
+    ) % (str(site), str(site))
+    r = _run([str(py), "-c", script], cwd=elsewhere, env=env)
+    n_cases, version, valid = r.stdout.splitlines()[0].split()
+    assert int(n_cases) == len((REPO_DIR / "data" / "cases.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert valid == "True"
+    assert f"(Version {version})" in r.stdout.splitlines()[1]
+    r = _run([str(venv / "bin" / "gbaresearch"), "validate"], cwd=elsewhere, env=env)
+    assert r.stdout.startswith(f"valid: {site.resolve() / 'gbaresearch' / 'data'}")
+    r = _run([str(py), "-m", "gbaresearch", "summary"], cwd=elsewhere, env=env)
+    assert r.stdout.startswith(f"gbaresearch data {version}:")
