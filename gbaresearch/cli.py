@@ -91,10 +91,10 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    d = _existing_dir(args.data_dir)
     from .export import export
     from .problems import DataValidationError
 
-    d = _existing_dir(args.data_dir)
     formats = list(dict.fromkeys(args.format)) if args.format else None
     try:
         written = export(formats, Path(args.out), data_dir=d)
@@ -153,10 +153,10 @@ def _codebook(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    d = _existing_dir(args.data_dir)
     from . import report
     from .problems import DataValidationError
 
-    d = _existing_dir(args.data_dir)
     try:
         index = report.build(Path(args.out) if args.out else None, data_dir=d)
     except DataValidationError as exc:
