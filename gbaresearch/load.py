@@ -40,10 +40,10 @@ def _frame(table: Table, batches: list[int]) -> pd.DataFrame:
     cols = {}
     for f in table.resource.fields:
         values = table.columns[f.name]
-        if f.name == "batch":
-            cols[f.name] = pd.Categorical(values, categories=batches, ordered=True)
+        if "gba:categoriesFrom" in f.descriptor:
+            cols[f.name] = pd.Categorical(values, categories=batches, ordered=f.ordered)
         elif f.enum is not None:
-            cols[f.name] = pd.Categorical(values, categories=list(f.enum), ordered=f.name == "category")
+            cols[f.name] = pd.Categorical(values, categories=list(f.enum), ordered=f.ordered)
         elif f.type == "integer":
             cols[f.name] = pd.array(values, dtype="Int64")
         elif f.type == "number":

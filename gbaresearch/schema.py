@@ -23,6 +23,8 @@ class Field:
     maximum: float | None
     partial_date: bool
     descriptor: dict
+    ordered: bool = False
+    labels: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,17 @@ class SchemaError(Exception):
 def _field(d: dict) -> Field:
     c = d.get("constraints", {})
     enum = c.get("enum")
+    cats = d.get("categories")
+    labels: tuple[tuple[str, str, str], ...] = ()
+    if cats is not None:
+        values = [v["value"] if isinstance(v, dict) else v for v in cats]
+        labels = tuple(
+            (v["value"], v.get("label", v["value"]), v.get("label_zh", v.get("label", v["value"])))
+            if isinstance(v, dict)
+            else (v, v, v)
+            for v in cats
+        )
+        enum = values if enum is None else [v for v in values if v in enum]
     return Field(
         name=d["name"],
         type=d.get("type", "string"),
@@ -92,6 +105,8 @@ def _field(d: dict) -> Field:
         maximum=c.get("maximum"),
         partial_date=bool(d.get("gba:partialDate", False)),
         descriptor=d,
+        ordered=bool(d.get("categoriesOrdered", False)),
+        labels=labels,
     )
 
 
