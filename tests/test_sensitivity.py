@@ -32,7 +32,7 @@ def _with_second_coding(ds):
     )
     out["coding_second_counterparts"] = pd.DataFrame(
         {
-            "case_id": ["B1-a", "B2-16", "B2-01"],
+            "case_id": ["B2-10", "B2-16", "B2-01"],
             "counterpart": ["both", pd.NA, "macao"],  # B2-01 is stated: must be ignored
             "basis": ["test", "test", "test"],
         }
@@ -98,7 +98,7 @@ def test_second_coder_variant_replaces_project_coding(ds):
     assert sc.case_links[["from_case_id", "to_case_id", "relation"]].values.tolist() == [["B2-09", "B1-a", "deepens"]]
     assert sc.case_links["source_id"].isna().all() and sc.case_links["link_status"].isna().all()
     cp = sc.cases.set_index("case_id")
-    assert cp.loc["B1-a", "counterpart"] == "both" and cp.loc["B1-a", "counterpart_status"] == "inferred"
+    assert cp.loc["B2-10", "counterpart"] == "both" and cp.loc["B2-10", "counterpart_status"] == "inferred"
     assert pd.isna(cp.loc["B2-16", "counterpart"]) and pd.isna(cp.loc["B2-16", "counterpart_status"])
     assert cp.loc["B2-01", "counterpart"] == "both" and cp.loc["B2-01", "counterpart_status"] == "stated"
     # untouched cases keep their counterpart; official facts stay

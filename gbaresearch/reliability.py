@@ -1,0 +1,348 @@
+"""Agreement between two independent codings of the project-coding variables.
+
+The first coding is the one in ``case_domains``, ``case_mechanisms``, ``case_links`` and the
+non-stated counterparts of ``cases``, as it stood before reconciliation; the second is the
+independent second coding (``coding_second_*`` tables). Five variables are compared, each on its
+own units:
+
+========================  ===================================================================
+variable                  unit and value
+========================  ===================================================================
+``primary_domain``        a case; its primary domain (nominal)
+``domains``               a case × a domain of the vocabulary; present or absent (any role)
+``mechanisms``            a case × a mechanism of the vocabulary; present or absent
+``counterpart``           a case whose counterpart is project coding (status inferred or NA);
+                          ``hong_kong``, ``macao``, ``both`` or none
+``links``                 a candidate pair (later case, earlier case); linked or not
+``link_relation``         a pair both coders link; ``deepens`` or ``extends``
+========================  ===================================================================
+
+Set-valued variables (domains, mechanisms) are split into presence/absence units, one per case
+and vocabulary term, so Krippendorff's alpha (nominal) applies unchanged and every disagreement
+is one unit. A case left without mechanisms counts as "absent" for every mechanism. Candidate
+link pairs are every ordered pair of cases whose earlier case is in an earlier batch, plus any
+pair either coder links.
+
+With the reconciliation log (``coding_reconciliation``), the first coding is recovered from the
+final tables: every logged unit is set back to the log's ``first_value``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .load import Dataset
+
+NONE = "(none)"
+PRESENT, ABSENT = "present", "absent"
+VARIABLES = ("primary_domain", "domains", "mechanisms", "counterpart", "links", "link_relation")
+UNITS = {
+    "primary_domain": "case",
+    "domains": "case × domain",
+    "mechanisms": "case × mechanism",
+    "counterpart": "case with a non-stated counterpart",
+    "links": "candidate pair of cases",
+    "link_relation": "pair linked by both coders",
+}
+#: Second-coding tables, by kind of coding.
+SECOND_TABLES = {
+    "domains": "coding_second_domains",
+    "mechanisms": "coding_second_mechanisms",
+    "counterparts": "coding_second_counterparts",
+    "links": "coding_second_links",
+}
+RECONCILIATION = "coding_reconciliation"
+
+
+# --- Krippendorff's alpha ------------------------------------------------------------------
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
+
+
+def alpha_nominal(data: Sequence[Sequence[Any]]) -> float:
+    """Krippendorff's alpha for nominal values.
+
+    ``data`` is coders × units (one sequence per coder, all of the same length); missing values
+    are ``None``, ``NaN`` or ``pd.NA``. Units with fewer than two values are not pairable and
+    are ignored. Returns ``1 - D_o / D_e`` computed from the coincidence matrix (Krippendorff
+    2011, "Computing Krippendorff's alpha-reliability"); NaN when fewer than two pairable
+    values exist or all pairable values are the same (expected disagreement 0)."""
+    rows = [list(r) for r in data]
+    if not rows:
+        return float("nan")
+    n_units = len(rows[0])
+    if any(len(r) != n_units for r in rows):
+        raise ValueError("every coder needs one value per unit")
+    values = sorted({v for r in rows for v in r if not _missing(v)}, key=str)
+    index = {v: i for i, v in enumerate(values)}
+    k = len(values)
+    o = np.zeros((k, k))
+    for u in range(n_units):
+        vals = [index[r[u]] for r in rows if not _missing(r[u])]
+        m = len(vals)
+        if m < 2:
+            continue
+        counts = np.bincount(vals, minlength=k).astype(float)
+        o += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
+    n_c = o.sum(axis=1)
+    n = n_c.sum()
+    if n < 2:
+        return float("nan")
+    d_o = n - np.trace(o)
+    d_e = (n * n - (n_c**2).sum()) / (n - 1)
+    if d_e == 0:
+        return float("nan")
+    return float(1 - d_o / d_e)
+
+
+# --- codings -------------------------------------------------------------------------------
+
+
+@dataclass
+class Coding:
+    """One coder's project coding, in plain Python form.
+
+    ``cases``: the cases this coder coded (those with a primary domain), in order;
+    ``primary``: case → primary domain; ``domains``: case → set of domains (primary included);
+    ``mechanisms``: case → set of mechanisms (empty set: left uncoded); ``counterparts``: case →
+    counterpart code or None, for the cases whose counterpart this coder coded; ``links``:
+    (later case, earlier case) → relation."""
+
+    cases: list[str] = field(default_factory=list)
+    primary: dict[str, str] = field(default_factory=dict)
+    domains: dict[str, set[str]] = field(default_factory=dict)
+    mechanisms: dict[str, set[str]] = field(default_factory=dict)
+    counterparts: dict[str, str | None] = field(default_factory=dict)
+    links: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _text(v: Any) -> str | None:
+    return None if _missing(v) else str(v)
+
+
+def coding_from_tables(
+    domains: pd.DataFrame, mechanisms: pd.DataFrame, counterparts: pd.DataFrame, links: pd.DataFrame
+) -> Coding:
+    """A :class:`Coding` from tables shaped like ``case_domains`` (``case_id``, ``domain``,
+    ``is_primary``), ``case_mechanisms`` (``case_id``, ``mechanism``), a counterpart table
+    (``case_id``, ``counterpart``; missing = none) and ``case_links`` (``from_case_id``,
+    ``to_case_id``, ``relation``)."""
+    c = Coding()
+    for case, dom, prim in zip(domains["case_id"], domains["domain"], domains["is_primary"]):
+        case, dom = str(case), str(dom)
+        if case not in c.domains:
+            c.cases.append(case)
+            c.domains[case] = set()
+            c.mechanisms[case] = set()
+        c.domains[case].add(dom)
+        if bool(prim):
+            c.primary[case] = dom
+    for case, mech in zip(mechanisms["case_id"], mechanisms["mechanism"]):
+        c.mechanisms.setdefault(str(case), set()).add(str(mech))
+    for case, cp in zip(counterparts["case_id"], counterparts["counterpart"]):
+        c.counterparts[str(case)] = _text(cp)
+    for a, b, rel in zip(links["from_case_id"], links["to_case_id"], links["relation"]):
+        c.links[(str(a), str(b))] = str(rel)
+    return c
+
+
+def has_second_coding(ds: Dataset) -> bool:
+    """True when the dataset holds the four second-coding tables."""
+    return all(t in ds for t in SECOND_TABLES.values())
+
+
+def second_coding(ds: Dataset) -> Coding:
+    """The independent second coding (``coding_second_*`` tables)."""
+    return coding_from_tables(*(ds[SECOND_TABLES[k]] for k in ("domains", "mechanisms", "counterparts", "links")))
+
+
+def final_coding(ds: Dataset, counterpart_cases: Iterable[str] | None = None) -> Coding:
+    """The coding in the final tables. Counterparts are taken for ``counterpart_cases`` (default:
+    the cases the second coding recodes, else those whose status is inferred or NA)."""
+    cases = ds.cases
+    if counterpart_cases is None:
+        if SECOND_TABLES["counterparts"] in ds:
+            counterpart_cases = list(ds[SECOND_TABLES["counterparts"]]["case_id"])
+        else:
+            st = cases["counterpart_status"]
+            counterpart_cases = list(cases.loc[st.isna() | (st == "inferred"), "case_id"])
+    wanted = set(counterpart_cases)
+    cp = cases.loc[cases["case_id"].isin(wanted), ["case_id", "counterpart"]]
+    return coding_from_tables(ds.case_domains, ds.case_mechanisms, cp, ds.case_links)
+
+
+def _apply_log(c: Coding, log: pd.DataFrame, column: str) -> Coding:
+    """A copy of ``c`` with every logged unit set to the log's ``column`` value."""
+    out = Coding(
+        list(c.cases),
+        dict(c.primary),
+        {k: set(v) for k, v in c.domains.items()},
+        {k: set(v) for k, v in c.mechanisms.items()},
+        dict(c.counterparts),
+        dict(c.links),
+    )
+    for var, case, item, value in zip(log["variable"], log["case_id"], log["item"], log[column]):
+        var, case, item, value = str(var), str(case), _text(item), _text(value)
+        if var == "primary_domain":
+            if value is None:
+                out.primary.pop(case, None)
+            else:
+                out.primary[case] = value
+        elif var in ("domains", "mechanisms"):
+            sets = out.domains if var == "domains" else out.mechanisms
+            s = sets.setdefault(case, set())
+            if value == PRESENT:
+                s.add(str(item))
+            elif value == ABSENT:
+                s.discard(str(item))
+            else:
+                raise ValueError(f"{var} value must be {PRESENT!r} or {ABSENT!r}, not {value!r}")
+        elif var == "counterpart":
+            out.counterparts[case] = value
+        elif var == "links":
+            key = (case, str(item))
+            if value is None or value == ABSENT:
+                out.links.pop(key, None)
+            else:
+                out.links[key] = value
+        else:
+            raise ValueError(f"unknown variable in the reconciliation log: {var!r}")
+    for case in out.primary:
+        out.domains.setdefault(case, set()).add(out.primary[case])
+        if case not in out.cases:
+            out.cases.append(case)
+    return out
+
+
+def first_coding(ds: Dataset) -> Coding:
+    """The first coding as it stood before reconciliation: the final tables
+    (:func:`final_coding`) with every unit in the reconciliation log set back to its
+    ``first_value``. Without a log, the final coding."""
+    final = final_coding(ds)
+    if RECONCILIATION not in ds:
+        return final
+    return _apply_log(final, ds[RECONCILIATION], "first_value")
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def _batch_of(ds: Dataset) -> dict[str, int]:
+    return {str(c): int(b) for c, b in zip(ds.cases["case_id"], ds.cases["batch"])}
+
+
+def unit_values(ds: Dataset, first: Coding, second: Coding) -> pd.DataFrame:
+    """Every unit of every variable with both coders' values: ``variable``, ``case_id``,
+    ``item`` (domain, mechanism or earlier case; NA for case-level variables), ``first``,
+    ``second`` (NA where that coder did not code the unit; counterparts coded as none are
+    ``(none)``). Rows in variable order, then case order, then vocabulary order."""
+    order = [str(c) for c in ds.cases["case_id"]]
+    both_cases = [c for c in order if c in first.domains or c in second.domains]
+    rows: list[tuple[Any, ...]] = []
+
+    def coded(c: Coding, case: str) -> bool:
+        return case in c.domains
+
+    for case in both_cases:
+        rows.append(("primary_domain", case, None, first.primary.get(case), second.primary.get(case)))
+    for var, vocab, attr in (
+        ("domains", list(ds.vocab_domains["domain"]), "domains"),
+        ("mechanisms", list(ds.vocab_mechanisms["mechanism"]), "mechanisms"),
+    ):
+        for case in both_cases:
+            for term in vocab:
+                pv = [PRESENT if term in getattr(c, attr).get(case, set()) else ABSENT for c in (first, second)]
+                rows.append((var, case, term, *(v if coded(c, case) else None for v, c in zip(pv, (first, second)))))
+    cp_cases = [c for c in order if c in first.counterparts or c in second.counterparts]
+    for case in cp_cases:
+        cv = [(c.counterparts[case] or NONE) if case in c.counterparts else None for c in (first, second)]
+        rows.append(("counterpart", case, None, cv[0], cv[1]))
+    batch = _batch_of(ds)
+    pos = {c: i for i, c in enumerate(order)}
+    pairs = {(a, b) for a in both_cases for b in both_cases if batch[b] < batch[a]}
+    pairs |= set(first.links) | set(second.links)
+    for a, b in sorted(pairs, key=lambda p: (pos.get(p[0], len(pos)), pos.get(p[1], len(pos)))):
+        lv = [c.links.get((a, b), ABSENT) if coded(c, a) else None for c in (first, second)]
+        rows.append(("links", a, b, lv[0], lv[1]))
+    out = pd.DataFrame(rows, columns=["variable", "case_id", "item", "first", "second"])
+    return out.astype("string")
+
+
+def _pairable(t: pd.DataFrame) -> pd.DataFrame:
+    return t[t["first"].notna() & t["second"].notna()]
+
+
+def reliability_table(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
+    """Agreement per variable, one row each in :data:`VARIABLES` order: ``variable``, ``unit``,
+    ``n_units`` (units both coders coded), ``alpha`` (Krippendorff's alpha, nominal; NaN when
+    undefined), ``raw_agreement`` (share of units with the same value, 0–1),
+    ``disagreements`` (units that differ), and for presence variables (domains, mechanisms,
+    links) ``first_present``, ``second_present`` and ``positive_agreement`` (2 × both present /
+    (first present + second present): agreement on the units either coder marks, blind to the
+    many units both leave empty); NA elsewhere. Defaults: :func:`first_coding` and
+    :func:`second_coding` of ``ds``. Values rounded to 3 decimals."""
+    first = first if first is not None else first_coding(ds)
+    second = second if second is not None else second_coding(ds)
+    units = unit_values(ds, first, second)
+    rows = []
+    for var in VARIABLES:
+        if var == "link_relation":
+            t = _pairable(units[units["variable"] == "links"])
+            t = t[(t["first"] != ABSENT) & (t["second"] != ABSENT)]
+        else:
+            t = _pairable(units[units["variable"] == var])
+        f, s = t["first"].tolist(), t["second"].tolist()
+        n = len(t)
+        agree = sum(a == b for a, b in zip(f, s))
+        row: dict[str, Any] = {
+            "variable": var,
+            "unit": UNITS[var],
+            "n_units": n,
+            "alpha": round(alpha_nominal([f, s]), 3) if n else float("nan"),
+            "raw_agreement": round(agree / n, 3) if n else float("nan"),
+            "disagreements": n - agree,
+            "first_present": pd.NA,
+            "second_present": pd.NA,
+            "positive_agreement": float("nan"),
+        }
+        if var in ("domains", "mechanisms", "links"):
+            fp = [a != ABSENT for a in f]
+            sp = [b != ABSENT for b in s]
+            both = sum(a and b for a, b in zip(fp, sp))
+            row["first_present"], row["second_present"] = sum(fp), sum(sp)
+            denom = sum(fp) + sum(sp)
+            row["positive_agreement"] = round(2 * both / denom, 3) if denom else float("nan")
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for c in ("n_units", "disagreements", "first_present", "second_present"):
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+def disagreements(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
+    """Every unit the two codings code differently: ``variable``, ``case_id``, ``item``,
+    ``first``, ``second``, in the order of :func:`unit_values`. A link whose relation differs is
+    one row (variable ``links``), as is a link one coder draws and the other does not."""
+    first = first if first is not None else first_coding(ds)
+    second = second if second is not None else second_coding(ds)
+    t = _pairable(unit_values(ds, first, second))
+    return t[t["first"] != t["second"]].reset_index(drop=True)
+
+
+def disagreements_by_case(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
+    """Disagreements counted per case and variable: rows = cases with at least one
+    disagreement (case order), columns = variables with any, plus ``total``."""
+    d = disagreements(ds, first, second)
+    order = [c for c in ds.cases["case_id"] if c in set(d["case_id"])]
+    t = pd.crosstab(d["case_id"], d["variable"]).reindex(index=order)
+    t = t[[v for v in VARIABLES if v in t.columns]]
+    t["total"] = t.sum(axis=1)
+    t.index.name, t.columns.name = "case_id", None
+    return t

@@ -1,0 +1,181 @@
+"""Coding reliability: Krippendorff's alpha against textbook values and the ``krippendorff``
+package, the units of each variable, disagreements, and recovery of the first coding."""
+
+import krippendorff
+import numpy as np
+import pandas as pd
+import pytest
+
+import gbaresearch as gba
+from gbaresearch import reliability as R
+
+N = None
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return gba.load_dataset()
+
+
+# --- alpha ---------------------------------------------------------------------------------
+
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", section C: four coders,
+# twelve units, nominal values with missing data; alpha = 0.743.
+TEXTBOOK_4 = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, 3],
+    [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N],
+]
+# Same source, section A: two coders, ten binary units; alpha = 0.095.
+TEXTBOOK_2 = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+
+
+def _package(data):
+    return float(krippendorff.alpha(np.array(data, dtype=float), level_of_measurement="nominal"))
+
+
+def test_alpha_textbook_examples():
+    assert round(R.alpha_nominal(TEXTBOOK_4), 3) == 0.743
+    assert round(R.alpha_nominal(TEXTBOOK_2), 3) == 0.095
+    assert R.alpha_nominal(TEXTBOOK_4) == pytest.approx(_package(TEXTBOOK_4), abs=1e-12)
+    assert R.alpha_nominal(TEXTBOOK_2) == pytest.approx(_package(TEXTBOOK_2), abs=1e-12)
+
+
+def test_alpha_by_hand_and_edge_cases():
+    # coincidences: a-a 4, b-b 2, a-b 1, b-a 1; n = 8, n_a = 5, n_b = 3: 1 - 7 * 2 / (64 - 25 - 9)
+    assert R.alpha_nominal([["a", "a", "b", "b"], ["a", "a", "b", "a"]]) == pytest.approx(8 / 15)
+    assert R.alpha_nominal([["x", "y", "z"], ["x", "y", "z"]]) == 1.0
+    # string labels, pd.NA and NaN as missing; unpairable units are ignored
+    assert R.alpha_nominal([["a", pd.NA, "b", "a"], ["a", "b", "b", float("nan")]]) == 1.0
+    assert np.isnan(R.alpha_nominal([["a", "a"], ["a", "a"]]))  # no variation: undefined
+    assert np.isnan(R.alpha_nominal([["a", N], [N, "b"]]))  # nothing pairable
+    with pytest.raises(ValueError):
+        R.alpha_nominal([["a", "b"], ["a"]])
+
+
+# --- a made-up second coding with known differences ----------------------------------------
+
+
+def _second(first: R.Coding) -> R.Coding:
+    s = R.Coding(
+        list(first.cases),
+        dict(first.primary),
+        {k: set(v) for k, v in first.domains.items()},
+        {k: set(v) for k, v in first.mechanisms.items()},
+        dict(first.counterparts),
+        dict(first.links),
+    )
+    s.primary["B1-a"] = "transport_vehicles"  # primary changed: 1 primary + 2 domain units
+    s.domains["B1-a"] = {"transport_vehicles"}
+    s.mechanisms["B1-b"] = set()  # left uncoded: 2 mechanism units
+    s.counterparts["B2-16"] = None  # hong_kong -> none
+    s.links[("B2-13", "B1-d")] = "extends"  # relation differs
+    del s.links[("B2-10", "B1-c")]  # link dropped
+    s.links[("B3-a", "B2-05")] = "extends"  # link added
+    return s
+
+
+def test_unit_counts(ds):
+    first = R.first_coding(ds)
+    u = R.unit_values(ds, first, _second(first))
+    n_cases, n_dom, n_mech = len(ds.cases), len(ds.vocab_domains), len(ds.vocab_mechanisms)
+    by = u["variable"].value_counts().to_dict()
+    assert by["primary_domain"] == n_cases == 34
+    assert by["domains"] == n_cases * n_dom == 34 * 17
+    assert by["mechanisms"] == n_cases * n_mech == 34 * 11
+    assert by["counterpart"] == 5
+    # ordered pairs with the earlier case in an earlier batch: 16 * 7 + 11 * 23
+    assert by["links"] == 16 * 7 + 11 * 23 == 365
+    assert u["first"].notna().all() and u["second"].notna().all()
+
+
+def test_disagreements_made_up(ds):
+    first = R.first_coding(ds)
+    d = R.disagreements(ds, first, _second(first))
+    assert d.astype(object).where(d.notna(), None).values.tolist() == [
+        ["primary_domain", "B1-a", None, "border_clearance", "transport_vehicles"],
+        ["domains", "B1-a", "border_clearance", "present", "absent"],
+        ["domains", "B1-a", "transport_vehicles", "absent", "present"],
+        ["mechanisms", "B1-b", "unilateral_opening", "present", "absent"],
+        ["mechanisms", "B1-b", "pilot", "present", "absent"],
+        ["counterpart", "B2-16", None, "hong_kong", "(none)"],
+        ["links", "B2-10", "B1-c", "extends", "absent"],
+        ["links", "B2-13", "B1-d", "deepens", "extends"],
+        ["links", "B3-a", "B2-05", "absent", "extends"],
+    ]
+    by_case = R.disagreements_by_case(ds, first, _second(first))
+    assert by_case["total"].to_dict() == {"B1-a": 3, "B1-b": 2, "B2-10": 1, "B2-13": 1, "B2-16": 1, "B3-a": 1}
+
+
+def test_reliability_table_made_up(ds):
+    first = R.first_coding(ds)
+    second = _second(first)
+    t = R.reliability_table(ds, first, second).set_index("variable")
+    assert t.index.tolist() == list(R.VARIABLES)
+    assert t["n_units"].tolist() == [34, 578, 374, 5, 365, 7]
+    assert t["disagreements"].tolist() == [1, 2, 2, 1, 3, 1]
+    assert t.loc["primary_domain", "raw_agreement"] == round(33 / 34, 3)
+    assert t.loc["domains", "first_present"] == 55 and t.loc["domains", "second_present"] == 55
+    assert t.loc["domains", "positive_agreement"] == round(2 * 54 / 110, 3)
+    assert t.loc["mechanisms", "first_present"] == 40 and t.loc["mechanisms", "second_present"] == 38
+    assert t.loc["links", "first_present"] == 8 and t.loc["links", "second_present"] == 8
+    assert t.loc["links", "positive_agreement"] == round(2 * 7 / 16, 3)
+    # link relation: 7 pairs linked by both, one relation differs
+    assert t.loc["link_relation", "raw_agreement"] == round(6 / 7, 3)
+    assert pd.isna(t.loc["counterpart", "positive_agreement"])
+    # every alpha equals the krippendorff package's on the same units
+    u = R.unit_values(ds, first, second)
+    for var in ("primary_domain", "domains", "mechanisms", "counterpart", "links"):
+        sub = u[u["variable"] == var]
+        codes = {v: i for i, v in enumerate(sorted(set(sub["first"]) | set(sub["second"])))}
+        data = [sub["first"].map(codes).tolist(), sub["second"].map(codes).tolist()]
+        assert t.loc[var, "alpha"] == round(_package(data), 3), var
+
+
+def test_identical_codings_agree_fully(ds):
+    first = R.first_coding(ds)
+    t = R.reliability_table(ds, first, first)
+    assert (t["disagreements"] == 0).all()
+    assert (t["raw_agreement"] == 1.0).all()
+    assert (t["alpha"] == 1.0).all()
+    assert R.disagreements(ds, first, first).empty
+
+
+def test_uncoded_case_is_missing_not_absent(ds):
+    first = R.first_coding(ds)
+    second = _second(first)
+    second.cases.remove("B3-k")
+    for attr in ("primary", "domains", "mechanisms"):
+        getattr(second, attr).pop("B3-k")
+    u = R.unit_values(ds, first, second)
+    k = u[u["case_id"] == "B3-k"]
+    assert k["second"].isna().all() and k["first"].notna().all()
+    t = R.reliability_table(ds, first, second).set_index("variable")
+    assert t.loc["primary_domain", "n_units"] == 33
+    assert t.loc["domains", "n_units"] == 33 * 17
+
+
+def test_log_recovers_first_coding(ds):
+    """Setting logged units to their first value undoes reconciliation exactly."""
+    first = R.first_coding(ds)
+    final = _second(first)  # pretend reconciliation adopted every second value
+    d = R.disagreements(ds, first, final)
+    log = pd.DataFrame(
+        {
+            "variable": d["variable"],
+            "case_id": d["case_id"],
+            "item": d["item"],
+            "first_value": d["first"].replace(R.NONE, pd.NA),
+            "second_value": d["second"].replace(R.NONE, pd.NA),
+            "final_value": d["second"].replace(R.NONE, pd.NA),
+        }
+    )
+    back = R._apply_log(final, log, "first_value")
+    assert back.primary == first.primary
+    assert back.domains == first.domains
+    assert back.mechanisms == first.mechanisms
+    assert back.counterparts == first.counterparts
+    assert back.links == first.links
+    with pytest.raises(ValueError, match="unknown variable"):
+        R._apply_log(final, log.assign(variable="colour"), "first_value")
