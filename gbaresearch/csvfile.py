@@ -2,7 +2,9 @@
 
 Accepted harmless variations: a UTF-8 byte-order mark, Windows (CRLF) or old Mac (CR) line
 endings, and a missing newline at the end of the file. Everything else that is not plain
-UTF-8 comma-separated text is reported as a problem.
+UTF-8 comma-separated text is reported as a problem. This module is the package's only CSV
+reader and writer: validation, :mod:`gbaresearch.extend`, :mod:`gbaresearch.codebook` and
+:mod:`gbaresearch.synthetic` all go through it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .limits import Refused, max_file_bytes, read_bounded
 from .problems import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -20,57 +24,12 @@ BOM = b"\xef\xbb\xbf"
 
 @dataclass
 class RawTable:
-    """A file's header and records. ``lines[i]`` is the first physical line of ``records[i]``.
-
-    Large, regular files come back as ``columns`` (one list per column, every row complete,
-    record i on line i + 2) instead of ``records``."""
+    """A file's header and records. ``lines[i]`` is the first physical line of ``records[i]``."""
 
     header: list[str] | None = None
     records: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    columns: list[list[str]] | None = None
-
-
-# Files above this size are first parsed by pandas' C reader, which is several times faster than
-# the csv module, and accepted only when nothing about them could be read differently.
-FAST_PARSE_BYTES = 1_000_000
-# A quote with a non-separator on both sides ("ab"c, a "b", a"b) is either malformed or a
-# literal quote in an unquoted field; both are left to the csv module. Doubled quotes inside
-# quoted fields never match.
-_ODD_QUOTE = re.compile(r'"(?=[^,\r\n"])(?<=[^,\r\n"]")')
-
-
-def _physical_lines(text: str) -> int:
-    n = text.count("\n") if "\r" not in text else text.count("\n") + text.count("\r") - text.count("\r\n")
-    return n if text.endswith(("\n", "\r")) else n + 1
-
-
-def _fast_parse(text: str, data: bytes) -> tuple[list[str], list[list[str]]] | None:
-    """Header and columns of a regular file (one record per line, every cell filled, plain
-    quoting), or None when the csv module must decide."""
-    if _ODD_QUOTE.search(text):
-        return None
-    import pandas as pd
-
-    try:
-        df = pd.read_csv(
-            io.BytesIO(data),
-            encoding="utf-8",
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except Exception:  # any parser complaint: let the csv module find and word it
-        return None
-    # a short row or blank line shows up as empty cells, a quoted line break as fewer rows
-    if len(df) != _physical_lines(text) or (df.to_numpy() == "").any():
-        return None
-    header = df.iloc[0].tolist()
-    return header, [df[c].tolist()[1:] for c in df.columns]
 
 
 def _cjk_share(text: str) -> float:
@@ -111,19 +70,18 @@ def _line_at(data, pos: int) -> int:
 
 
 def read_raw(path: Path, label: str) -> RawTable:
-    """Read ``path``; ``label`` names the file in problems. Never raises for bad content."""
+    """Read ``path``; ``label`` names the file in problems. Never raises for bad content.
+
+    Only a regular file no larger than :func:`~gbaresearch.limits.max_file_bytes` is read."""
     out = RawTable()
 
-    def problem(line: int, fld: str, msg: str) -> None:
-        out.problems.append(Problem(label, line, fld, msg))
+    def problem(line: int, fld: str, msg: str, code: str) -> None:
+        out.problems.append(Problem(label, line, fld, msg, code))
 
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problem(0, "-", "file is missing (datapackage.json lists it)")
-        return out
-    except OSError as exc:
-        problem(0, "-", f"file cannot be read ({exc.strerror})")
+        data = read_bounded(path, max_file_bytes())
+    except Refused as exc:
+        problem(0, "-", exc.reason, exc.code)
         return out
     if data.startswith(BOM):
         data = data[len(BOM) :]
@@ -134,26 +92,23 @@ def read_raw(path: Path, label: str) -> RawTable:
         guess = _guess_encoding(data)
         hint = f"; it looks like {guess}" if guess else ""
         problem(
-            line, "-", f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded){hint}: save it as UTF-8"
+            line,
+            "-",
+            f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded){hint}: save it as UTF-8",
+            "encoding-error",
         )
         return out
     if "\x00" in text:
         line = _line_at(text, text.index("\x00"))
-        problem(line, "-", "file contains NUL bytes: it is not a text CSV file")
+        problem(line, "-", "file contains NUL bytes: it is not a text CSV file", "nul-byte")
         return out
     if not text or text.isspace():
-        problem(0, "-", "file is empty: it needs at least a header line")
+        problem(0, "-", "file is empty: it needs at least a header line", "empty-file")
         return out
 
-    if len(text) >= FAST_PARSE_BYTES:
-        fast = _fast_parse(text, data)
-        if fast is not None:
-            out.header, out.columns = fast
-            out.lines = list(range(2, len(out.columns[0]) + 2))
-            return out
-    # Fast path: parse everything at once; when no record spans several physical lines, record i
-    # (header = 0) starts on line i + 1. Otherwise, or on a quoting error, read again record by
-    # record to find the lines.
+    # Parse everything at once; when no record spans several physical lines, record i (header =
+    # 0) starts on line i + 1. Otherwise, or on a quoting error, the same reader goes again record
+    # by record to find the lines.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
@@ -179,7 +134,55 @@ def read_raw(path: Path, label: str) -> RawTable:
         start = prev_end + 1
         if "end of data" in str(exc) or "EOF" in str(exc):
             msg = "unterminated quoted field: a '\"' opens a field that never closes"
+        elif "field larger than field limit" in str(exc):
+            msg = (
+                f"a field is longer than {csv.field_size_limit()} characters "
+                "(often a '\"' that opens a field and never closes)"
+            )
         else:
             msg = f"malformed quoting ({exc}): a '\"' inside a field must be doubled and the field quoted"
-        problem(start, "-", msg)
+        problem(start, "-", msg, "bad-quoting")
     return out
+
+
+# --- the one way the package reads and writes whole CSV files outside validation --------------
+
+
+def read_records(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows (column → text) of a UTF-8 CSV file that is known to be well formed
+    (raise ValueError when it is not: run validation for the details)."""
+    raw = read_raw(Path(path), Path(path).name)
+    if raw.problems or raw.header is None:
+        raise ValueError("; ".join(str(p) for p in raw.problems) or f"{path}: no header")
+    header = raw.header
+    return header, [dict(zip(header, rec)) for rec in raw.records]
+
+
+def write_records(
+    path: Path, header: Sequence[str], rows: Iterable[Mapping[str, str] | Sequence[str]], append: bool = False
+) -> int:
+    """Write ``rows`` (mappings by column, or sequences in header order) as UTF-8 CSV with LF
+    line endings, quoting only where needed; with ``append`` add them after the existing rows
+    (the header is then not written again). Return the number of rows written."""
+    path = Path(path)
+    prefix = ""
+    if append:
+        text = path.read_bytes()
+        if text and not text.endswith((b"\n", b"\r")):
+            prefix = "\n"
+    n = 0
+    with path.open("a" if append else "w", encoding="utf-8", newline="") as fh:
+        fh.write(prefix)
+        writer = csv.writer(fh, lineterminator="\n")
+        if not append:
+            writer.writerow(header)
+        for row in rows:
+            if isinstance(row, Mapping):
+                unknown = set(row) - set(header)
+                if unknown:
+                    raise KeyError(f"{path.name} has no column(s): {', '.join(sorted(unknown))}")
+                writer.writerow([row.get(c, "") for c in header])
+            else:
+                writer.writerow(row)
+            n += 1
+    return n

@@ -1,8 +1,11 @@
 """Check and convert one column of raw CSV strings against its Table Schema field.
 
-Each check runs over the whole column at once, so validation stays linear in the number of
-rows. Converted values are plain Python objects; ``None`` marks a missing or invalid value
-(invalid ones are reported, so later rules can skip them without repeating the complaint).
+Every check exists once, in :func:`value_checker`, which turns one text value into its
+converted value or a :class:`Bad` verdict. :func:`check_column` applies it to each *distinct*
+value of a column once (ids are distinct, but most columns repeat a few values), so validation
+stays linear in the number of rows. Converted values are plain Python objects; ``None`` marks a
+missing or invalid value (invalid ones are reported, so later rules can skip them without
+repeating the complaint).
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any, NamedTuple
 
-from .problems import Problem
+from .limits import MAX_PATTERN_VALUE
+from .problems import Problem, excerpt
 from .schema import Field
 
 _INT = re.compile(r"-?[0-9]+")
@@ -30,9 +36,16 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def suggest(value: str, choices) -> str | None:
-    """Closest allowed value to ``value`` (case and spacing forgiven), or None."""
-    choices = list(choices)
+SUGGEST_MAX_CHOICES = 5000
+SUGGEST_MAX_CHARS = 100
+
+
+def suggest(value: str, choices: Iterable[Any]) -> str | None:
+    """Closest allowed value to ``value`` (case and spacing forgiven), or None. Long values and
+    long lists of choices get no suggestion, so that the search stays cheap."""
+    choices = [str(c) for c in choices]
+    if len(value) > SUGGEST_MAX_CHARS or len(choices) > SUGGEST_MAX_CHOICES:
+        return None
     norm = value.strip().lower().replace(" ", "_").replace("-", "_")
     lowered = {c.lower(): c for c in choices}
     if norm in lowered:
@@ -44,6 +57,8 @@ def suggest(value: str, choices) -> str | None:
 
 
 def _date_hint(v: str) -> str:
+    if len(v) > 40:
+        return ""
     m = _OTHER_DATE.fullmatch(v.strip())
     if m:
         y, mo, d = m.groups()
@@ -58,101 +73,126 @@ def _real_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-# --- fast path -------------------------------------------------------------------------------
-# A clean column is checked with a few C-level passes (regexes over the joined column, set and
-# min/max operations). Any doubt sends the column to the cell-by-cell path below, which alone
-# writes the messages, so both paths agree on what is valid and only the slow one explains.
-_SEP = "\x00"  # cannot occur in a value: files with NUL bytes are refused before this point
-_FAST = {
-    "integer": r"-?[0-9]{1,18}",
-    "number": r"-?(?:[0-9]{1,15}(?:\.[0-9]*)?|\.[0-9]+)",
-    "date": r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}",
-    "partial": r"[1-9][0-9]{3}(?:-(?:0[1-9]|1[0-2])(?:-[0-9]{2})?)?",
-}
-_FAST_COLUMN = {k: re.compile(f"(?:{v})(?:\x00(?:{v}))*") for k, v in _FAST.items()}
-_PATTERNS: dict[str, re.Pattern] = {}
+class Bad(NamedTuple):
+    """Why a value is refused: a stable problem code and a message."""
+
+    code: str
+    message: str
 
 
-def _all_match(kind: str, vals: list[str]) -> bool:
-    return not vals or _FAST_COLUMN[kind].fullmatch(_SEP.join(vals)) is not None
-
-
-def fast_column(fld: Field, values: list[str], missing: frozenset[str], today: date) -> list | None:
-    """The converted column when every cell is valid, else None (without saying why)."""
-    if not values:
-        return []
-    if "" in values:
-        return None
-    # the type checks below refuse surrounding whitespace themselves; free text needs a look
-    # (strip() returns the very same object when there is nothing to strip)
-    if (
-        fld.type in ("string", "any")
-        and not fld.partial_date
-        and fld.enum is None
-        and list(map(str.strip, values)) != values
-    ):
-        return None
-    has_missing = any(m in values for m in missing)
-    if has_missing and fld.required:
-        return None
+def _converter(fld: Field, today: date) -> Callable[[str], Any]:
+    """The type check and conversion of one non-missing, non-blank, trimmed value."""
     t = fld.type
-    if t in ("string", "any") and not fld.partial_date and fld.pattern is None:
-        # plain text: nothing to convert, so skip the split into values and missing markers
-        if fld.enum is not None and not set(values) - missing <= set(fld.enum):
-            return None
-        return [None if v in missing else v for v in values] if has_missing else values
-    vals = [v for v in values if v not in missing] if has_missing else values
     if fld.partial_date:
-        if not _all_match("partial", vals):
-            return None
-        try:
-            [date.fromisoformat(v) for v in vals if len(v) == 10]
-        except ValueError:
-            return None
-        if vals and max(vals) > today.isoformat():  # ISO strings compare like the periods' first days
-            return None
-        conv = vals
-    elif t in ("string", "any"):
-        conv = vals
-    elif t == "integer":
-        if not _all_match("integer", vals):
-            return None
-        conv = list(map(int, vals))
-    elif t == "number":
-        if not _all_match("number", vals):
-            return None
-        conv = list(map(float, vals))
-    elif t == "date":
-        if not _all_match("date", vals):
-            return None
-        try:
-            conv = list(map(date.fromisoformat, vals))
-        except ValueError:
-            return None
-        if conv and (max(conv) > today or min(conv) < _EARLIEST):
-            return None
-    elif t == "boolean":
-        table = {v: True for v in fld.descriptor.get("trueValues", ["true"])}
-        table.update({v: False for v in fld.descriptor.get("falseValues", ["false"])})
-        if not set(vals) <= table.keys():
-            return None
-        conv = [table[v] for v in vals]
-    else:
-        return None
-    if fld.enum is not None and not set(conv) <= set(fld.enum):
-        return None
-    if fld.pattern is not None and not fld.partial_date:
-        rx = _PATTERNS.get(fld.pattern) or _PATTERNS.setdefault(fld.pattern, re.compile(fld.pattern))
-        if not all(map(rx.search, conv)):
-            return None
-    if conv and (
-        (fld.minimum is not None and min(conv) < fld.minimum) or (fld.maximum is not None and max(conv) > fld.maximum)
-    ):
-        return None
-    if not has_missing:
-        return conv
-    it = iter(conv)
-    return [None if v in missing else next(it) for v in values]
+
+        def partial(v: str) -> Any:
+            m = _PARTIAL.fullmatch(v)
+            if not m:
+                return Bad("bad-date", f"{excerpt(v)} is not a date in YYYY, YYYY-MM or YYYY-MM-DD form{_date_hint(v)}")
+            start = _real_date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+            if start is None:
+                return Bad("bad-date", f"{v!r} is not a real date")
+            if start > today:
+                return Bad("future-date", f"{v} is in the future")
+            return v
+
+        return partial
+    if t == "integer":
+
+        def integer(v: str) -> Any:
+            if _INT.fullmatch(v):
+                if len(v) <= 20 and abs(int(v)) <= _INT_LIMIT:
+                    return int(v)
+                return Bad(
+                    "out-of-range",
+                    f"{v if len(v) <= 60 else excerpt(v)} is out of range for a whole number (the limit is ±{_INT_LIMIT})",
+                )
+            if _GROUPED.fullmatch(v):
+                return Bad("bad-integer", f"{v!r} is not a whole number: write it without thousands separators")
+            return Bad("bad-integer", f"{excerpt(v)} is not a whole number")
+
+        return integer
+    if t == "number":
+
+        def number(v: str) -> Any:
+            if _NUM.fullmatch(v):
+                x = float(v)
+                return x if math.isfinite(x) else Bad("out-of-range", f"{excerpt(v)} is too large for a number")
+            if _GROUPED.fullmatch(v):
+                return Bad("bad-number", f"{v!r} is not a number: write it without thousands separators")
+            return Bad("bad-number", f"{excerpt(v)} is not a number")
+
+        return number
+    if t == "date":
+
+        def a_date(v: str) -> Any:
+            if not _DATE.fullmatch(v):
+                return Bad("bad-date", f"{excerpt(v)} is not a date in YYYY-MM-DD form{_date_hint(v)}")
+            d = _real_date(int(v[:4]), int(v[5:7]), int(v[8:]))
+            if d is None:
+                return Bad("bad-date", f"{v!r} is not a real date")
+            if d > today:
+                return Bad("future-date", f"{v} is in the future")
+            if d < _EARLIEST:
+                return Bad("out-of-range", f"{v} is too far in the past (dates before {_EARLIEST} cannot be loaded)")
+            return d
+
+        return a_date
+    if t == "boolean":
+        table = {v: True for v in fld.true_values}
+        table.update({v: False for v in fld.false_values})
+
+        def boolean(v: str) -> Any:
+            x = table.get(v)
+            return Bad("bad-boolean", f"{excerpt(v)} is not true or false") if x is None else x
+
+        return boolean
+    return lambda v: v  # string and any: the text itself
+
+
+def value_checker(fld: Field, missing: frozenset[str], today: date) -> Callable[[str], Any]:
+    """The whole check of one cell of ``fld``: a function from its text to the converted value
+    (None for a missing value) or a :class:`Bad` verdict. Checks, in order: missing, blank,
+    surrounding whitespace, type, categories, pattern, minimum and maximum."""
+    convert = _converter(fld, today)
+    allowed = set(fld.enum) if fld.enum is not None else None
+    listing = ", ".join(map(str, fld.enum or ()))
+    regex = fld.regex if not fld.partial_date else None
+    lo, hi = fld.minimum, fld.maximum
+    required = fld.required
+
+    def check(v: str) -> Any:
+        if v in missing:
+            return Bad("missing-value", f"required value is missing ({v})") if required else None
+        if v == "":
+            if required:
+                return Bad("missing-value", "required value is blank")
+            return Bad("blank-value", "value is blank: write NA when it is not known")
+        if v != v.strip():
+            return Bad("whitespace", f"{excerpt(v)} has leading or trailing whitespace")
+        x = convert(v)
+        if type(x) is Bad:
+            return x
+        if allowed is not None and x not in allowed:
+            s = suggest(str(x), fld.enum or ())
+            hint = f"; did you mean {s!r}?" if s else ""
+            return Bad("not-allowed", f"{excerpt(x)} is not one of the allowed values ({listing}){hint}")
+        if regex is not None:
+            text = str(x)
+            if len(text) > MAX_PATTERN_VALUE:
+                return Bad(
+                    "pattern-mismatch",
+                    f"{excerpt(text)} is too long to match the pattern {fld.pattern} (at most {MAX_PATTERN_VALUE} characters are matched)",
+                )
+            if not regex.fullmatch(text):
+                return Bad("pattern-mismatch", f"{excerpt(text)} does not match the pattern {fld.pattern}")
+        if lo is not None and x < lo:
+            return Bad("below-minimum", f"{_fmt(x)} is below the minimum {_fmt(lo)}")
+        if hi is not None and x > hi:
+            return Bad("above-maximum", f"{_fmt(x)} is above the maximum {_fmt(hi)}")
+        return x
+
+    return check
 
 
 def check_column(
@@ -163,132 +203,24 @@ def check_column(
     missing: frozenset[str],
     today: date,
     problems: list[Problem],
-) -> tuple[list, set[int]]:
-    """Return the converted column and the positions of bad cells; append one problem per bad cell."""
-    quick = fast_column(fld, values, missing, today)
-    if quick is not None:
-        return quick, set()
-    name = fld.name
-    out: list = [None] * len(values)
+) -> tuple[list[Any], set[int]]:
+    """Return the converted column and the positions of bad cells; append one problem per bad cell.
+
+    Each distinct value is checked once by :func:`value_checker`."""
+    check = value_checker(fld, missing, today)
+    verdict = {v: check(v) for v in set(values)}
+    get = verdict.__getitem__
+    if not any(type(r) is Bad for r in verdict.values()):
+        return list(map(get, values)), set()
+    out: list[Any] = []
     bad_rows: set[int] = set()
-
-    def bad(i: int, msg: str) -> None:
-        bad_rows.add(i)
-        problems.append(Problem(label, lines[i], name, msg))
-
-    todo = []
+    name = fld.name
     for i, v in enumerate(values):
-        if v in missing:
-            if fld.required:
-                bad(i, f"required value is missing ({v})")
-        elif v == "":
-            bad(i, "required value is blank" if fld.required else "value is blank: write NA when it is not known")
-        elif v != v.strip():
-            bad(i, f"{v!r} has leading or trailing whitespace")
+        r = get(v)
+        if type(r) is Bad:
+            bad_rows.add(i)
+            problems.append(Problem(label, lines[i], name, r.message, r.code))
+            out.append(None)
         else:
-            todo.append(i)
-
-    t = fld.type
-    if t == "string" and fld.partial_date:
-        for i in todo:
-            v = values[i]
-            m = _PARTIAL.fullmatch(v)
-            if not m:
-                bad(i, f"{v!r} is not a date in YYYY, YYYY-MM or YYYY-MM-DD form{_date_hint(v)}")
-                continue
-            y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
-            start = _real_date(y, mo, d)
-            if start is None:
-                bad(i, f"{v!r} is not a real date")
-            elif start > today:
-                bad(i, f"{v} is in the future")
-            else:
-                out[i] = v
-    elif t == "string":
-        for i in todo:
-            out[i] = values[i]
-    elif t == "integer":
-        for i in todo:
-            v = values[i]
-            if _INT.fullmatch(v):
-                if len(v) <= 20 and abs(int(v)) <= _INT_LIMIT:
-                    out[i] = int(v)
-                else:
-                    bad(i, f"{v} is out of range for a whole number (the limit is ±{_INT_LIMIT})")
-            elif _GROUPED.fullmatch(v):
-                bad(i, f"{v!r} is not a whole number: write it without thousands separators")
-            else:
-                bad(i, f"{v!r} is not a whole number")
-    elif t == "number":
-        for i in todo:
-            v = values[i]
-            if _NUM.fullmatch(v):
-                if math.isfinite(float(v)):
-                    out[i] = float(v)
-                else:
-                    bad(i, f"{v!r} is too large for a number")
-            elif _GROUPED.fullmatch(v):
-                bad(i, f"{v!r} is not a number: write it without thousands separators")
-            else:
-                bad(i, f"{v!r} is not a number")
-    elif t == "date":
-        for i in todo:
-            v = values[i]
-            d = (
-                date.fromisoformat(v)
-                if _DATE.fullmatch(v) and _real_date(int(v[:4]), int(v[5:7]), int(v[8:]))
-                else None
-            )
-            if d is None:
-                if _DATE.fullmatch(v):
-                    bad(i, f"{v!r} is not a real date")
-                else:
-                    bad(i, f"{v!r} is not a date in YYYY-MM-DD form{_date_hint(v)}")
-            elif d > today:
-                bad(i, f"{v} is in the future")
-            elif d < _EARLIEST:
-                bad(i, f"{v} is too far in the past (dates before {_EARLIEST} cannot be loaded)")
-            else:
-                out[i] = d
-    elif t == "boolean":
-        tv = set(fld.descriptor.get("trueValues", ["true"]))
-        fv = set(fld.descriptor.get("falseValues", ["false"]))
-        for i in todo:
-            v = values[i]
-            if v in tv:
-                out[i] = True
-            elif v in fv:
-                out[i] = False
-            else:
-                bad(i, f"{v!r} is not true or false")
-    else:  # an unsupported type is a schema mistake; keep the text
-        for i in todo:
-            out[i] = values[i]
-
-    if fld.enum is not None:
-        allowed = set(fld.enum)
-        listing = ", ".join(fld.enum)
-        for i, v in enumerate(out):
-            if v is not None and v not in allowed:
-                s = suggest(str(v), fld.enum)
-                hint = f"; did you mean {s!r}?" if s else ""
-                bad(i, f"{v!r} is not one of the allowed values ({listing}){hint}")
-                out[i] = None
-    if fld.pattern is not None and not fld.partial_date:
-        rx = re.compile(fld.pattern)
-        for i, v in enumerate(out):
-            if v is not None and not rx.search(str(v)):
-                bad(i, f"{v!r} does not match the pattern {fld.pattern}")
-                out[i] = None
-    if fld.minimum is not None or fld.maximum is not None:
-        lo, hi = fld.minimum, fld.maximum
-        for i, v in enumerate(out):
-            if v is None:
-                continue
-            if lo is not None and v < lo:
-                bad(i, f"{_fmt(v)} is below the minimum {_fmt(lo)}")
-                out[i] = None
-            elif hi is not None and v > hi:
-                bad(i, f"{_fmt(v)} is above the maximum {_fmt(hi)}")
-                out[i] = None
+            out.append(r)
     return out, bad_rows

@@ -2,11 +2,13 @@
 
 Every loader validates the whole dataset first (the tables refer to one another) and raises
 :class:`~gbaresearch.problems.DataValidationError` listing every problem. Types come from
-``datapackage.json``:
+``datapackage.json`` alone; no column is treated specially by name:
 
-- ``batch`` columns: ordered categorical of the batch numbers in ``batches.csv``;
-- ``category`` columns: ordered categorical in the schema's order (factor_flow, livelihood,
-  business_environment, major_platforms); other enumerated fields: unordered categorical;
+- fields with ``categories``: categorical with those categories in schema order, ordered when
+  the field says ``categoriesOrdered`` (the official ``category``), unordered otherwise;
+- fields with ``gba:categoriesFrom``: categorical whose categories are the distinct values of
+  the named column in ascending order, ordered when ``categoriesOrdered`` (every ``batch``
+  column: the batch numbers in ``batches.csv``);
 - ``date`` fields: ``datetime64[ns]``; partial dates (YYYY, YYYY-MM or YYYY-MM-DD): ``string``;
 - integers: ``Int64``; numbers: ``Float64``; booleans: ``boolean``; text: ``string``.
 
@@ -15,19 +17,35 @@ Missing values (``NA`` in the files) become ``<NA>``/``NaT``, never 0 or "".
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .problems import DataValidationError
+from .schema import Field, Package, Resource
 from .validation import Table, check_dataset
 
 
-class Dataset(dict):
-    """All tables by name (``ds["cases"]`` or ``ds.cases``), plus ``version`` and ``data_dir``."""
+class Dataset(dict[str, pd.DataFrame]):
+    """All tables by name (``ds["cases"]`` or ``ds.cases``), with the parsed package.
+
+    Attributes: ``version`` (the data version), ``data_dir`` (where it was read), ``package``
+    (the parsed ``datapackage.json``: :class:`~gbaresearch.schema.Package`, with ``title``,
+    ``title_zh`` and every resource and field). Use :meth:`labels`, :meth:`resource` and
+    :meth:`field` instead of reading ``datapackage.json`` again."""
 
     version: str
     data_dir: Path
+    package: Package
+
+    def __init__(self, tables: Iterable[tuple[str, pd.DataFrame]], package: Package, data_dir: Path):
+        super().__init__(tables)
+        self.package = package
+        self.version = package.version
+        self.data_dir = data_dir
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
@@ -35,15 +53,41 @@ class Dataset(dict):
         except KeyError:
             raise AttributeError(name) from None
 
+    def resource(self, table: str) -> Resource:
+        """The schema of ``table`` (title, description, provenance, fields, keys)."""
+        return self.package.resource(table)
 
-def _frame(table: Table, batches: list[int]) -> pd.DataFrame:
-    cols = {}
+    def field(self, table: str, field: str) -> Field:
+        """The schema of one column (title, type, categories, constraints)."""
+        return self.package.resource(table).field(field)
+
+    def labels(self, table: str, field: str, lang: str = "en") -> dict[Any, str]:
+        """Value → display label (``lang`` "en" or "zh") of a categorical column, in category
+        order. Values without a label in the schema are their own label."""
+        f = self.field(table, field)
+        if f.categories is not None:
+            return f.labels(lang)
+        if lang not in ("en", "zh"):
+            raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
+        col = self[table][field]
+        values = (
+            list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique())
+        )
+        return {v: str(v) for v in values}
+
+    def categories(self, table: str, field: str) -> list[Any]:
+        """The categories of a categorical column, in their order."""
+        return list(self[table][field].cat.categories)
+
+
+def _frame(table: Table, derived: dict[tuple[str, str], list[Any]]) -> pd.DataFrame:
+    cols: dict[str, Any] = {}
     for f in table.resource.fields:
         values = table.columns[f.name]
-        if "gba:categoriesFrom" in f.descriptor:
-            cols[f.name] = pd.Categorical(values, categories=batches, ordered=f.ordered)
-        elif f.enum is not None:
-            cols[f.name] = pd.Categorical(values, categories=list(f.enum), ordered=f.ordered)
+        if f.categories_from is not None:
+            cols[f.name] = pd.Categorical(values, categories=derived[f.categories_from], ordered=f.ordered)
+        elif f.categories is not None:
+            cols[f.name] = pd.Categorical(values, categories=list(f.enum or ()), ordered=f.ordered)
         elif f.type == "integer":
             cols[f.name] = pd.array(values, dtype="Int64")
         elif f.type == "number":
@@ -57,7 +101,7 @@ def _frame(table: Table, batches: list[int]) -> pd.DataFrame:
     return pd.DataFrame(cols, index=pd.RangeIndex(len(table)))
 
 
-def load_dataset(data_dir: str | Path | None = None, validate: bool = True) -> Dataset:
+def load_dataset(data_dir: str | os.PathLike[str] | None = None, validate: bool = True) -> Dataset:
     """Return every table of the dataset as a :class:`Dataset` of DataFrames.
 
     ``data_dir`` defaults to ``$GBARESEARCH_DATA`` or the repository's ``data/``. With
@@ -68,15 +112,19 @@ def load_dataset(data_dir: str | Path | None = None, validate: bool = True) -> D
     problems = checked.problems if validate else checked.file_problems
     if problems or checked.package is None or not all(t.ok for t in checked.tables.values()):
         raise DataValidationError(problems or checked.problems, str(checked.data_dir))
-    batches = sorted(b for b in checked.tables["batches"].columns["batch"] if b is not None)
-    ds = Dataset((name, _frame(t, batches)) for name, t in checked.tables.items())
-    ds.version = checked.package.version
-    ds.data_dir = checked.data_dir
-    return ds
+    derived: dict[tuple[str, str], list[Any]] = {}
+    for res in checked.package.resources:
+        for f in res.fields:
+            if f.categories_from is not None and f.categories_from not in derived:
+                table, column = f.categories_from
+                derived[f.categories_from] = sorted({v for v in checked.tables[table].columns[column] if v is not None})
+    return Dataset(
+        ((name, _frame(t, derived)) for name, t in checked.tables.items()), checked.package, checked.data_dir
+    )
 
 
-def _loader(name: str, doc: str):
-    def load(data_dir: str | Path | None = None) -> pd.DataFrame:
+def _loader(name: str, doc: str) -> Callable[[str | os.PathLike[str] | None], pd.DataFrame]:
+    def load(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         return load_dataset(data_dir)[name]
 
     load.__name__ = f"load_{name}"

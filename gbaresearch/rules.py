@@ -6,6 +6,7 @@ bury the real problem under follow-on complaints.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from .problems import Problem
@@ -25,6 +26,10 @@ _PROVENANCE = (
     ),  # (NA counterpart: reported elsewhere)
     ("date_in_force", lambda v: v is not None, "date_in_force", "its date in force"),
 )
+
+
+def _problem(code: str, file: str, line: int, field: str, message: str) -> Problem:
+    return Problem(file, line, field, message, code)
 
 
 def _ok(tables, *names) -> bool:
@@ -47,7 +52,8 @@ def _batches(tables, problems):
     for k, (b, line) in enumerate(numbers if not t.bad["batch"] else []):
         if b != k + 1:
             problems.append(
-                Problem(
+                _problem(
+                    "batch-sequence",
                     "batches.csv",
                     line,
                     "batch",
@@ -59,7 +65,13 @@ def _batches(tables, problems):
     for (b0, _, d0), (b1, line, d1) in zip(rows, rows[1:]):
         if d1 <= d0:
             problems.append(
-                Problem("batches.csv", line, "announced", f"batch {b1} is dated {d1}, not after batch {b0} ({d0})")
+                _problem(
+                    "batch-sequence",
+                    "batches.csv",
+                    line,
+                    "announced",
+                    f"batch {b1} is dated {d1}, not after batch {b0} ({d0})",
+                )
             )
 
 
@@ -80,10 +92,15 @@ def _category_totals(tables, problems):
         if b is None or n is None or b in unsure:
             continue
         if b not in seen:
-            problems.append(Problem("batches.csv", line, "n_cases", f"batch {b} has no rows in batch_categories.csv"))
+            problems.append(
+                _problem(
+                    "category-totals", "batches.csv", line, "n_cases", f"batch {b} has no rows in batch_categories.csv"
+                )
+            )
         elif sums[b] != n:
             problems.append(
-                Problem(
+                _problem(
+                    "category-totals",
                     "batches.csv",
                     line,
                     "n_cases",
@@ -107,8 +124,12 @@ def _coverage(tables, problems):
     for b, n in sorted(per_batch.items()):
         if official.get(b) is not None and n > official[b]:
             problems.append(
-                Problem(
-                    "cases.csv", 0, "batch", f"batch {b} has {n} identified cases, more than its official {official[b]}"
+                _problem(
+                    "coverage",
+                    "cases.csv",
+                    0,
+                    "batch",
+                    f"batch {b} has {n} identified cases, more than its official {official[b]}",
                 )
             )
     for (b, c), n in sorted(per_cat.items()):
@@ -117,7 +138,8 @@ def _coverage(tables, problems):
         cap = by_cat.get((b, c), 0 if complete else None)
         if cap is not None and n > cap:
             problems.append(
-                Problem(
+                _problem(
+                    "coverage",
                     "cases.csv",
                     0,
                     "category",
@@ -130,11 +152,18 @@ def _coverage(tables, problems):
             continue
         if official.get(b) is not None and o > official[b]:
             problems.append(
-                Problem("cases.csv", line, "order_in_batch", f"order {o} is beyond batch {b}'s {official[b]} cases")
+                _problem(
+                    "coverage",
+                    "cases.csv",
+                    line,
+                    "order_in_batch",
+                    f"order {o} is beyond batch {b}'s {official[b]} cases",
+                )
             )
         if (b, o) in seen_order:
             problems.append(
-                Problem(
+                _problem(
+                    "coverage",
                     "cases.csv",
                     line,
                     "order_in_batch",
@@ -152,7 +181,8 @@ def _case_consistency(tables, problems):
     for line, cat, status, cp, cps in t.rows("category", "category_status", "counterpart", "counterpart_status"):
         if status == "unknown" and cat is not None:
             problems.append(
-                Problem(
+                _problem(
+                    "case-consistency",
                     "cases.csv",
                     line,
                     "category_status",
@@ -160,12 +190,19 @@ def _case_consistency(tables, problems):
                 )
             )
         if status in ("official", "inferred") and cat is None:
-            problems.append(Problem("cases.csv", line, "category", f"is NA but category_status is {status!r}"))
+            problems.append(
+                _problem("case-consistency", "cases.csv", line, "category", f"is NA but category_status is {status!r}")
+            )
         if cp is None and cps is not None:
-            problems.append(Problem("cases.csv", line, "counterpart_status", "must be NA when counterpart is NA"))
+            problems.append(
+                _problem(
+                    "case-consistency", "cases.csv", line, "counterpart_status", "must be NA when counterpart is NA"
+                )
+            )
         if cp is not None and cps is None and "counterpart_status" in t.columns:
             problems.append(
-                Problem(
+                _problem(
+                    "case-consistency",
                     "cases.csv",
                     line,
                     "counterpart_status",
@@ -178,14 +215,22 @@ def _case_consistency(tables, problems):
         for line, level, place in t.rows("lead_level", "lead_place"):
             if level in want and place is not None and kind.get(place) not in (want[level], None):
                 problems.append(
-                    Problem(
-                        "cases.csv", line, "lead_place", f"{place!r} is a {kind[place]}, but lead_level is {level!r}"
+                    _problem(
+                        "lead-place",
+                        "cases.csv",
+                        line,
+                        "lead_place",
+                        f"{place!r} is a {kind[place]}, but lead_level is {level!r}",
                     )
                 )
             if level in ("provincial", "national") and place is not None:
-                problems.append(Problem("cases.csv", line, "lead_place", f"must be NA for a {level} lead"))
+                problems.append(
+                    _problem("lead-place", "cases.csv", line, "lead_place", f"must be NA for a {level} lead")
+                )
             if level in want and place is None:
-                problems.append(Problem("cases.csv", line, "lead_place", f"is missing for a {level} lead"))
+                problems.append(
+                    _problem("lead-place", "cases.csv", line, "lead_place", f"is missing for a {level} lead")
+                )
 
 
 def _provenance(tables, problems):
@@ -204,7 +249,8 @@ def _provenance(tables, problems):
         for line, cid, _b in t.rows("case_id", "batch"):
             if cid is not None and cid not in unsure and cid not in supported["listed"]:
                 problems.append(
-                    Problem(
+                    _problem(
+                        "provenance",
                         "cases.csv",
                         line,
                         "case_id",
@@ -224,13 +270,40 @@ def _provenance(tables, problems):
             for line, cid, _v in t.rows("case_id", col):
                 if cid in needed and cid not in unsure and cid not in supported[fact]:
                     problems.append(
-                        Problem(
+                        _problem(
+                            "provenance",
                             "cases.csv",
                             line,
                             col,
                             f"no row in case_sources.csv supports {what} (add one with fact {fact!r})",
                         )
                     )
+
+
+_ID_BATCH = re.compile(r"B([0-9]+)-", re.ASCII)
+
+
+def _id_batches(tables, problems):
+    """An id that starts with ``B<n>-`` (case ids, announced-field ids) names the batch in its
+    ``batch`` column."""
+    for table, key in (("cases", "case_id"), ("batch_new_fields", "field_id")):
+        if not _ok(tables, table):
+            continue
+        t = tables[table]
+        for line, ident, b in t.rows(key, "batch"):
+            if ident is None or b is None:
+                continue
+            m = _ID_BATCH.match(ident)
+            if m and int(m[1]) != b:
+                problems.append(
+                    _problem(
+                        "case-id-batch",
+                        t.resource.path,
+                        line,
+                        key,
+                        f"{ident!r} names batch {int(m[1])}, but its batch column says {b}",
+                    )
+                )
 
 
 def _places(tables, problems):
@@ -241,12 +314,18 @@ def _places(tables, problems):
     for line, _pid, k, host in t.rows("place_id", "kind", "host_city"):
         if k == "platform" and host is None:
             problems.append(
-                Problem("places.csv", line, "host_city", "is missing: a platform needs the mainland city that hosts it")
+                _problem(
+                    "host-city",
+                    "places.csv",
+                    line,
+                    "host_city",
+                    "is missing: a platform needs the mainland city that hosts it",
+                )
             )
         elif k is not None and k != "platform" and host is not None:
-            problems.append(Problem("places.csv", line, "host_city", f"must be NA for a {k}"))
+            problems.append(_problem("host-city", "places.csv", line, "host_city", f"must be NA for a {k}"))
         elif host is not None and kind.get(host) not in ("mainland_city", None):
-            problems.append(Problem("places.csv", line, "host_city", f"{host!r} is not a mainland city"))
+            problems.append(_problem("host-city", "places.csv", line, "host_city", f"{host!r} is not a mainland city"))
 
 
 def _links(tables, problems):
@@ -257,10 +336,13 @@ def _links(tables, problems):
         if a is None or b is None:
             continue
         if a == b:
-            problems.append(Problem("case_links.csv", line, "to_case_id", f"case {a} is linked to itself"))
+            problems.append(
+                _problem("case-link", "case_links.csv", line, "to_case_id", f"case {a} is linked to itself")
+            )
         elif batch.get(a) is not None and batch.get(b) is not None and batch[a] < batch[b]:
             problems.append(
-                Problem(
+                _problem(
+                    "case-link",
                     "case_links.csv",
                     line,
                     "to_case_id",
@@ -285,8 +367,12 @@ def _primary_domains(tables, problems):
         n = primaries.get(c, 0)
         if n != 1:
             problems.append(
-                Problem(
-                    "case_domains.csv", line, "is_primary", f"case {c} has {n} primary domains; it needs exactly one"
+                _problem(
+                    "primary-domain",
+                    "case_domains.csv",
+                    line,
+                    "is_primary",
+                    f"case {c} has {n} primary domains; it needs exactly one",
                 )
             )
 
@@ -304,7 +390,13 @@ def _sources_used(tables, problems):
     for line, s in tables["sources"].rows("source_id"):
         if s is not None and s not in used:
             problems.append(
-                Problem("sources.csv", line, "source_id", f"source {s} is not used by any table: cite it or remove it")
+                _problem(
+                    "unused-source",
+                    "sources.csv",
+                    line,
+                    "source_id",
+                    f"source {s} is not used by any table: cite it or remove it",
+                )
             )
 
 
@@ -314,6 +406,7 @@ RULES = (
     _coverage,
     _case_consistency,
     _provenance,
+    _id_batches,
     _places,
     _links,
     _primary_domains,

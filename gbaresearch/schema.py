@@ -1,12 +1,84 @@
-"""Read ``datapackage.json``: the single description of every table, field and rule."""
+"""Read ``datapackage.json``: the single description of every table, field, category and rule.
+
+:func:`load_package` checks the descriptor *as a descriptor* before any CSV file is opened and
+reports every mistake at once, each as one ``schema-error`` (or ``path-invalid`` /
+``path-outside``) :class:`~gbaresearch.problems.Problem` naming ``datapackage.json``: duplicate
+resource names or paths, a resource path that could leave the data directory, a table the
+library needs (:data:`REQUIRED`) that is missing, a field listed twice, an unknown type or
+constraint, a ``missingValues``/``trueValues``/``falseValues`` that is not a list of strings,
+a non-finite or non-numeric bound, an invalid or unsafe pattern (see :mod:`gbaresearch.limits`),
+keys that name no field.
+
+Categorical fields use Table Schema's ``categories`` (a list of values, or of objects with
+``value``, ``label`` and this package's extra ``label_zh``) and ``categoriesOrdered``. A field
+whose categories are the values of another table's column (``batch``: the batch numbers in
+``batches.csv``, so a new batch needs no schema change) says so with
+``"gba:categoriesFrom": {"resource": ..., "field": ...}``; its categories are that column's
+distinct values in ascending order.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from .limits import MAX_PACKAGE_BYTES, Refused, compile_pattern, path_problem, read_bounded
+from .problems import Problem, escape
 
 PACKAGE_FILE = "datapackage.json"
+
+# The tables the library provides (one ``load_*`` function each, relied on by the notebooks) and
+# the fields its cross-table rules read. A descriptor without one of them is not valid.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "sources": ("source_id",),
+    "batches": ("batch", "announced", "n_cases"),
+    "batch_categories": ("batch", "category", "n_cases"),
+    "batch_new_fields": ("field_id", "batch"),
+    "cases": (
+        "case_id",
+        "batch",
+        "order_in_batch",
+        "title_status",
+        "category",
+        "category_status",
+        "lead_level",
+        "lead_place",
+        "lead_body_en",
+        "counterpart",
+        "counterpart_status",
+        "date_in_force",
+    ),
+    "case_sources": ("case_id", "fact"),
+    "indicators": (),
+    "places": ("place_id", "kind", "host_city"),
+    "corrections": (),
+    "vocab_domains": (),
+    "vocab_mechanisms": (),
+    "case_domains": ("case_id", "is_primary"),
+    "case_mechanisms": (),
+    "case_links": ("from_case_id", "to_case_id"),
+    "coding_new_fields": (),
+}
+
+SUPPORTED_TYPES = frozenset({"string", "integer", "number", "date", "boolean", "any"})  # "any" is kept as text
+SUPPORTED_CONSTRAINTS = frozenset({"required", "unique", "pattern", "minimum", "maximum", "enum"})
+_RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
+
+Value = str | int
+
+
+@dataclass(frozen=True)
+class Category:
+    """One allowed value of a categorical field, with its English and Chinese labels (the value
+    itself when the schema gives no label)."""
+
+    value: Value
+    label: str
+    label_zh: str
 
 
 @dataclass(frozen=True)
@@ -17,14 +89,29 @@ class Field:
     type: str
     title: str
     required: bool
-    enum: tuple[str, ...] | None
+    unique: bool
+    categories: tuple[Category, ...] | None
+    ordered: bool
+    categories_from: tuple[str, str] | None
     pattern: str | None
     minimum: float | None
     maximum: float | None
     partial_date: bool
-    descriptor: dict
-    ordered: bool = False
-    labels: tuple[tuple[str, str, str], ...] = ()
+    true_values: tuple[str, ...]
+    false_values: tuple[str, ...]
+    descriptor: dict[str, Any] = field(compare=False, repr=False)
+    regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def enum(self) -> tuple[Value, ...] | None:
+        """The allowed values in schema order, or None when any value is allowed."""
+        return None if self.categories is None else tuple(c.value for c in self.categories)
+
+    def labels(self, lang: str = "en") -> dict[Value, str]:
+        """Value → label (``lang`` "en" or "zh") of a field with listed categories; {} otherwise."""
+        if lang not in ("en", "zh"):
+            raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
+        return {c.value: (c.label if lang == "en" else c.label_zh) for c in self.categories or ()}
 
 
 @dataclass(frozen=True)
@@ -46,7 +133,7 @@ class Resource:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
     missing_values: tuple[str, ...]
-    descriptor: dict
+    descriptor: dict[str, Any] = field(compare=False, repr=False)
 
     @property
     def field_names(self) -> list[str]:
@@ -61,9 +148,23 @@ class Resource:
 
 @dataclass(frozen=True)
 class Package:
+    """The parsed descriptor: version, titles and every resource."""
+
     version: str
     resources: tuple[Resource, ...]
-    descriptor: dict
+    descriptor: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return str(self.descriptor.get("title", ""))
+
+    @property
+    def title_zh(self) -> str:
+        return str(self.descriptor.get("gba:title_zh", ""))
+
+    @property
+    def name(self) -> str:
+        return str(self.descriptor.get("name", ""))
 
     def resource(self, name: str) -> Resource:
         for r in self.resources:
@@ -77,108 +178,329 @@ class Package:
 
 
 class SchemaError(Exception):
-    """``datapackage.json`` itself is missing or malformed."""
+    """``datapackage.json`` is missing or not a valid descriptor; ``problems`` says why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
 
 
-def _field(d: dict) -> Field:
-    c = d.get("constraints", {})
-    enum = c.get("enum")
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def __call__(self, where: str, message: str, code: str = "schema-error") -> None:
+        prefix = f"{where}: " if where else ""
+        self.problems.append(Problem(PACKAGE_FILE, 0, "-", prefix + message, code))
+
+
+def _show(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _str_list(x: object) -> bool:
+    return isinstance(x, list) and all(isinstance(v, str) for v in x)
+
+
+def _names(x: object) -> list[str] | None:
+    """A key's field names (a string or a list of strings), or None when malformed."""
+    if isinstance(x, str):
+        return [x]
+    if _str_list(x) and x:
+        return list(x)
+    return None
+
+
+def _categories(d: dict[str, Any], where: str, err: _Collector) -> tuple[Category, ...] | None:
     cats = d.get("categories")
-    labels: tuple[tuple[str, str, str], ...] = ()
-    if cats is not None:
-        values = [v["value"] if isinstance(v, dict) else v for v in cats]
-        labels = tuple(
-            (v["value"], v.get("label", v["value"]), v.get("label_zh", v.get("label", v["value"])))
-            if isinstance(v, dict)
-            else (v, v, v)
-            for v in cats
-        )
-        enum = values if enum is None else [v for v in values if v in enum]
+    enum = d.get("constraints", {}).get("enum") if isinstance(d.get("constraints"), dict) else None
+    if cats is not None and enum is not None:
+        err(where, "give the allowed values once, as categories or as constraints.enum, not both")
+        return None
+    if enum is not None:
+        if not isinstance(enum, list) or not all(isinstance(v, str) for v in enum):
+            err(where, "constraints.enum must be a list of strings")
+            return None
+        cats = enum
+    if cats is None:
+        return None
+    if not isinstance(cats, list) or not cats:
+        err(where, "categories must be a non-empty list")
+        return None
+    out: list[Category] = []
+    for c in cats:
+        if isinstance(c, dict):
+            v, label, label_zh = c.get("value"), c.get("label"), c.get("label_zh")
+        else:
+            v, label, label_zh = c, None, None
+        if not isinstance(v, (str, int)) or isinstance(v, bool):
+            err(where, f"category {_show(c)} has no string or whole-number value")
+            return None
+        if label is not None and not isinstance(label, str) or label_zh is not None and not isinstance(label_zh, str):
+            err(where, f"category {_show(v)}: labels must be strings")
+            return None
+        en = label if isinstance(label, str) else str(v)
+        zh = label_zh if isinstance(label_zh, str) else en
+        out.append(Category(v, en, zh))
+    values = [c.value for c in out]
+    if len(set(values)) != len(values):
+        err(where, "a category is listed twice")
+        return None
+    return tuple(out)
+
+
+def _field(d: object, where: str, err: _Collector) -> Field | None:
+    if not isinstance(d, dict):
+        err(where, "a field must be an object")
+        return None
+    name = d.get("name")
+    if not isinstance(name, str) or not name:
+        err(where, "a field needs a non-empty string name")
+        return None
+    where = f"{where}, field {_show(name)}"
+    before = len(err.problems)
+    ftype = d.get("type", "string")
+    if ftype not in SUPPORTED_TYPES:
+        err(where, f"unknown type {_show(ftype)} (supported: {', '.join(sorted(SUPPORTED_TYPES))})")
+    c = d.get("constraints", {})
+    if not isinstance(c, dict):
+        err(where, "constraints must be an object")
+        c = {}
+    for k in c:
+        if k not in SUPPORTED_CONSTRAINTS:
+            err(where, f"unsupported constraint {_show(k)}")
+    for k in ("required", "unique"):
+        if k in c and not isinstance(c[k], bool):
+            err(where, f"constraints.{k} must be true or false")
+    bounds: list[float | None] = []
+    for k in ("minimum", "maximum"):
+        b = c.get(k)
+        if b is not None and (not _is_number(b) or not math.isfinite(b)):
+            err(where, f"constraints.{k} must be a finite number, not {_show(b)}")
+            b = None
+        bounds.append(b)
+    pattern = c.get("pattern")
+    regex = None
+    if pattern is not None:
+        if not isinstance(pattern, str):
+            err(where, "constraints.pattern must be a string")
+        else:
+            try:
+                regex = compile_pattern(pattern)
+            except ValueError as exc:
+                err(where, f"pattern {_show(pattern)} {exc}")
+    cats = _categories(d, where, err)
+    ordered = d.get("categoriesOrdered", False)
+    if not isinstance(ordered, bool):
+        err(where, "categoriesOrdered must be true or false")
+    source = d.get("gba:categoriesFrom")
+    cfrom = None
+    if source is not None:
+        if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in ("resource", "field")):
+            err(where, "gba:categoriesFrom must be an object with string 'resource' and 'field'")
+        elif cats is not None:
+            err(where, "give categories or gba:categoriesFrom, not both")
+        else:
+            cfrom = (source["resource"], source["field"])
+    tv, fv = d.get("trueValues", ["true"]), d.get("falseValues", ["false"])
+    for k, v in (("trueValues", tv), ("falseValues", fv)):
+        if not _str_list(v):
+            err(where, f"{k} must be a list of strings, not {_show(v)}")
+    if _str_list(tv) and _str_list(fv) and set(tv) & set(fv):
+        err(where, "trueValues and falseValues overlap")
+    partial = d.get("gba:partialDate", False)
+    if not isinstance(partial, bool) or (partial and ftype != "string"):
+        err(where, "gba:partialDate must be true or false, on a string field")
+    for k in ("title", "description"):
+        if k in d and not isinstance(d[k], str):
+            err(where, f"{k} must be a string")
+    if len(err.problems) != before:
+        return None
     return Field(
-        name=d["name"],
-        type=d.get("type", "string"),
-        title=d.get("title", d["name"]),
+        name=name,
+        type=ftype,
+        title=d.get("title", name),
         required=bool(c.get("required", False)),
-        enum=tuple(enum) if enum is not None else None,
-        pattern=c.get("pattern"),
-        minimum=c.get("minimum"),
-        maximum=c.get("maximum"),
-        partial_date=bool(d.get("gba:partialDate", False)),
+        unique=bool(c.get("unique", False)),
+        categories=cats,
+        ordered=bool(ordered),
+        categories_from=cfrom,
+        pattern=pattern,
+        minimum=bounds[0],
+        maximum=bounds[1],
+        partial_date=bool(partial),
+        true_values=tuple(tv),
+        false_values=tuple(fv),
         descriptor=d,
-        ordered=bool(d.get("categoriesOrdered", False)),
-        labels=labels,
+        regex=regex,
     )
 
 
-def _resource(d: dict) -> Resource:
-    s = d["schema"]
-    pk = s.get("primaryKey", [])
-    fks = []
-    for fk in s.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        for a, b in zip(fields, ref_fields):
-            fks.append(ForeignKey(a, ref.get("resource") or d["name"], b))
+def _resource(d: object, index: int, err: _Collector) -> Resource | None:
+    where = f"resources[{index}]"
+    if not isinstance(d, dict):
+        err(where, "a resource must be an object")
+        return None
+    name = d.get("name")
+    if not isinstance(name, str) or not _RESOURCE_NAME.fullmatch(name):
+        err(where, f"resource name {_show(name)} must be lower-case letters, digits, '.', '-' or '_'")
+        return None
+    where = f"resource {name!r}"
+    before = len(err.problems)
+    path = d.get("path")
+    refused = path_problem(path)
+    if refused is not None:
+        err(where, f"{refused[1]} (path {_show(path)}); the file is not opened", refused[0])
+    s = d.get("schema")
+    if not isinstance(s, dict):
+        err(where, "schema must be an object with a list of fields")
+        return None
+    raw_fields = s.get("fields")
+    if not isinstance(raw_fields, list) or not raw_fields:
+        err(where, "schema.fields must be a non-empty list")
+        return None
+    fields = [_field(f, where, err) for f in raw_fields]
+    names = [f["name"] for f in raw_fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    for n in sorted({n for n in names if names.count(n) > 1}):
+        err(where, f"field {n!r} is listed {names.count(n)} times")
+    mv = s.get("missingValues", [""])
+    if not _str_list(mv):
+        err(where, f"schema.missingValues must be a list of strings, not {_show(mv)}")
+    pk = _names(s.get("primaryKey", [])) if s.get("primaryKey", []) != [] else []
+    if pk is None:
+        err(where, "schema.primaryKey must be a field name or a list of them")
+    elif any(k not in names for k in pk) or len(set(pk)) != len(pk):
+        err(where, f"primary key {_show(pk)} must name distinct fields of the table")
+    fks: list[ForeignKey] = []
+    raw_fks = s.get("foreignKeys", [])
+    if not isinstance(raw_fks, list):
+        err(where, "schema.foreignKeys must be a list")
+        raw_fks = []
+    for fk in raw_fks:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        own = _names(fk.get("fields")) if isinstance(fk, dict) else None
+        target = _names(ref.get("fields")) if isinstance(ref, dict) else None
+        res = ref.get("resource", "") if isinstance(ref, dict) else None
+        if own is None or target is None or not isinstance(res, str) or len(own) != len(target):
+            err(where, f"foreign key {_show(fk)} needs 'fields' and a 'reference' with 'resource' and as many 'fields'")
+            continue
+        for a, b in zip(own, target):
+            fks.append(ForeignKey(a, res or name, b))
+    for k in ("title", "description", "gba:provenance"):
+        if k in d and not isinstance(d[k], str):
+            err(where, f"{k} must be a string")
+    if len(err.problems) != before or pk is None or not isinstance(path, str):
+        return None
     return Resource(
-        name=d["name"],
-        path=d["path"],
-        title=d.get("title", d["name"]),
+        name=name,
+        path=path,
+        title=d.get("title", name),
         provenance=d.get("gba:provenance", "official"),
-        fields=tuple(_field(f) for f in s["fields"]),
-        primary_key=tuple([pk] if isinstance(pk, str) else pk),
+        fields=tuple(f for f in fields if f is not None),
+        primary_key=tuple(pk),
         foreign_keys=tuple(fks),
-        missing_values=tuple(s.get("missingValues", [""])),
+        missing_values=tuple(mv),
         descriptor=d,
     )
 
 
-SUPPORTED_TYPES = {"string", "integer", "number", "date", "boolean", "any"}  # "any" is kept as text
-
-
-def _check_schema(package: Package) -> None:
-    """Refuse a schema the validator cannot apply, naming the resource and field."""
-    import re
-
-    names = {r.name: set(r.field_names) for r in package.resources}
-    for r in package.resources:
-        for f in r.fields:
-            where = f"resource {r.name!r}, field {f.name!r}"
-            if f.type not in SUPPORTED_TYPES:
-                raise SchemaError(f"{PACKAGE_FILE}: {where}: unsupported type {f.type!r}")
-            if f.pattern is not None:
-                try:
-                    re.compile(f.pattern)
-                except (re.error, TypeError) as exc:
-                    raise SchemaError(
-                        f"{PACKAGE_FILE}: {where}: pattern {f.pattern!r} is not a valid regular expression ({exc})"
-                    ) from None
-            for bound in (f.minimum, f.maximum):
-                if bound is not None and (isinstance(bound, bool) or not isinstance(bound, (int, float))):
-                    raise SchemaError(f"{PACKAGE_FILE}: {where}: minimum and maximum must be numbers, not {bound!r}")
-            if f.enum is not None and not all(isinstance(v, str) for v in f.enum):
-                raise SchemaError(f"{PACKAGE_FILE}: {where}: enum values must be strings")
-        for k in r.primary_key:
-            if k not in names[r.name]:
-                raise SchemaError(f"{PACKAGE_FILE}: resource {r.name!r}: primary key field {k!r} is not a field")
+def _cross_checks(resources: list[Resource], err: _Collector) -> None:
+    names = {r.name: set(r.field_names) for r in resources}
+    for r in resources:
         for fk in r.foreign_keys:
             if fk.field not in names[r.name] or fk.ref_field not in names.get(fk.resource, ()):
-                raise SchemaError(
-                    f"{PACKAGE_FILE}: resource {r.name!r}: foreign key {fk.field!r} -> "
-                    f"{fk.resource}.{fk.ref_field} does not name existing fields"
+                err(
+                    f"resource {r.name!r}",
+                    f"foreign key {fk.field!r} -> {fk.resource}.{fk.ref_field} does not name existing fields",
                 )
+        for f in r.fields:
+            if f.categories_from is not None:
+                res, fld = f.categories_from
+                if fld not in names.get(res, ()):
+                    err(f"resource {r.name!r}, field {f.name!r}", f"gba:categoriesFrom names no field {res}.{fld}")
+    for name, needed in REQUIRED.items():
+        if name not in names:
+            err("", f"resource {name!r} is missing: the library needs it")
+            continue
+        for fld in needed:
+            if fld not in names[name]:
+                err(f"resource {name!r}", f"field {fld!r} is missing: the library's rules need it")
+
+
+def parse_package(descriptor: object) -> tuple[Package | None, list[Problem]]:
+    """Check a parsed ``datapackage.json`` and build the :class:`Package`; return it (None when
+    there are problems) and every problem found."""
+    err = _Collector()
+    if not isinstance(descriptor, dict):
+        err("", "the descriptor must be a JSON object", "package-malformed")
+        return None, err.problems
+    raw = descriptor.get("resources")
+    if not isinstance(raw, list) or not raw:
+        err("", "the descriptor needs a non-empty 'resources' list")
+        return None, err.problems
+    version = descriptor.get("version", "")
+    if not isinstance(version, str):
+        err("", "version must be a string")
+    seen_names: dict[str, int] = {}
+    seen_paths: dict[str, str] = {}
+    resources: list[Resource] = []
+    for i, r in enumerate(raw):
+        if isinstance(r, dict):
+            n, p = r.get("name"), r.get("path")
+            if isinstance(n, str):
+                if n in seen_names:
+                    err(f"resources[{i}]", f"resource name {n!r} is already used by resources[{seen_names[n]}]")
+                    continue
+                seen_names[n] = i
+            if isinstance(p, str) and p in seen_paths:
+                err(f"resource {n!r}", f"path {p!r} is already used by resource {seen_paths[p]!r}")
+                continue
+            if isinstance(p, str):
+                seen_paths[p] = str(n)
+        res = _resource(r, i, err)
+        if res is not None:
+            resources.append(res)
+    if not err.problems:
+        _cross_checks(resources, err)
+    if err.problems:
+        return None, err.problems
+    return Package(version=str(version), resources=tuple(resources), descriptor=descriptor), []
+
+
+def load_package(directory: Path) -> tuple[Package | None, list[Problem]]:
+    """Read and check ``directory/datapackage.json``; return the package (None when it has
+    problems) and the problems. Never raises for bad content."""
+    path = Path(directory) / PACKAGE_FILE
+
+    def one(message: str, code: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(PACKAGE_FILE, 0, "-", message, code)]
+
+    try:
+        data = read_bounded(path, MAX_PACKAGE_BYTES)
+    except Refused as exc:
+        if exc.code == "file-missing":
+            return one(f"{PACKAGE_FILE} not found in {escape(str(directory))}", "package-missing")
+        return one(f"{PACKAGE_FILE} {exc.reason}", exc.code)
+    try:
+        descriptor = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return one(f"{PACKAGE_FILE} is malformed: it is not UTF-8 text", "package-malformed")
+    except ValueError as exc:
+        return one(f"{PACKAGE_FILE} is malformed: {exc!r}", "package-malformed")
+    except RecursionError:
+        return one(f"{PACKAGE_FILE} is malformed: it is nested too deeply", "package-malformed")
+    return parse_package(descriptor)
 
 
 def read_package(directory: Path) -> Package:
-    """Parse ``directory/datapackage.json`` into a :class:`Package`; raise :class:`SchemaError`."""
-    path = Path(directory) / PACKAGE_FILE
-    try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-        resources = tuple(_resource(r) for r in descriptor["resources"])
-        package = Package(version=str(descriptor.get("version", "")), resources=resources, descriptor=descriptor)
-        _check_schema(package)
-        return package
-    except FileNotFoundError:
-        raise SchemaError(f"{PACKAGE_FILE} not found in {directory}") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SchemaError(f"{PACKAGE_FILE} is malformed: {exc!r}") from None
+    """Parse ``directory/datapackage.json`` into a :class:`Package`; raise :class:`SchemaError`
+    (with every problem) when it is missing or invalid."""
+    package, problems = load_package(directory)
+    if package is None:
+        raise SchemaError(problems)
+    return package

@@ -1,24 +1,39 @@
-"""Validate the whole dataset: every file against ``datapackage.json``, then the cross-table rules.
+"""Validate the whole dataset: the descriptor, every file against it, then the cross-table rules.
 
 ``check_dataset`` returns every problem at once together with the converted columns, which the
-loaders turn into DataFrames; ``validate`` returns just the problems.
+loaders turn into DataFrames; ``validate`` returns just the problems. The order is fixed:
+
+1. ``datapackage.json`` is checked as a descriptor (:func:`gbaresearch.schema.load_package`);
+   when it has problems, they are all reported and no CSV file is opened.
+2. Each resource's file is read only when it resolves inside the data directory and is a
+   regular file under the size limit (:mod:`gbaresearch.limits`); then its header, rows, cells
+   (:mod:`gbaresearch.fieldcheck`), primary key and unique fields are checked.
+3. Foreign keys and the cross-table rules (:mod:`gbaresearch.rules`) run on the tables that
+   were read cleanly.
 """
 
 from __future__ import annotations
 
 import difflib
 import gc
+import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from .csvfile import FAST_PARSE_BYTES, read_raw
+from .csvfile import read_raw
 from .fieldcheck import check_column, suggest
+from .limits import resolve_inside
 from .paths import data_dir as _data_dir
-from .problems import Problem
+from .problems import Problem, escape, excerpt
 from .rules import cross_table_rules
-from .schema import PACKAGE_FILE, Package, Resource, SchemaError, read_package
+from .schema import PACKAGE_FILE, Package, Resource, load_package
+
+MAX_HEADER_PROBLEMS = 20  # a header this wrong is not the right file: say so once, not per column
+SUGGESTIONS_PER_COLUMN = 20  # "did you mean" for the first references that resolve nowhere
 
 
 @dataclass
@@ -27,7 +42,7 @@ class Table:
     or some of its rows could not be split into fields (the columns then miss those rows)."""
 
     resource: Resource
-    columns: dict[str, list] = field(default_factory=dict)
+    columns: dict[str, list[Any]] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)
     bad: dict[str, set[int]] = field(default_factory=dict)
     ok: bool = False
@@ -35,10 +50,10 @@ class Table:
     def __len__(self) -> int:
         return len(self.lines)
 
-    def rows(self, *names: str):
+    def rows(self, *names: str) -> Iterator[tuple[Any, ...]]:
         """Yield ``(line, value, ...)`` for the named columns, skipping rows where one of them was
         already reported as bad (so a rule does not repeat a complaint about the same cell)."""
-        skip = set().union(*(self.bad.get(n, ()) for n in names))
+        skip: set[int] = set().union(*(self.bad.get(n, set()) for n in names))
         cols = [self.columns[n] for n in names]
         if not skip:
             return zip(self.lines, *cols)
@@ -47,6 +62,9 @@ class Table:
 
 @dataclass
 class Checked:
+    """What :func:`check_dataset` found: the package (None when the descriptor is unusable),
+    the tables read, every problem (sorted) and the data directory."""
+
     package: Package | None
     tables: dict[str, Table]
     problems: list[Problem]
@@ -55,7 +73,7 @@ class Checked:
 
     @property
     def file_problems(self) -> list[Problem]:
-        """Problems within single files: unreadable files, headers and cells."""
+        """Problems within single files (and the descriptor): unreadable files, headers and cells."""
         cross = set(self.cross_table)
         return [p for p in self.problems if p not in cross]
 
@@ -64,152 +82,143 @@ def _check_header(res: Resource, header: list[str], label: str, problems: list[P
     expected = res.field_names
     if header == expected:
         return True
-    before = len(problems)
+    found: list[Problem] = []
 
-    def p(msg: str, fld: str = "-") -> None:
-        problems.append(Problem(label, 1, fld, msg))
+    def p(msg: str, code: str, fld: str = "-") -> None:
+        found.append(Problem(label, 1, fld, msg, code))
 
     if not any(h.strip() for h in header):
-        p("the header line is blank: the first line must name the columns")
-        return False
-    if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
+        p("the header line is blank: the first line must name the columns", "blank-header")
+    elif len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
         sep = next(d for d in (";", "\t", "|") if d in header[0])
-        p(f"the header is separated by {sep!r}, not commas: save the file as comma-separated CSV")
-        return False
-    counts = Counter(header)
-    for name, n in counts.items():
-        if n > 1:
-            p(f"column {name!r} appears {n} times", name if name in expected else "-")
-    missing = [n for n in expected if n not in counts]
-    unknown = [h for h in header if h not in expected]
-    for h in unknown:
-        if h.strip() in expected:
-            p(f"column name {h!r} has leading or trailing whitespace", h.strip())
-            missing = [m for m in missing if m != h.strip()]
-            continue
-        hit = difflib.get_close_matches(h, missing, n=1, cutoff=0.6)
-        if hit:
-            p(f"unknown column {h!r}; did you mean {hit[0]!r}?", hit[0])
-            missing.remove(hit[0])
-        else:
-            p(f"unknown column {h!r} (the schema has no such field)")
-    for m in missing:
-        p("column is missing from the header", m)
-    if len(problems) == before:
-        p("columns are not in the schema's order: " + ", ".join(expected))
+        p(f"the header is separated by {sep!r}, not commas: save the file as comma-separated CSV", "wrong-delimiter")
+    elif len(header) > 2 * len(expected) + MAX_HEADER_PROBLEMS:
+        p(
+            f"the header has {len(header)} columns, the schema {len(expected)}: is this the right file?",
+            "too-many-columns",
+        )
+    else:
+        counts = Counter(header)
+        for name, n in counts.items():
+            if n > 1:
+                p(f"column {excerpt(name)} appears {n} times", "duplicate-column", name if name in expected else "-")
+        missing = [n for n in expected if n not in counts]
+        unknown = [h for h in header if h not in expected]
+        for h in unknown:
+            if h.strip() in expected:
+                p(f"column name {excerpt(h)} has leading or trailing whitespace", "header-whitespace", h.strip())
+                missing = [m for m in missing if m != h.strip()]
+                continue
+            hit = difflib.get_close_matches(h, missing, n=1, cutoff=0.6) if len(h) <= 100 else []
+            if hit:
+                p(f"unknown column {excerpt(h)}; did you mean {hit[0]!r}?", "unknown-column", hit[0])
+                missing.remove(hit[0])
+            else:
+                p(f"unknown column {excerpt(h)} (the schema has no such field)", "unknown-column")
+        for m in missing:
+            p("column is missing from the header", "missing-column", m)
+        if not found:
+            p("columns are not in the schema's order: " + ", ".join(expected), "column-order")
+    problems.extend(found)
     return False
+
+
+def _unique(res: Resource, table: Table, label: str, problems: list[Problem]) -> None:
+    """Primary key and ``unique`` fields: a set settles the usual case; only duplicates need a pass over the rows."""
+    if res.primary_key:
+        pk = res.primary_key
+        keycols = [table.columns[k] for k in pk]
+        keys: list[Any] = keycols[0] if len(pk) == 1 else list(zip(*keycols))
+        if len(set(keys)) != len(keys):
+            seen: dict[tuple[Any, ...], int] = {}
+            fld = pk[0] if len(pk) == 1 else "-"
+            for line, *key in zip(table.lines, *keycols):
+                k = tuple(key)
+                if any(x is None for x in k):
+                    continue
+                if k in seen:
+                    shown = excerpt(k[0]) if len(k) == 1 else "(" + ", ".join(str(x) for x in k) + ")"
+                    problems.append(
+                        Problem(label, line, fld, f"duplicate key {shown} (first at line {seen[k]})", "duplicate-key")
+                    )
+                else:
+                    seen[k] = line
+    for f in res.fields:
+        if f.unique and (f.name,) != res.primary_key:
+            col = [v for v in table.columns[f.name] if v is not None]
+            if len(set(col)) == len(col):
+                continue
+            first: dict[Any, int] = {}
+            for line, v in table.rows(f.name):
+                if v is None:
+                    continue
+                if v in first:
+                    problems.append(
+                        Problem(
+                            label,
+                            line,
+                            f.name,
+                            f"duplicate value {excerpt(v)} (first at line {first[v]})",
+                            "duplicate-value",
+                        )
+                    )
+                else:
+                    first[v] = line
 
 
 def _read_table(res: Resource, directory: Path, today: date, problems: list[Problem]) -> Table:
     label = res.path
     table = Table(res)
-    raw = read_raw(directory / res.path, label)
+    path = resolve_inside(directory, res.path)
+    if path is None:
+        problems.append(
+            Problem(
+                label,
+                0,
+                "-",
+                f"resource {res.name!r}: the path resolves outside the data directory "
+                "(through a symbolic link); the file is not opened",
+                "path-outside",
+            )
+        )
+        return table
+    raw = read_raw(path, label)
     problems.extend(raw.problems)
     if raw.problems or raw.header is None:
         return table
     if not _check_header(res, raw.header, label, problems):
         return table
     n = len(res.fields)
-    if raw.columns is not None:  # a large regular file, already split into columns
-        good, lines, dropped = None, raw.lines, False
-    elif set(map(len, raw.records)) <= {n}:  # the usual case: every row has the header's width
-        good, lines, dropped = raw.records, raw.lines, False
+    good: list[list[str]] = []
+    lines: list[int] = []
+    dropped = False
+    if all(len(r) == n for r in raw.records):  # the usual case: every row has the header's width
+        good, lines = raw.records, raw.lines
     else:
-        good, lines, dropped = [], [], False
         for rec, line in zip(raw.records, raw.lines):
             if len(rec) == n:
                 good.append(rec)
                 lines.append(line)
             elif not rec or not any(v.strip() for v in rec):
-                problems.append(Problem(label, line, "-", "empty row: delete it"))
+                problems.append(Problem(label, line, "-", "empty row: delete it", "empty-row"))
             else:
                 dropped = True
                 hint = " (a comma inside a text field needs the field in double quotes)" if len(rec) > n else ""
-                problems.append(Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}"))
-    cols = raw.columns if good is None else list(zip(*good)) if good else [()] * n
+                problems.append(
+                    Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}", "row-width")
+                )
+    cols: list[list[str]] = [list(c) for c in zip(*good)] if good else [[] for _ in range(n)]
     missing = frozenset(res.missing_values)
     for fld, col in zip(res.fields, cols):
-        table.columns[fld.name], table.bad[fld.name] = check_column(
-            fld, list(col), lines, label, missing, today, problems
-        )
+        table.columns[fld.name], table.bad[fld.name] = check_column(fld, col, lines, label, missing, today, problems)
     table.lines = lines
     table.ok = not dropped
-    # keys: a set of the keys settles the usual case; only duplicates need the row-by-row pass
-    if res.primary_key:
-        pk = res.primary_key
-        keycols = [table.columns[k] for k in pk]
-        keys = keycols[0] if len(pk) == 1 else list(zip(*keycols))
-        if len(set(keys)) != len(keys):
-            _report_duplicate_keys(pk, keycols, lines, label, problems)
-    for f in res.fields:
-        if f.descriptor.get("constraints", {}).get("unique") and (f.name,) != res.primary_key:
-            col = [v for v in table.columns[f.name] if v is not None]
-            if len(set(col)) == len(col):
-                continue
-            seen1: dict = {}
-            for line, v in table.rows(f.name):
-                if v is None:
-                    continue
-                if v in seen1:
-                    problems.append(Problem(label, line, f.name, f"duplicate value {v!r} (first at line {seen1[v]})"))
-                else:
-                    seen1[v] = line
+    _unique(res, table, label, problems)
     return table
 
 
-def _read_tables(package: Package, directory: Path, today: date, problems: list[Problem]) -> dict[str, Table]:
-    """Read every table; large datasets are read two files at a time (the CSV parsing of big
-    files runs largely outside the interpreter lock)."""
-    sizes = {}
-    for res in package.resources:
-        try:
-            sizes[res.name] = (directory / res.path).stat().st_size
-        except OSError:
-            sizes[res.name] = 0
-    found: dict[str, tuple[Table, list[Problem]]] = {}
-
-    def one(res: Resource) -> None:
-        own: list[Problem] = []
-        found[res.name] = (_read_table(res, directory, today, own), own)
-
-    if sum(sizes.values()) < 4 * FAST_PARSE_BYTES:
-        for res in package.resources:
-            one(res)
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(one, sorted(package.resources, key=lambda r: -sizes[r.name])))
-    for res in package.resources:
-        problems.extend(found[res.name][1])
-    return {res.name: found[res.name][0] for res in package.resources}
-
-
-def _report_duplicate_keys(pk, keycols, lines, label, problems) -> None:
-    seen: dict[tuple, int] = {}
-    fld = pk[0] if len(pk) == 1 else "-"
-    for line, *key in zip(lines, *keycols):
-        key = tuple(key)
-        if any(k is None for k in key):
-            continue
-        if key in seen:
-            shown = key[0] if len(key) == 1 else "(" + ", ".join(map(str, key)) + ")"
-            problems.append(
-                Problem(
-                    label,
-                    line,
-                    fld,
-                    f"duplicate key {shown!r} (first at line {seen[key]})"
-                    if len(key) == 1
-                    else f"duplicate key {shown} (first at line {seen[key]})",
-                )
-            )
-        else:
-            seen[key] = line
-
-
 def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
-    target_sets: dict[tuple[str, str], set] = {}
+    target_sets: dict[tuple[str, str], set[Any]] = {}
     for t in tables.values():
         if not t.ok:
             continue
@@ -225,6 +234,7 @@ def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
             if ref.lines and set(t.columns[fk.field]) - targets <= {None}:
                 continue  # every reference resolves
             refs = [(line, v) for line, v in t.rows(fk.field) if v is not None]
+            where = escape(ref.resource.path)
             if not ref.lines and refs:
                 line, v = refs[0]
                 problems.append(
@@ -232,48 +242,51 @@ def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
                         t.resource.path,
                         line,
                         fk.field,
-                        f"{v!r} is not a {fk.ref_field} in {ref.resource.path}, "
+                        f"{excerpt(v)} is not a {fk.ref_field} in {where}, "
                         f"which has no rows ({len(refs)} row{'s' if len(refs) != 1 else ''} here refer to it)",
+                        "foreign-key",
                     )
                 )
                 continue
+            choices = sorted(map(str, targets)) if len(targets) <= 5000 else []
+            suggested = 0
             for line, v in refs:
                 if v not in targets:
-                    s = suggest(str(v), sorted(map(str, targets)))
+                    s = suggest(str(v), choices) if suggested < SUGGESTIONS_PER_COLUMN and choices else None
+                    suggested += 1
                     hint = f"; did you mean {s!r}?" if s else ""
                     problems.append(
                         Problem(
                             t.resource.path,
                             line,
                             fk.field,
-                            f"{v!r} is not a {fk.ref_field} in {ref.resource.path}{hint}",
+                            f"{excerpt(v)} is not a {fk.ref_field} in {where}{hint}",
+                            "foreign-key",
                         )
                     )
 
 
-def check_dataset(directory=None, today: date | None = None) -> Checked:
+def check_dataset(directory: str | os.PathLike[str] | None = None, today: date | None = None) -> Checked:
     """Read and check every table. Returns the converted tables and all problems, sorted."""
     directory = _data_dir(directory)
     today = today or date.today()
     problems: list[Problem] = []
     if not directory.is_dir():
-        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"data directory not found: {directory}")], directory)
-    try:
-        package = read_package(directory)
-    except SchemaError as exc:
-        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", str(exc))], directory)
-    except AttributeError as exc:  # a JSON value of the wrong kind (a list where an object belongs, ...)
-        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} is malformed: {exc!r}")], directory)
-    except OSError as exc:
         return Checked(
-            None, {}, [Problem(PACKAGE_FILE, 0, "-", f"{PACKAGE_FILE} cannot be read ({exc.strerror})")], directory
+            None,
+            {},
+            [Problem(PACKAGE_FILE, 0, "-", f"data directory not found: {directory}", "data-dir-missing")],
+            directory,
         )
+    package, schema_problems = load_package(directory)
+    if package is None:
+        return Checked(None, {}, schema_problems, directory)
     # Millions of small lists and tuples would set off the cyclic garbage collector again and
     # again although none of them form cycles; pausing it keeps validation linear.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        tables = _read_tables(package, directory, today, problems)
+        tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
         n_file = len(problems)
         _foreign_keys(tables, problems)
         cross_table_rules(tables, problems)
@@ -287,6 +300,6 @@ def check_dataset(directory=None, today: date | None = None) -> Checked:
     return Checked(package, tables, problems, directory, cross)
 
 
-def validate(directory=None, today: date | None = None) -> list[Problem]:
+def validate(directory: str | os.PathLike[str] | None = None, today: date | None = None) -> list[Problem]:
     """Return every problem in the dataset (an empty list when it is valid)."""
     return check_dataset(directory, today).problems

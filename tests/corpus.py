@@ -233,6 +233,8 @@ def _header_only(name: str):
 
 
 def _renumber_batch_3_as_4(d: Path) -> None:
+    for p in d.glob("*.csv"):  # ids name their batch: B3-... becomes B4-...
+        write_text(d, p.name, read_text(d, p.name).replace("B3-", "B4-"))
     for name in ("batches.csv", "batch_categories.csv", "batch_new_fields.csv", "cases.csv"):
 
         def fn(rows):
@@ -392,7 +394,7 @@ _c(
 _c(
     "header_only_vocab_mechanisms",
     _header_only("vocab_mechanisms.csv"),
-    "case_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows (40 rows here refer to it)",
+    "case_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows ({rows:case_mechanisms.csv} rows here refer to it)",
 )
 _c(
     "semicolon_delimiter",
@@ -692,10 +694,10 @@ _c(
 _c(
     "datapackage_without_resources",
     _package_json(lambda p: p.pop("resources")),
-    "datapackage.json:0: -: datapackage.json is malformed: KeyError('resources')",
+    "datapackage.json:0: -: the descriptor needs a non-empty 'resources' list",
 )
 _c(
     "datapackage_bad_constraints",
     _package_json(lambda p: p["resources"][0]["schema"]["fields"][0].__setitem__("constraints", [])),
-    "datapackage.json:0: -: datapackage.json is malformed: AttributeError(\"'list' object has no attribute 'get'\")",
+    "datapackage.json:0: -: resource 'sources', field 'source_id': constraints must be an object",
 )

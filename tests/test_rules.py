@@ -172,6 +172,7 @@ def test_rules_list_is_what_these_tests_cover():
         "_coverage",
         "_case_consistency",
         "_provenance",
+        "_id_batches",
         "_places",
         "_links",
         "_primary_domains",
@@ -235,7 +236,7 @@ def test_unsupported_type_is_kept_as_text(data_copy):
 def test_file_that_cannot_be_read(data_copy):
     (data_copy / "case_links.csv").unlink()
     (data_copy / "case_links.csv").mkdir()
-    assert problems(data_copy) == ["case_links.csv:0: -: file cannot be read (Is a directory)"]
+    assert problems(data_copy) == ["case_links.csv:0: -: is a directory, not a regular file: it is not read"]
 
 
 def test_non_utf8_line_is_counted_with_crlf_endings(tmp_path):
@@ -412,20 +413,20 @@ def test_duplicated_column_that_the_schema_does_not_know(data_copy):
     [
         (
             lambda r: field(r, "places", "lat").update(type="geopoint"),
-            "datapackage.json:0: -: datapackage.json: resource 'places', field 'lat': unsupported type 'geopoint'",
+            "datapackage.json:0: -: resource 'places', field 'lat': unknown type 'geopoint' (supported: any, boolean, date, integer, number, string)",
         ),
         (
             lambda r: field(r, "cases", "case_id")["constraints"].update(pattern="^B(\\d+$"),
-            "datapackage.json:0: -: datapackage.json: resource 'cases', field 'case_id': pattern '^B(\\\\d+$' is not a valid "
+            "datapackage.json:0: -: resource 'cases', field 'case_id': pattern '^B(\\\\d+$' is not a valid "
             "regular expression (missing ), unterminated subpattern at position 2)",
         ),
         (
             lambda r: field(r, "batches", "n_cases")["constraints"].update(minimum="one"),
-            "datapackage.json:0: -: datapackage.json: resource 'batches', field 'n_cases': minimum and maximum must be numbers, not 'one'",
+            "datapackage.json:0: -: resource 'batches', field 'n_cases': constraints.minimum must be a finite number, not 'one'",
         ),
         (
             lambda r: r["indicators"]["schema"]["foreignKeys"][0]["reference"].update(fields=["case"]),
-            "datapackage.json:0: -: datapackage.json: resource 'indicators': foreign key 'case_id' -> cases.case does not name existing fields",
+            "datapackage.json:0: -: resource 'indicators': foreign key 'case_id' -> cases.case does not name existing fields",
         ),
     ],
 )

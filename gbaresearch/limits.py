@@ -1,0 +1,185 @@
+"""The boundary of what validation reads: which paths, which files, how large, which patterns.
+
+A contributor's pull request is untrusted input, so validating it must be safe:
+
+- **Paths stay inside the data directory.** A resource ``path`` must be a non-empty, relative,
+  POSIX-style file name (Data Package rules: no leading ``/``, no ``..`` segment, no URL, no
+  backslash), and the file it names must resolve, symbolic links followed, to a place inside
+  the data directory. Anything else is refused before the file is opened.
+- **Only regular files of sane size.** FIFOs, sockets, devices and directories are refused from
+  ``os.stat`` alone, without opening them; the file is then opened with ``O_NONBLOCK`` and
+  checked again with ``fstat`` (same file, still regular). A file larger than
+  :func:`max_file_bytes` (default 256 MiB, environment variable ``GBARESEARCH_MAX_FILE_BYTES``)
+  is refused before it is read; ``datapackage.json`` has its own limit of 16 MiB.
+- **Patterns cannot hang.** Python's ``re`` backtracks, so a schema pattern is refused when it
+  could take more than polynomial time: a repeated group (``*``, ``+``, ``{m,n}`` with n > 1)
+  that itself contains a repetition or an alternation (``(a+)+``, ``(a|ab)*``), a
+  backreference, or more than two long repetitions (``+``, ``*`` or a count above 100). Values
+  longer than :data:`MAX_PATTERN_VALUE` characters are not matched at all (they fail the
+  pattern), which bounds the remaining quadratic cases. Patterns are compiled with
+  ``re.ASCII``, so ``\\d``, ``\\w`` and ``\\s`` mean ASCII digits, letters and spaces only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_PACKAGE_BYTES = 16 * 1024 * 1024
+MAX_FILE_ENV = "GBARESEARCH_MAX_FILE_BYTES"
+MAX_PATTERN_VALUE = 1000
+MAX_LONG_REPEATS = 2
+_LONG = 100
+
+try:  # the regular expression parser of the standard library (named sre_parse before 3.11)
+    from re import _constants as _sre_c  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+
+def max_file_bytes() -> int:
+    """The size limit for one CSV file: ``$GBARESEARCH_MAX_FILE_BYTES`` when it is a positive
+    whole number, else 256 MiB."""
+    raw = os.environ.get(MAX_FILE_ENV, "")
+    try:
+        n = int(raw)
+    except ValueError:
+        return DEFAULT_MAX_FILE_BYTES
+    return n if n > 0 else DEFAULT_MAX_FILE_BYTES
+
+
+def path_problem(path: object) -> tuple[str, str] | None:
+    """Why a descriptor's resource ``path`` is refused, as ``(code, reason)``; None when it is a
+    plain relative file name. Looks only at the text, never at the file system."""
+    if not isinstance(path, str) or not path:
+        return "path-invalid", "path must be a non-empty string (a relative file name)"
+    if "\x00" in path or "\\" in path or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path):
+        return "path-invalid", "path must be a relative file name (no URL, drive letter, backslash or NUL)"
+    if path.startswith(("/", "~")):
+        return "path-outside", "path must be relative to the data directory, not absolute"
+    if ".." in PurePosixPath(path).parts:
+        return "path-outside", "path must not contain '..'"
+    return None
+
+
+def resolve_inside(directory: Path, path: str) -> Path | None:
+    """``directory / path`` with symbolic links resolved, or None when that leaves ``directory``."""
+    base = directory.resolve()
+    target = (base / path).resolve()
+    if target == base or base not in target.parents:
+        return None
+    return target
+
+
+def file_kind(mode: int) -> str:
+    """A reader's word for a non-regular file's type."""
+    for test, word in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
+class Refused(Exception):
+    """A file that is not read: ``code`` and ``reason`` say why."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, refused (:class:`Refused`) when it is missing, not
+    a regular file, or larger than ``limit`` bytes. A FIFO or device is never opened."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise Refused("file-missing", "file is missing (datapackage.json lists it)") from None
+    except OSError as exc:
+        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise Refused("not-regular-file", f"is {file_kind(st.st_mode)}, not a regular file: it is not read")
+    if st.st_size > limit:
+        raise Refused(
+            "file-too-large",
+            f"file is {st.st_size} bytes, more than the limit of {limit} (set {MAX_FILE_ENV} to raise it)",
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
+    try:
+        st2 = os.fstat(fd)
+        if not stat.S_ISREG(st2.st_mode) or (st2.st_ino, st2.st_dev) != (st.st_ino, st.st_dev):
+            raise Refused("not-regular-file", "the file changed while it was opened: it is not read")
+        chunks = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 24, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise Refused("file-too-large", f"file grew beyond the limit of {limit} bytes while it was read")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def _repeats(tree: Any, inside_repeat: bool, found: list[str]) -> int:
+    """Walk a parsed pattern; append what makes it unsafe to ``found``; return the number of long repeats."""
+    long_repeats = 0
+    for op, av in tree:
+        if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, body = av
+            many = hi > 1
+            if many and inside_repeat:
+                found.append("a repetition inside a repeated group (like (a+)+)")
+            if hi == _sre_c.MAXREPEAT or hi > _LONG:
+                long_repeats += 1
+            long_repeats += _repeats(body, inside_repeat or many, found)
+        elif op == _sre_c.BRANCH:
+            if inside_repeat:
+                found.append("an alternation inside a repeated group (like (a|ab)*): use a character class")
+            for branch in av[1]:
+                long_repeats += _repeats(branch, inside_repeat, found)
+        elif op == _sre_c.SUBPATTERN:
+            long_repeats += _repeats(av[-1], inside_repeat, found)
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            long_repeats += _repeats(av[1], inside_repeat, found)
+        elif op in (_sre_c.GROUPREF, getattr(_sre_c, "GROUPREF_EXISTS", None)):
+            found.append("a backreference")
+        elif op == getattr(_sre_c, "ATOMIC_GROUP", None):
+            long_repeats += _repeats(av, inside_repeat, found)
+    return long_repeats
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """Compile a schema pattern with ``re.ASCII``; raise ValueError saying why it is refused."""
+    try:
+        rx = re.compile(pattern, re.ASCII)
+        tree = _sre_parse.parse(pattern, re.ASCII)
+    except (re.error, RecursionError, OverflowError) as exc:
+        raise ValueError(f"is not a valid regular expression ({exc})") from None
+    found: list[str] = []
+    long_repeats = _repeats(tree, False, found)
+    if long_repeats > MAX_LONG_REPEATS:
+        found.append(f"{long_repeats} unbounded repetitions (at most {MAX_LONG_REPEATS})")
+    if found:
+        raise ValueError("could take very long to match: it has " + found[0])
+    return rx
