@@ -45,7 +45,7 @@ UNITS = {
     "primary_domain": "case",
     "domains": "case × domain",
     "mechanisms": "case × mechanism",
-    "counterpart": "case with a non-stated counterpart",
+    "counterpart": "case whose counterpart is project coding",
     "links": "candidate pair of cases",
     "link_relation": "pair linked by both coders",
 }
@@ -346,3 +346,50 @@ def disagreements_by_case(ds: Dataset, first: Coding | None = None, second: Codi
     t["total"] = t.sum(axis=1)
     t.index.name, t.columns.name = "case_id", None
     return t
+
+
+def _log_value(v: Any) -> str:
+    """A log cell as a unit value: NA → ``(none)``."""
+    return NONE if _missing(v) else str(v)
+
+
+def reconciliation_problems(ds: Dataset) -> list[str]:
+    """Ways the reconciliation log disagrees with the tables; empty when it is complete.
+
+    Checks that (1) every unit on which the final tables differ from the second coding is in
+    the log, (2) each logged unit's ``second_value`` is the second coding's value and its
+    ``final_value`` the final tables' value, (3) each logged unit is a disagreement
+    (``first_value`` differs from ``second_value``) and appears once. Returns one sentence per
+    problem."""
+    if RECONCILIATION not in ds or not has_second_coding(ds):
+        return []
+    log = ds[RECONCILIATION]
+    final = unit_values(ds, final_coding(ds), second_coding(ds))
+    final = final.assign(item=final["item"].fillna(""))
+    by_key = {(v, c, i): (f, s) for v, c, i, f, s in final.itertuples(index=False)}
+    problems = []
+    seen: set[tuple[str, str, str]] = set()
+    for v, c, i, fv, sv, zv in zip(
+        log["variable"], log["case_id"], log["item"], log["first_value"], log["second_value"], log["final_value"]
+    ):
+        key = (str(v), str(c), "" if _missing(i) else str(i))
+        where = f"{key[0]} {key[1]}" + (f" {key[2]}" if key[2] else "")
+        if key in seen:
+            problems.append(f"{where}: logged more than once")
+        seen.add(key)
+        if key not in by_key:
+            problems.append(f"{where}: not a unit of the coding")
+            continue
+        f, s = by_key[key]
+        if _log_value(sv) != s:
+            problems.append(f"{where}: second_value {_log_value(sv)!r} but the second coding has {s!r}")
+        if _log_value(zv) != f:
+            problems.append(f"{where}: final_value {_log_value(zv)!r} but the final tables have {f!r}")
+        if _log_value(fv) == _log_value(sv):
+            problems.append(f"{where}: first and second value agree; only disagreements are logged")
+    for (v, c, i), (f, s) in by_key.items():
+        if not _missing(f) and not _missing(s) and f != s and (v, c, i) not in seen:
+            problems.append(
+                f"{v} {c}{' ' + i if i else ''}: final {f!r} differs from the second coding {s!r} but is not logged"
+            )
+    return problems

@@ -40,10 +40,11 @@ SECOND_CODING_TABLES = {
 
 
 def _new_dataset(ds: Dataset, frames: dict[str, pd.DataFrame]) -> Dataset:
-    out = Dataset(frames)
-    out.version = getattr(ds, "version", "")
-    if hasattr(ds, "data_dir"):
-        out.data_dir = ds.data_dir
+    """A :class:`Dataset` holding ``frames`` with the attributes of ``ds`` (version, data
+    directory, parsed package: none of them a DataFrame)."""
+    out = Dataset.__new__(type(ds))
+    dict.update(out, frames)
+    out.__dict__.update(ds.__dict__)
     return out
 
 

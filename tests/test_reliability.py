@@ -84,7 +84,7 @@ def test_unit_counts(ds):
     assert by["primary_domain"] == n_cases == 34
     assert by["domains"] == n_cases * n_dom == 34 * 17
     assert by["mechanisms"] == n_cases * n_mech == 34 * 11
-    assert by["counterpart"] == 5
+    assert by["counterpart"] == 6  # the cases the second coder was asked to code
     # ordered pairs with the earlier case in an earlier batch: 16 * 7 + 11 * 23
     assert by["links"] == 16 * 7 + 11 * 23 == 365
     assert u["first"].notna().all() and u["second"].notna().all()
@@ -113,7 +113,7 @@ def test_reliability_table_made_up(ds):
     second = _second(first)
     t = R.reliability_table(ds, first, second).set_index("variable")
     assert t.index.tolist() == list(R.VARIABLES)
-    assert t["n_units"].tolist() == [34, 578, 374, 5, 365, 7]
+    assert t["n_units"].tolist() == [34, 578, 374, 6, 365, 7]
     assert t["disagreements"].tolist() == [1, 2, 2, 1, 3, 1]
     assert t.loc["primary_domain", "raw_agreement"] == round(33 / 34, 3)
     assert t.loc["domains", "first_present"] == 55 and t.loc["domains", "second_present"] == 55
@@ -179,3 +179,80 @@ def test_log_recovers_first_coding(ds):
     assert back.links == first.links
     with pytest.raises(ValueError, match="unknown variable"):
         R._apply_log(final, log.assign(variable="colour"), "first_value")
+
+
+# --- the stored second coding --------------------------------------------------------------
+
+
+def test_stored_reliability(ds):
+    t = R.reliability_table(ds).set_index("variable")
+    assert t.index.tolist() == list(R.VARIABLES)
+    assert t["n_units"].tolist() == [34, 578, 374, 6, 365, 5]
+    assert t["alpha"].tolist() == [0.969, 0.881, 0.713, 0.744, 0.58, 1.0]
+    assert t["raw_agreement"].tolist() == [0.971, 0.981, 0.939, 0.833, 0.981, 1.0]
+    assert t["disagreements"].tolist() == [1, 11, 23, 1, 7, 0]
+    assert t.loc[["domains", "mechanisms", "links"], "first_present"].tolist() == [55, 40, 8]
+    assert t.loc[["domains", "mechanisms", "links"], "second_present"].tolist() == [46, 51, 9]
+    assert t.loc[["domains", "mechanisms", "links"], "positive_agreement"].tolist() == [0.891, 0.747, 0.588]
+
+
+def test_stored_alpha_matches_the_package(ds):
+    u = R.unit_values(ds, R.first_coding(ds), R.second_coding(ds))
+    t = R.reliability_table(ds).set_index("variable")
+    for var in ("primary_domain", "domains", "mechanisms", "counterpart", "links"):
+        sub = u[u["variable"] == var]
+        codes = {v: i for i, v in enumerate(sorted(set(sub["first"]) | set(sub["second"])))}
+        data = [sub["first"].map(codes).tolist(), sub["second"].map(codes).tolist()]
+        assert t.loc[var, "alpha"] == round(_package(data), 3), var
+
+
+def test_stored_disagreements_are_the_log(ds):
+    d = R.disagreements(ds)
+    assert len(d) == 43
+    assert d["variable"].value_counts().to_dict() == {
+        "mechanisms": 23,
+        "domains": 11,
+        "links": 7,
+        "primary_domain": 1,
+        "counterpart": 1,
+    }
+    log = ds.coding_reconciliation
+    keys = lambda v, c, i: list(zip(v.astype(str), c.astype(str), i.astype(object).where(i.notna(), None)))  # noqa: E731
+    assert sorted(keys(d["variable"], d["case_id"], d["item"]), key=str) == sorted(
+        keys(log["variable"], log["case_id"], log["item"]), key=str
+    )
+    assert R.reconciliation_problems(ds) == []
+    # how reconciliation settled: final value equal to the first coding's, to the second's
+    final = log["final_value"].fillna(R.NONE)
+    assert int((final == log["first_value"].fillna(R.NONE)).sum()) == 6
+    assert int((final == log["second_value"].fillna(R.NONE)).sum()) == 37
+
+
+def test_reconciliation_problems_are_found(ds):
+    log = ds.coding_reconciliation
+    assert log.loc[2, ["case_id", "item", "final_value"]].tolist() == ["B1-c", "finance", "present"]
+    bad = log.drop(index=2)  # B1-c finance: the final coding keeps the first value, so it differs from the second
+    bad.loc[1, "final_value"] = "present"  # B1-b dispute_resolution: the tables say absent
+    bad = pd.concat([bad, bad.loc[[1]]], ignore_index=True)  # and logged twice
+    ds2 = type(ds).__new__(type(ds))
+    dict.update(ds2, ds)
+    ds2.__dict__.update(ds.__dict__)
+    ds2["coding_reconciliation"] = bad
+    assert R.reconciliation_problems(ds2) == [
+        "domains B1-b dispute_resolution: final_value 'present' but the final tables have 'absent'",
+        "domains B1-b dispute_resolution: logged more than once",
+        "domains B1-b dispute_resolution: final_value 'present' but the final tables have 'absent'",
+        "domains B1-c finance: final 'present' differs from the second coding 'absent' but is not logged",
+    ]
+
+
+def test_first_coding_is_recovered_from_the_log(ds):
+    """The first coding is the final coding with logged units set back: B3-c's primary domain,
+    the B1-a counterpart and the links dropped in reconciliation come back."""
+    first, final = R.first_coding(ds), R.final_coding(ds)
+    assert first.primary["B3-c"] == "border_clearance" and final.primary["B3-c"] == "trade_goods"
+    assert first.counterparts["B1-a"] is None and final.counterparts["B1-a"] == "both"
+    assert set(first.links) - set(final.links) == {("B2-10", "B1-c"), ("B3-d", "B2-04"), ("B3-g", "B1-c")}
+    assert set(final.links) - set(first.links) == {("B2-07", "B1-g")}
+    assert sum(len(v) for v in first.domains.values()) == 55
+    assert sum(len(v) for v in first.mechanisms.values()) == 40

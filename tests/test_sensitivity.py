@@ -46,9 +46,9 @@ def test_machine_translation_only_cases(ds):
 
 def test_variants_order_and_names(ds):
     v = S.variants(ds)
-    assert list(v) == ["as coded", "without machine-translation-only cases"]
+    assert list(v) == ["as coded", "without machine-translation-only cases", "second coder"]
     assert v["as coded"] is ds
-    assert not S.has_second_coding(ds)
+    assert S.has_second_coding(ds)
 
 
 def test_without_machine_translation_drops_cases_and_their_rows(ds):
@@ -56,11 +56,14 @@ def test_without_machine_translation_drops_cases_and_their_rows(ds):
     dropped = {"B3-f", "B3-g", "B3-h", "B3-i", "B3-j"}
     assert len(w.cases) == 29 and not set(w.cases["case_id"]) & dropped
     sizes = {n: (len(ds[n]), len(w[n])) for n in ds}
-    assert sizes["case_sources"] == (176, 162)
-    assert sizes["indicators"] == (42, 40)
-    assert sizes["case_domains"] == (55, 47)
-    assert sizes["case_mechanisms"] == (40, 34)
-    assert sizes["case_links"] == (8, 5)
+    assert sizes["case_domains"] == (46, 39)
+    assert sizes["case_mechanisms"] == (52, 44)
+    assert sizes["case_links"] == (6, 4)
+    assert sizes["coding_second_domains"] == (46, 39)
+    assert sizes["coding_second_links"] == (9, 5)
+    # every table with a case key loses exactly the rows of the dropped cases
+    for n in ("case_sources", "indicators", "coding_reconciliation"):
+        assert sizes[n][1] == sizes[n][0] - int(ds[n]["case_id"].isin(dropped).sum()) < sizes[n][0], n
     # tables without case keys, and batch-level corrections, are untouched
     for n in ("sources", "batches", "batch_categories", "places", "vocab_domains", "vocab_mechanisms", "corrections"):
         assert sizes[n][0] == sizes[n][1], n
@@ -69,6 +72,18 @@ def test_without_machine_translation_drops_cases_and_their_rows(ds):
     assert w.version == ds.version and w.data_dir == ds.data_dir
     # categories (batches, vocabularies) stay complete
     assert list(w.cases["batch"].cat.categories) == [1, 2, 3]
+
+
+def test_second_coder_variant_on_stored_data(ds):
+    sc = S.variants(ds)[S.SECOND_CODER]
+    assert len(sc.case_domains) == 46 and len(sc.case_mechanisms) == 51 and len(sc.case_links) == 9
+    pd.testing.assert_frame_equal(
+        sc.case_mechanisms[["case_id", "mechanism"]], ds.coding_second_mechanisms[["case_id", "mechanism"]]
+    )
+    # the second coder agrees with every counterpart that is still project coding
+    pd.testing.assert_frame_equal(sc.cases, ds.cases)
+    # official tables are untouched
+    pd.testing.assert_frame_equal(sc.indicators, ds.indicators)
 
 
 def test_variants_share_no_frames_with_the_original(ds):
@@ -92,9 +107,12 @@ def test_second_coder_variant_replaces_project_coding(ds):
     sc = v[S.SECOND_CODER]
     prim = sc.case_domains[sc.case_domains["is_primary"]].set_index("case_id")["domain"]
     assert prim["B1-a"] == "transport_vehicles"
-    assert len(sc.case_domains) == 55
+    assert len(sc.case_domains) == len(ds.case_domains)
     assert sc.case_domains["domain"].dtype == ds.case_domains["domain"].dtype
-    assert "B1-b" not in set(sc.case_mechanisms["case_id"]) and len(sc.case_mechanisms) == 38
+    n_b1b = int((ds.case_mechanisms["case_id"] == "B1-b").sum())
+    assert (
+        "B1-b" not in set(sc.case_mechanisms["case_id"]) and len(sc.case_mechanisms) == len(ds.case_mechanisms) - n_b1b
+    )
     assert sc.case_links[["from_case_id", "to_case_id", "relation"]].values.tolist() == [["B2-09", "B1-a", "deepens"]]
     assert sc.case_links["source_id"].isna().all() and sc.case_links["link_status"].isna().all()
     cp = sc.cases.set_index("case_id")
@@ -121,22 +139,24 @@ def test_second_coding_needs_all_tables(ds):
 
 def test_compare_scalar_series_and_frame(ds):
     t = S.compare(ds, lambda d: len(d.cases))
-    assert t.columns.tolist() == ["as coded", "without machine-translation-only cases"]
+    assert t.columns.tolist() == ["as coded", "without machine-translation-only cases", "second coder"]
     assert t.columns.name == "variant"
-    assert t.loc["value"].tolist() == [34, 29]
+    assert t.loc["value"].tolist() == [34, 29, 34]
     t = S.compare(ds, A.coverage_by_batch, index="batch", columns=["identified"])
     assert t["as coded"].tolist() == [7, 16, 11]
     assert t[S.WITHOUT_MT].tolist() == [7, 16, 6]
+    assert t[S.SECOND_CODER].tolist() == [7, 16, 11]
     assert S.differs(t).tolist() == [False, False, True]
-    t = S.compare(ds, lambda d: A.mechanisms_by_batch(d)[3])
-    assert t.loc["unilateral_opening"].tolist() == [2, 1]
+    t = S.compare(ds, A.mechanisms_by_batch)
     changed = t[S.differs(t)]
+    mt, sc = S.WITHOUT_MT, S.SECOND_CODER
     assert changed.to_dict("index") == {
-        "mutual_recognition": {"as coded": 2, S.WITHOUT_MT: 1},
-        "unilateral_opening": {"as coded": 2, S.WITHOUT_MT: 1},
-        "shared_standards": {"as coded": 2, S.WITHOUT_MT: 0},
-        "rule_adoption": {"as coded": 2, S.WITHOUT_MT: 1},
-        "joint_organisation": {"as coded": 3, S.WITHOUT_MT: 2},
+        ("unilateral_opening", 1): {"as coded": 5, mt: 5, sc: 4},  # B1-e: second coder codes only the platform
+        ("unilateral_opening", 3): {"as coded": 4, mt: 2, sc: 4},
+        ("shared_standards", 3): {"as coded": 2, mt: 0, sc: 2},
+        ("rule_adoption", 3): {"as coded": 2, mt: 1, sc: 2},
+        ("pilot", 3): {"as coded": 3, mt: 1, sc: 3},
+        ("joint_organisation", 3): {"as coded": 3, mt: 2, sc: 3},
     }
 
 
@@ -152,6 +172,6 @@ def test_describe(ds):
     assert d["variant"].tolist() == ["as coded", "without machine-translation-only cases", "second coder"]
     assert d["identified"].tolist() == [34, 29, 34]
     assert d["dropped"].tolist() == ["", "B3-f, B3-g, B3-h, B3-i, B3-j", ""]
-    assert d["domain_rows"].tolist() == [55, 47, 55]
-    assert d["link_rows"].tolist() == [8, 5, 1]
-    assert d["counterparts"].tolist() == [30, 26, 30]
+    assert d["domain_rows"].tolist() == [46, 39, 46]
+    assert d["link_rows"].tolist() == [6, 4, 1]
+    assert d["counterparts"].tolist() == [31, 27, 31]  # B2-10 gains one, B2-16 loses one
