@@ -3,19 +3,35 @@
 ``python -m gbaresearch.notebooks --in-place`` re-executes every notebook in a fresh kernel and
 writes the outputs back (``make notebooks``). Execution records no timing metadata, so running it
 twice leaves the files unchanged.
+
+The kernel gets its environment from :func:`kernel_env`; this process's ``os.environ`` is never
+changed. A kernel that cannot start raises :class:`KernelStartError` with the kernel's own
+reason in one line, within the timeout.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import logging
 import os
 import re
 import sys
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .paths import notebooks_dir
 
-NOTEBOOK_NAME = re.compile(r"^\d{2}-[\w-]+\.ipynb$")
+NOTEBOOK_NAME = re.compile(r"^[0-9]{2}-[\w-]+\.ipynb$")
+_QUIET = logging.getLogger("gbaresearch.notebooks.kernel")  # kernel start errors are reported by KernelStartError
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+
+class KernelStartError(RuntimeError):
+    """The kernel did not start (or did not answer in time); the message is one line."""
 
 
 def notebook_paths(directory: Path | None = None) -> list[Path]:
@@ -24,61 +40,107 @@ def notebook_paths(directory: Path | None = None) -> list[Path]:
     return sorted(p for p in d.glob("*.ipynb") if NOTEBOOK_NAME.match(p.name))
 
 
-def kernel_env() -> dict[str, str]:
-    """Environment for kernels: this interpreter's bin first on PATH, non-interactive plotting."""
+def kernel_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return a new environment for kernels: a copy of ``os.environ`` with this interpreter's
+    bin first on PATH, non-interactive plotting, a fixed hash seed, then ``extra`` on top.
+    ``os.environ`` itself is left unchanged."""
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     env.setdefault("PYTHONHASHSEED", "0")
+    env.update(extra or {})
     return env
 
 
-def execute(path: Path, timeout: int = 600):
-    """Execute the notebook at ``path`` in a fresh kernel; return the executed NotebookNode.
+def _one_line(text: str, limit: int = 300) -> str:
+    """The last non-empty line of ``text`` (where a Python error states its reason), printable only."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    last = lines[-1] if lines else ""
+    last = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in last)
+    return last[:limit] + ("…" if len(last) > limit else "")
 
-    Raises ``nbclient.exceptions.CellExecutionError`` when a cell fails."""
+
+def execute(
+    path: Path,
+    timeout: int = 600,
+    env: Mapping[str, str] | None = None,
+    startup_timeout: float | None = None,
+) -> Any:
+    """Execute the notebook at ``path`` in a fresh kernel; return the executed ``NotebookNode``.
+
+    ``env`` is the kernel's whole environment (default :func:`kernel_env`). The kernel must
+    answer within ``startup_timeout`` seconds (default ``min(timeout, 60)``), else
+    :class:`KernelStartError` says why in one line (the kernel's last line of error output).
+    A failing cell raises ``nbclient.exceptions.CellExecutionError``."""
     import nbformat
     from nbclient import NotebookClient
 
-    os.environ.update(kernel_env())
     nb = nbformat.read(path, as_version=4)
+    start = float(startup_timeout if startup_timeout is not None else min(timeout, 60))
     client = NotebookClient(
         nb,
         timeout=timeout,
+        startup_timeout=max(1, int(round(start))),
         kernel_name="python3",
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        log=_QUIET,
     )  # the kernels talk over loopback only
-    client.execute()
+    started: list[bool] = []
+    client.on_notebook_start = lambda **_: started.append(True)
+    with tempfile.TemporaryFile(mode="w+b") as err:
+        try:
+            client.execute(env=dict(env) if env is not None else kernel_env(), stderr=err)
+        except Exception as exc:
+            if started:  # the kernel answered: the error is a cell's
+                raise
+            atexit.unregister(client._cleanup_kernel)  # registered by nbclient, which failed before cleaning up
+            err.seek(0)
+            said = _one_line(err.read().decode("utf-8", "replace"))
+            if "respond" in str(exc):  # nbclient: "Kernel didn't respond in N seconds"
+                reason = f"no answer within {start:g} s" + (
+                    f" (kernel said: {said})" if said and said != "KeyboardInterrupt" else ""
+                )
+            else:
+                reason = said or _one_line(str(exc)) or type(exc).__name__
+            raise KernelStartError(f"kernel did not start: {reason}") from None
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     return nb
 
 
-def write(nb, path: Path) -> None:
+def write(nb: Any, path: Path) -> None:
+    """Write ``nb`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     import nbformat
 
-    nbformat.write(nb, path)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            nbformat.write(nb, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Execute notebooks; return 0, or 1 after printing one line naming the failing notebook."""
     parser = argparse.ArgumentParser(prog="python -m gbaresearch.notebooks")
     parser.add_argument("--in-place", action="store_true", help="write outputs back into the notebooks")
     parser.add_argument("--out", help="write the executed notebook here (one notebook only)")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell and for the kernel to start")
     parser.add_argument("names", nargs="*", help="notebook files (default: all numbered notebooks)")
     args = parser.parse_args(argv)
     paths = [Path(n).resolve() for n in args.names] or notebook_paths()
     for i, path in enumerate(paths, 1):
         print(f"[{i}/{len(paths)}] executing {path.name}", flush=True)
         try:
-            nb = execute(path)
-        except Exception as exc:  # a failing cell: say which notebook, no traceback wall
-            print(
-                f"error in {path.name}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc!r}",
-                file=sys.stderr,
-            )
+            nb = execute(path, timeout=args.timeout)
+        except Exception as exc:  # a failing cell or kernel: say which notebook, no traceback wall
+            print(f"error in {path.name}: {_one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
             return 1
         if args.out:
             write(nb, Path(args.out))

@@ -1,26 +1,76 @@
-"""Build the HTML report: validate the data, execute every notebook in a fresh kernel (copies,
-never the committed files), render one HTML page per notebook, save every figure as PNG, and
-write an index listing each notebook's question and one-line answer.
+"""Build the reader's site: validate the data, execute every notebook once in a fresh kernel
+(copies, never the committed files), generate the MyST pages (landing page, case browser, a
+page per case and per place, codebook, downloads), render everything with Sphinx (myst-nb with
+execution off, sphinx-book-theme), write the downloads, and install the result into the output
+directory.
 
-Output (default ``build/report/``): ``index.html``, ``NN-name.html``, ``figures/*.png``.
+Output (default ``build/report/``): ``index.html``, ``notebooks/NN-name.html``,
+``cases/index.html`` and ``cases/<case_id>.html``, ``places/…``, ``codebook.html``,
+``downloads.html`` and ``downloads/*``, ``_static/``, ``search.html``. Page sources are
+generated in a temporary folder under ``build/`` (or the system's temporary folder outside a
+checkout); ``data/`` and ``notebooks/`` are only read. The output directory is handled by
+:mod:`gbaresearch.site.output`: only files an earlier build wrote are replaced or removed.
 """
 
 from __future__ import annotations
 
 import base64
-import html
-import subprocess
+import io
+import os
+import re
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .notebooks import kernel_env, notebook_paths
-from .paths import REPO_DIR
+from .notebooks import KernelStartError, kernel_env, notebook_paths
+from .paths import REPO_DIR, _in_checkout
+from .site.output import OutputDirError, files_under, install
+
+SITE_DIR = Path(__file__).resolve().parent / "site"
+__all__ = [
+    "build",
+    "ReportError",
+    "OutputDirError",
+    "Timings",
+    "notebook_title",
+    "notebook_question",
+    "notebook_answer",
+]
 
 
-def notebook_question(nb) -> str:
+class ReportError(RuntimeError):
+    """A notebook failed or the site could not be rendered; the message is one line per failure."""
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage of the last :func:`build` (``validate``, ``execute``, ``render``)."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+LAST_TIMINGS = Timings()
+
+
+# --- what the landing page reads from a notebook ----------------------------------------------
+
+
+def notebook_title(nb: Any) -> str:
+    """The first level-1 heading of the notebook, without the ``#``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def notebook_question(nb: Any) -> str:
     """The text after 'Question:' in the first markdown cell, or the notebook's first heading."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -34,137 +84,292 @@ def notebook_question(nb) -> str:
     return ""
 
 
-def notebook_title(nb) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return ""
+_MD_MARKS = re.compile(r"(?<!\\)(\*\*|__|\*|`)")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def notebook_answer(nb) -> str:
-    """The text printed by the code cell tagged ``answer``."""
+def notebook_answer(nb: Any) -> str:
+    """The one-line answer computed by the code cell tagged ``answer``: its Markdown display
+    (emphasis marks removed) or, for older notebooks, its printed text."""
     for cell in nb.cells:
         if cell.cell_type == "code" and "answer" in cell.metadata.get("tags", []):
-            return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream").strip()
+            parts = []
+            for o in cell.get("outputs", []):
+                if o.get("output_type") == "stream":
+                    parts.append(o.get("text", ""))
+                elif "text/markdown" in o.get("data", {}):
+                    text = o["data"]["text/markdown"]
+                    text = text if isinstance(text, str) else "".join(text)
+                    parts.append(_MD_ESCAPE.sub(r"\1", _MD_MARKS.sub("", text)))
+            return " ".join(" ".join(parts).split())
     return ""
 
 
-def _execute_copy(path: Path, out_dir: Path) -> tuple[Path, float, str]:
-    out = out_dir / path.name
+def main_figure(nb: Any) -> bytes | None:
+    """PNG bytes of the notebook's main figure: the first figure of a cell tagged
+    ``main-figure``, else the notebook's first figure; None when it has none."""
+    first = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                data = base64.b64decode(png if isinstance(png, str) else "".join(png))
+                if "main-figure" in cell.metadata.get("tags", []):
+                    return data
+                first = first or data
+    return first
+
+
+# --- execution --------------------------------------------------------------------------------
+
+
+def _execute_one(path: Path, out: Path, env: dict[str, str], timeout: int) -> tuple[Path, float, str]:
+    """Execute ``path`` into ``out`` in a fresh kernel; return (out, seconds, one-line error or "")."""
+    from . import notebooks
+
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "gbaresearch.notebooks", "--out", str(out), str(path)],
-        capture_output=True,
-        text=True,
-        env=kernel_env(),
-        cwd=str(path.parent),
-    )
-    err = proc.stderr.strip().splitlines()[-1] if proc.returncode else ""
+    try:
+        nb = notebooks.execute(path, timeout=timeout, env=env)
+        notebooks.write(nb, out)
+        err = ""
+    except KernelStartError as exc:
+        err = str(exc)
+    except Exception as exc:  # a failing cell: its last line says what went wrong
+        text = str(exc).strip()
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        err = lines[-1].strip() if lines else type(exc).__name__
     return out, time.perf_counter() - t0, err
 
 
-def _page(nb, exporter) -> str:
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+def execute_all(
+    paths: list[Path],
+    out_dir: Path,
+    data_dir: Path,
+    jobs: int = 2,
+    timeout: int = 600,
+    log: Callable[[str], None] = print,
+) -> dict[Path, Path]:
+    """Execute every notebook (``jobs`` at a time) into ``out_dir``; return source -> executed
+    copy. Raise :class:`ReportError` naming each failing notebook."""
+    env = kernel_env({"GBARESEARCH_DATA": str(data_dir)})
+    executed: dict[Path, Path] = {}
+    failures = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(_execute_one, p, out_dir / p.name, env, timeout) for p in paths]
+        for i, (p, fut) in enumerate(zip(paths, futures), 1):
+            out, secs, err = fut.result()
+            log(f"      [{i}/{len(paths)}] {p.name} {'ok' if not err else 'FAILED: ' + err} ({secs:.1f} s)")
+            if err:
+                failures.append(f"{p.name}: {err}")
+            else:
+                executed[p] = out
+    if failures:
+        raise ReportError("notebook failed: " + "; ".join(failures))
+    return executed
 
 
-def _figures(nb, stem: str, fig_dir: Path) -> list[str]:
-    names = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "image/png" in data:
-                name = f"{stem}-fig{len(names) + 1}.png"
-                (fig_dir / name).write_bytes(base64.b64decode(data["image/png"]))
-                names.append(name)
-    return names
+# --- assets -----------------------------------------------------------------------------------
 
 
-INDEX = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>gbaresearch report</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Microsoft JhengHei", sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }}
-h1 {{ margin-bottom: .2rem; }} .meta {{ color: #555; margin-top: 0; }}
-table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; vertical-align: top; padding: .5rem; border-bottom: 1px solid #ddd; }}
-th {{ background: #f3f3f3; }} td.n {{ white-space: nowrap; font-weight: bold; }} .figs {{ font-size: .85rem; color: #555; }}
-.cite {{ background: #f7f7f7; padding: .8rem; border-left: 3px solid #888; font-size: .9rem; }}
-</style></head><body>
-<h1>Greater Bay Area rule-connection cases</h1>
-<p class="meta">粤港澳大湾区规则衔接机制对接典型案例 · data version {version} · {n_batches} batches, {n_official} official cases, {n_identified} identified</p>
-<p>Each notebook answers one question from the data. The answers below are computed by the notebooks themselves;
-follow a link for the figures, the numbers behind them and the caveats.</p>
-<table><thead><tr><th>#</th><th>Question</th><th>Answer in one line</th></tr></thead><tbody>
-{rows}
-</tbody></table>
-<h2>How to cite</h2><p class="cite">{citation}</p>
-</body></html>
-"""
+_EXPORT = re.compile(r"export\s*\{([^}]*)\}\s*;?")
+
+
+def datatables_script() -> tuple[str, str]:
+    """The DataTables bundle shipped with itables as a classic script defining
+    ``window.gbaDataTables`` (so it loads from ``file://``), and its CSS."""
+    from importlib import resources
+
+    base = resources.files("itables") / "html"
+    js = (base / "dt_bundle.js").read_text(encoding="utf-8")
+    css = (base / "dt_bundle.css").read_text(encoding="utf-8")
+    matches = list(_EXPORT.finditer(js))
+    if not matches:
+        raise ReportError("the itables DataTables bundle has no export statement; cannot use it offline")
+    m = matches[-1]
+    names = {}
+    for item in m.group(1).split(","):
+        local, _, exported = item.strip().partition(" as ")
+        names[(exported or local).strip()] = local.strip()
+    names["DataTable"] = names.get("default", names.get("ITable", ""))
+    glue = "window.gbaDataTables={" + ",".join(f"{k!r}:{v}" for k, v in names.items() if k != "default" and v) + "};"
+    return "(function(){\n" + js[: m.start()] + glue + js[m.end() :] + "\n})();\n", css
+
+
+# --- the build --------------------------------------------------------------------------------
+
+
+def _work_root() -> Path:
+    if _in_checkout():
+        root = REPO_DIR / "build"
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+    return Path(tempfile.gettempdir())
+
+
+def _render(src: Path, out: Path, doctrees: Path, version: str, log: Callable[[str], None]) -> None:
+    from sphinx.application import Sphinx
+
+    status, warnings = io.StringIO(), io.StringIO()
+    app = Sphinx(
+        srcdir=str(src),
+        confdir=str(SITE_DIR),
+        outdir=str(out),
+        doctreedir=str(doctrees),
+        buildername="html",
+        confoverrides={
+            "release": version,
+            "version": version,
+            "html_static_path": [str(SITE_DIR / "_static"), str(src / "_gen_static")],
+        },
+        status=status,
+        warning=warnings,
+        freshenv=True,
+        parallel=1,
+    )
+    app.build(force_all=True)
+    serious = [ln for ln in warnings.getvalue().splitlines() if "ERROR" in ln or "CRITICAL" in ln]
+    for line in warnings.getvalue().splitlines():
+        if line.strip():
+            log(f"      sphinx: {line.strip()}")
+    if app.statuscode or serious:
+        raise ReportError(f"site rendering failed: {serious[0] if serious else 'sphinx exit ' + str(app.statuscode)}")
+
+
+def build(
+    out_dir: Path | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    jobs: int = 2,
+    timeout: int = 600,
+    executor: Callable[..., dict[Path, Path]] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Path:
+    """Validate, execute every notebook, render the site into ``out_dir`` (default
+    ``build/report``) and return the path of its ``index.html``.
+
+    Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
+    :class:`ReportError` when a notebook fails or rendering fails (nothing is installed then),
+    and :class:`~gbaresearch.site.output.OutputDirError` when ``out_dir`` holds files an
+    earlier build did not write. ``executor`` replaces :func:`execute_all` (tests)."""
+    import nbformat
+
+    from .cite import cite
+    from .export import FORMATS, file_names
+    from .export import export as export_files
+    from .load import load_dataset
+    from .schema import read_package
+    from .site import output
+    from .site.pages import Download, NotebookEntry, write_pages
+    from .site.text import Labels
+
+    say = log or (lambda s: print(s, flush=True))
+    out_dir = Path(out_dir) if out_dir is not None else REPO_DIR / "build" / "report"
+    timings = LAST_TIMINGS.stages
+    timings.clear()
+    t0 = time.perf_counter()
+    say("[1/4] validating data")
+    ds = load_dataset(data_dir)
+    package = getattr(ds, "package", None) or read_package(ds.data_dir)
+    output.check(out_dir)  # refuse early, before the slow part
+    say(f"      valid: version {ds.version}, {len(ds.cases)} identified cases")
+    timings["validate"] = time.perf_counter() - t0
+    paths = notebook_paths()
+    with tempfile.TemporaryDirectory(prefix="site-src-", dir=_work_root()) as tmp:
+        work = Path(tmp)
+        src, html_out, doctrees = work / "src", work / "html", work / "doctrees"
+        (src / "notebooks").mkdir(parents=True)
+        t1 = time.perf_counter()
+        say(f"[2/4] executing {len(paths)} notebooks in fresh kernels ({jobs} at a time)")
+        run = executor or execute_all
+        executed = run(paths, src / "notebooks", Path(ds.data_dir), jobs=jobs, timeout=timeout, log=say)
+        timings["execute"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        say("[3/4] generating pages and downloads")
+        gen_static = src / "_gen_static"
+        (gen_static / "figures").mkdir(parents=True)
+        entries = []
+        for p in paths:
+            nb = nbformat.read(executed[p], as_version=4)
+            png = main_figure(nb)
+            thumb = None
+            if png:
+                output.atomic_write_bytes(gen_static / "figures" / f"{p.stem}.png", png)
+                thumb = f"_static/figures/{p.stem}.png"
+            entries.append(
+                NotebookEntry(
+                    docname=f"notebooks/{p.stem}",
+                    title=notebook_title(nb) or p.stem,
+                    question=notebook_question(nb),
+                    answer=notebook_answer(nb),
+                    thumbnail=thumb,
+                )
+            )
+        js, css = datatables_script()
+        (gen_static / "datatables.js").write_text(js, encoding="utf-8")
+        (gen_static / "datatables.css").write_text(css, encoding="utf-8")
+        dl_dir = work / "downloads"
+        written = export_files(FORMATS, dl_dir, data_dir=ds.data_dir)
+        names = file_names(ds.version)
+        described = {
+            "zip": (
+                "Data package (Frictionless): datapackage.json, every CSV, codebook, changelog",
+                "数据包（Frictionless）：全部 CSV、编码手册与更新记录",
+                "unzip; frictionless validate datapackage.json",
+            ),
+            "xlsx": (
+                "Excel workbook: one sheet per table, README and codebook sheets",
+                "Excel 工作簿：每表一页，另含说明与编码手册",
+                "pandas.read_excel(path, sheet_name=None)",
+            ),
+            "csv": (
+                "Flat case-level table: one row per identified case, with coding and source counts",
+                "案例级平面表：每个已识别案例一行",
+                "pandas.read_csv(path, keep_default_na=False, na_values=['NA'])",
+            ),
+            "dta": (
+                "Stata file of the case-level table, with variable and value labels",
+                "案例级 Stata 数据，含变量与取值标签",
+                "use in Stata 15+; pyreadstat.read_dta(path)",
+            ),
+        }
+        downloads = []
+        for fmt in FORMATS:
+            p = dl_dir / names[fmt]
+            en, zh, reader = described[fmt]
+            downloads.append(Download(f"downloads/{names[fmt]}", en, zh, reader, p.stat().st_size))
+        codebook = (
+            (Path(ds.data_dir) / "CODEBOOK.md").read_text(encoding="utf-8")
+            if (Path(ds.data_dir) / "CODEBOOK.md").is_file()
+            else "# Codebook · 编码手册\n"
+        )
+        citation = cite(ds.data_dir, version=ds.version)
+        write_pages(src, ds, Labels(ds, package), entries, citation, codebook, downloads)
+        say("[4/4] rendering the site with Sphinx")
+        _render(src, html_out, doctrees, ds.version, say)
+        files = {rel: p for rel, p in files_under(html_out).items() if not rel.startswith((".doctrees/", ".buildinfo"))}
+        files.pop(".buildinfo", None)
+        for p in written:
+            files[f"downloads/{p.name}"] = p
+        install(files, out_dir)
+        timings["render"] = time.perf_counter() - t2
+    index = out_dir / "index.html"
+    say(f"site written to {index}")
+    return index
 
 
 def build_report(out_dir: Path | None = None, jobs: int = 2) -> int:
-    """Build the report; print progress; return 0 on success, 1 on invalid data or a failing notebook."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    from .cite import cite
-    from .load import load_dataset
+    """Build the site; print progress; return 0, 1 (invalid data or a failing notebook) or 2
+    (output directory refused). Kept for callers of the previous report."""
     from .problems import DataValidationError
 
-    out_dir = Path(out_dir) if out_dir else REPO_DIR / "build" / "report"
-    print("[1/4] validating data", flush=True)
     try:
-        ds = load_dataset()
+        build(out_dir, jobs=jobs)
     except DataValidationError as exc:
         print(exc, file=sys.stderr)
         return 1
-    paths = notebook_paths()
-    print(f"      valid: version {ds.version}, {len(ds.cases)} identified cases", flush=True)
-    print(f"[2/4] executing {len(paths)} notebooks in fresh kernels ({jobs} at a time)", flush=True)
-    fig_dir = out_dir / "figures"
-    fig_dir.mkdir(parents=True, exist_ok=True)
-    for old in list(out_dir.glob("*.html")) + list(fig_dir.glob("*.png")):
-        old.unlink()
-    executed: dict[Path, Path] = {}
-    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_execute_copy, p, Path(tmp)): p for p in paths}
-        failed = False
-        for done, fut in enumerate(as_completed(futures), 1):
-            p = futures[fut]
-            out, secs, err = fut.result()
-            status = "ok" if not err else f"FAILED: {err}"
-            print(f"      [{done}/{len(paths)}] {p.name} {status} ({secs:.1f} s)", flush=True)
-            failed |= bool(err)
-            if not err:
-                executed[p] = out
-        if failed:
-            return 1
-        print("[3/4] rendering pages and figures", flush=True)
-        exporter = HTMLExporter(template_name="lab")
-        rows = []
-        for p in paths:
-            nb = nbformat.read(executed[p], as_version=4)
-            stem = p.stem
-            (out_dir / f"{stem}.html").write_text(_page(nb, exporter), encoding="utf-8")
-            figs = _figures(nb, stem, fig_dir)
-            fig_links = " ".join(f'<a href="figures/{html.escape(f)}">{i}</a>' for i, f in enumerate(figs, 1))
-            rows.append(
-                f'<tr><td class="n">{html.escape(stem[:2])}</td><td><a href="{html.escape(stem)}.html">{html.escape(notebook_title(nb))}</a>'
-                f"<br>{html.escape(notebook_question(nb))}</td><td>{html.escape(notebook_answer(nb))}"
-                + (f'<div class="figs">Figures (PNG): {fig_links}</div>' if figs else "")
-                + "</td></tr>"
-            )
-            print(f"      {stem}.html ({len(figs)} figures)", flush=True)
-    print("[4/4] writing index.html", flush=True)
-    index = INDEX.format(
-        version=html.escape(ds.version),
-        n_batches=len(ds.batches),
-        n_official=int(ds.batches["n_cases"].sum()),
-        n_identified=len(ds.cases),
-        rows="\n".join(rows),
-        citation=html.escape(cite()),
-    )
-    (out_dir / "index.html").write_text(index, encoding="utf-8")
-    print(f"report written to {out_dir / 'index.html'}", flush=True)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OutputDirError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0

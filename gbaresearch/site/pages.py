@@ -1,0 +1,756 @@
+"""MyST page sources for the site, generated from a loaded dataset.
+
+:func:`write_pages` writes, under a source folder: ``index.md`` (questions, answers, thumbnails,
+coverage, citation, data version), ``cases/index.md`` (the case browser and the unidentified
+counts), ``cases/<case_id>.md`` (one per identified case), ``places/index.md`` and
+``places/<place_id>.md``, ``codebook.md`` and ``downloads.md``. Every text that comes from the
+data goes through :func:`~gbaresearch.site.text.md` or :func:`~gbaresearch.site.text.h`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
+
+# Case and place pages are reached from the browser and the places table, not from the sidebar
+# (49 more sidebar entries would make every page slower to render and harder to scan).
+ORPHAN = "---\norphan: true\n---\n"
+BOTH = "both"  # counterpart value meaning Hong Kong and Macao
+SARS = ("hong_kong", "macao")
+
+
+@dataclass(frozen=True)
+class NotebookEntry:
+    """What the landing page shows for one executed notebook."""
+
+    docname: str  # e.g. "notebooks/01-tour-of-the-dataset"
+    title: str
+    question: str
+    answer: str
+    thumbnail: str | None  # path under the source folder, e.g. "_static/figures/01-….png"
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file on the downloads page."""
+
+    path: str  # relative to the site root, e.g. "downloads/gbaresearch-cases-0.1.0.csv"
+    label_en: str
+    label_zh: str
+    reader: str
+    size: int
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GFM table; ``header`` and cells must already be escaped Markdown."""
+    if not rows:
+        return "*None · 无*\n"
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(c if c else "—" for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _raw(html_text: str) -> str:
+    return "```{raw} html\n" + html_text + "\n```\n"
+
+
+def _heading(en: str, zh: str, level: int = 2) -> str:
+    return "#" * level + " " + md(both(en, zh)) + "\n"
+
+
+def _date(value: Any) -> str:
+    return plain(value)
+
+
+def _case_link(case_id: Any, prefix: str = "") -> str:
+    cid = plain(case_id)
+    return md_link(cid, f"{prefix}{slug(cid)}.md") if cid else "—"
+
+
+def _place_link(labels: Labels, place_id: Any, prefix: str) -> str:
+    if is_missing(place_id):
+        return "—"
+    pid = str(place_id)
+    if pid not in labels.places:
+        return md(pid)
+    return md_link(labels.place_both(pid), f"{prefix}{slug(pid)}.md")
+
+
+def _counterpart_places(value: Any) -> list[str]:
+    if is_missing(value):
+        return []
+    v = str(value)
+    return list(SARS) if v == BOTH else [v]
+
+
+# --- landing page ---------------------------------------------------------------------------
+
+
+def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citation: str) -> str:
+    from .. import analysis as A
+
+    title_zh = plain(labels.package.descriptor.get("gba:title_zh"))
+    title_en = plain(labels.package.descriptor.get("title")) or "Greater Bay Area rule-connection typical cases"
+    cov = A.coverage_by_batch(ds)
+    out = [f"# {md(title_en)}\n", f"**{md(title_zh)}**\n"] if title_zh else [f"# {md(title_en)}\n"]
+    out.append(
+        f"Data version · 数据版本 **{md(ds.version)}** · "
+        f"{len(ds.cases)} identified cases of {int(cov['official'].sum())} announced in {len(cov)} batches · "
+        f"已识别 {len(ds.cases)} 个案例（共公布 {int(cov['official'].sum())} 个，{len(cov)} 批）\n"
+    )
+    out.append(
+        "Each notebook answers one question from the data; the one-line answers below are computed "
+        "by the notebooks in this build. 每个笔记本用数据回答一个问题；下列一句话答案由本次构建中的笔记本计算得出。\n"
+    )
+    out.append(_heading("Questions and answers", "问题与答案"))
+    cards = ['<div class="gba-cards">']
+    for e in entries:
+        href = h(e.docname + ".html")
+        thumb = (
+            f'<a href="{href}"><img class="gba-thumb" src="{h(e.thumbnail)}" alt="{h("Main figure: " + e.title)}" loading="lazy"></a>'
+            if e.thumbnail
+            else ""
+        )
+        cards.append(
+            f'<div class="gba-card">{thumb}<div class="gba-card-body">'
+            f'<p class="gba-card-title"><a href="{href}">{h(e.title)}</a></p>'
+            f'<p class="gba-question">{h(e.question)}</p>'
+            f'<p class="gba-answer">{h(e.answer)}</p></div></div>'
+        )
+    cards.append("</div>")
+    out.append(_raw("\n".join(cards)))
+    out.append(_heading("Coverage at a glance", "覆盖概况"))
+    rows = []
+    bars = ['<div class="gba-coverage">']
+    for r in cov.itertuples(index=False):
+        share = float(r.identified) / float(r.official) if r.official else 0.0
+        rows.append(
+            [
+                md(r.batch),
+                md(_date(r.announced)),
+                md(f"{int(r.identified)} / {int(r.official)}"),
+                md(int(r.official_titles)),
+            ]
+        )
+        bars.append(
+            f'<div class="gba-bar-row"><span class="gba-bar-label">{h(f"Batch {r.batch} · 第{r.batch}批")}</span>'
+            f'<span class="gba-bar"><span class="gba-bar-fill" style="width:{share * 100:.0f}%"></span></span>'
+            f'<span class="gba-bar-value">{h(f"{int(r.identified)} / {int(r.official)}")}</span></div>'
+        )
+    bars.append("</div>")
+    out.append(_raw("\n".join(bars)))
+    out.append(
+        _table(
+            [
+                md(labels.field_both("batches", "batch")),
+                md(labels.field_both("batches", "announced")),
+                md("Identified of announced · 已识别/公布"),
+                md("With official title · 官方标题"),
+            ],
+            rows,
+        )
+    )
+    out.append(
+        "Browse the cases in the [case browser · 案例浏览](<cases/index.md>); unidentified cases are counted there "
+        "by batch and category. 未识别的案例按批次和分类计数。\n"
+    )
+    out.append(_heading("How to cite", "引用方式"))
+    out.append(f"> {md(citation)}\n")
+    out.append("From Python: `gbaresearch.cite()`. Python 中调用 `gbaresearch.cite()`。\n")
+    out.append(
+        "```{toctree}\n:hidden:\n:caption: Notebooks · 笔记本\n\n" + "\n".join(e.docname for e in entries) + "\n```\n"
+    )
+    out.append("```{toctree}\n:hidden:\n:caption: Data · 数据\n\ncases/index\nplaces/index\ncodebook\ndownloads\n```\n")
+    return "\n".join(out)
+
+
+# --- case browser ---------------------------------------------------------------------------
+
+
+def _coding(ds: Any, labels: Labels) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    doms: dict[str, list[str]] = {}
+    for r in ds.case_domains.itertuples(index=False):
+        doms.setdefault(str(r.case_id), []).append(both(*labels.domains.get(str(r.domain), (str(r.domain), ""))))
+    mechs: dict[str, list[str]] = {}
+    for r in ds.case_mechanisms.itertuples(index=False):
+        mechs.setdefault(str(r.case_id), []).append(
+            both(*labels.mechanisms.get(str(r.mechanism), (str(r.mechanism), "")))
+        )
+    return doms, mechs
+
+
+BROWSER_COLUMNS: list[tuple[str, str, str]] = [
+    # (key, English, Chinese); filter kind per column in the JS: "exact" (select), "contains" (select), "" (none)
+    ("case_id", "Case", "案例"),
+    ("title_zh", "Chinese title", "中文标题"),
+    ("title_en", "English title", "英文标题"),
+    ("batch", "Batch", "批次"),
+    ("order_in_batch", "Order", "序号"),
+    ("category", "Category", "分类"),
+    ("category_status", "Category status", "分类依据"),
+    ("lead", "Lead", "牵头"),
+    ("counterpart", "Counterpart", "对接方"),
+    ("date_in_force", "Date in force", "施行日期"),
+    ("domains", "Domains", "领域"),
+    ("mechanisms", "Mechanisms", "机制"),
+    ("title_status", "Title status", "标题状态"),
+]
+FILTERS = {
+    "batch": "exact",
+    "category": "exact",
+    "category_status": "exact",
+    "lead": "exact",
+    "counterpart": "exact",
+    "title_status": "exact",
+    "date_in_force": "year",
+    "domains": "contains",
+    "mechanisms": "contains",
+}
+
+
+def browser_rows(ds: Any, labels: Labels) -> list[dict[str, str]]:
+    """One dict per identified case with the browser's columns as plain text."""
+    doms, mechs = _coding(ds, labels)
+    rows = []
+    for r in ds.cases.itertuples(index=False):
+        cid = str(r.case_id)
+        lead = labels.place_both(r.lead_place) or labels.value_both("cases", "lead_level", r.lead_level)
+        rows.append(
+            {
+                "case_id": cid,
+                "title_zh": plain(r.title_zh),
+                "title_en": plain(r.title_en),
+                "batch": plain(r.batch),
+                "order_in_batch": plain(r.order_in_batch),
+                "category": labels.value_both("cases", "category", r.category),
+                "category_status": labels.value_both("cases", "category_status", r.category_status),
+                "lead": lead,
+                "counterpart": _counterpart_text(labels, r.counterpart),
+                "date_in_force": plain(r.date_in_force),
+                "domains": join(doms.get(cid, [])),
+                "mechanisms": join(mechs.get(cid, [])),
+                "title_status": labels.value_both("cases", "title_status", r.title_status),
+            }
+        )
+    return rows
+
+
+def _counterpart_text(labels: Labels, value: Any) -> str:
+    if is_missing(value):
+        return ""
+    if str(value) == BOTH:
+        return " + ".join(labels.place_both(p) for p in SARS)
+    return labels.place_both(value)
+
+
+def _options(values: list[str], kind: str) -> list[str]:
+    if kind == "contains":
+        seen = sorted({v for cell in values for v in cell.split("; ") if v})
+    elif kind == "year":
+        seen = sorted({v[:4] for v in values if v})
+    else:
+        seen = list(dict.fromkeys(v for v in values if v))
+        if all(v.isdigit() for v in seen):
+            seen.sort(key=int)
+        else:
+            seen.sort()
+    return seen
+
+
+def cases_page(ds: Any, labels: Labels) -> str:
+    from .. import analysis as A
+
+    rows = browser_rows(ds, labels)
+    out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", _heading("Case browser", "案例浏览", 1)]
+    out.append(
+        f"All {len(rows)} identified cases. Filter by any column or search in Chinese or English; "
+        f"select a case for its page. 全部 {len(rows)} 个已识别案例：可按各列筛选，或用中文、英文搜索；点击案例编号查看详情。\n"
+    )
+    head = "".join(
+        f'<th data-col="{h(k)}">{h(en)}<br><span lang="zh">{h(zh)}</span></th>' for k, en, zh in BROWSER_COLUMNS
+    )
+    filters = []
+    for i, (k, en, zh) in enumerate(BROWSER_COLUMNS):
+        kind = FILTERS.get(k, "")
+        if not kind:
+            continue
+        opts = "".join(f'<option value="{h(v)}">{h(v)}</option>' for v in _options([r[k] for r in rows], kind))
+        filters.append(
+            f'<label class="gba-filter"><span>{h(en)} · <span lang="zh">{h(zh)}</span></span>'
+            f'<select data-col="{i}" data-kind="{h(kind)}" aria-label="{h(en)}">'
+            f'<option value="">All · 全部</option>{opts}</select></label>'
+        )
+    body = []
+    for r in rows:
+        cells = []
+        for k, _, _ in BROWSER_COLUMNS:
+            v = r[k]
+            if k == "case_id":
+                cells.append(f'<td><a href="{h(slug(v))}.html">{h(v)}</a></td>')
+            elif k == "title_zh":
+                cells.append(f'<td lang="zh">{h(v, "")}</td>')
+            else:
+                cells.append(f"<td>{h(v, '')}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    out.append(
+        _raw(
+            '<div class="gba-filters" id="gba-filters">'
+            + "".join(filters)
+            + '<button type="button" id="gba-reset">Reset · 重置</button></div>\n'
+            + '<table id="gba-cases" class="display compact gba-cases"><thead><tr>'
+            + head
+            + "</tr></thead><tbody>\n"
+            + "\n".join(body)
+            + "\n</tbody></table>\n"
+            + '<p class="gba-noscript"><noscript>Filtering needs JavaScript; the full table is shown. '
+            + "筛选需要 JavaScript；此处显示完整表格。</noscript></p>"
+            + '\n<link rel="stylesheet" href="../_static/datatables.css">'
+            + '\n<script src="../_static/datatables.js"></script>'
+            + '\n<script src="../_static/cases.js"></script>'
+        )
+    )
+    out.append(_heading("Cases not yet identified", "尚未识别的案例"))
+    out.append(
+        "Announced cases that no public source names are counted here, so the gap stays visible. "
+        "没有公开来源点名的已公布案例在此计数。\n"
+    )
+    cov = A.coverage_by_batch(ds)
+    out.append(
+        _table(
+            [md("Batch · 批次"), md("Announced · 公布"), md("Identified · 已识别"), md("Unidentified · 未识别")],
+            [
+                [md(r.batch), md(int(r.official)), md(int(r.identified)), md(int(r.official) - int(r.identified))]
+                for r in cov.itertuples(index=False)
+            ],
+        )
+    )
+    cat = A.coverage_by_category(ds)
+    out.append(
+        "By official category (a case counts as placed when a source or this project's marked inference puts it "
+        "in the category; identified cases whose category is unknown stay among the not placed). "
+        "按官方分类：来源或本项目标注的推断将案例归入该类即视为已归类。\n"
+    )
+    out.append(
+        _table(
+            [
+                md("Batch · 批次"),
+                md(labels.field_both("batch_categories", "category")),
+                md("Announced · 公布"),
+                md("Placed (source) · 已归类（来源）"),
+                md("Placed (inferred) · 已归类（推断）"),
+                md("Not placed · 未归类"),
+            ],
+            [
+                [
+                    md(r.batch),
+                    md(labels.value_both("batch_categories", "category", r.category)),
+                    md(int(r.official)),
+                    md(int(r.identified_official)),
+                    md(int(r.identified_inferred)),
+                    md(int(r.not_placed)),
+                ]
+                for r in cat.itertuples(index=False)
+            ],
+        )
+    )
+    unc = A.uncategorised_by_batch(ds)
+    out.append(
+        "Identified cases whose category is unknown · 已识别但分类未知的案例: "
+        + md(", ".join(f"batch {r.batch}: {int(r.n_cases)}" for r in unc.itertuples(index=False)) or "none")
+        + "\n"
+    )
+    return "\n".join(out)
+
+
+# --- one case -------------------------------------------------------------------------------
+
+
+def case_page(ds: Any, labels: Labels, case: Any) -> str:
+    cid = str(case.case_id)
+    L = labels
+    status = L.value_both("cases", "title_status", case.title_status)
+    out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
+    out.append(_raw(f'<p class="gba-zh-title" lang="zh">{h(case.title_zh)}</p>'))
+    out.append(f"*{md(L.field_both('cases', 'title_status'))}: {md(status)}*\n")
+    out.append(_heading("Summary", "摘要"))
+    out.append(f"**English.** {md(case.summary_en)}\n")
+    zh = getattr(case, "summary_zh", None)
+    out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
+    out.append(_heading("Facts", "基本事实"))
+    cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(case.counterpart)) or "—"
+    facts = [
+        ("batch", md(case.batch)),
+        ("order_in_batch", md(case.order_in_batch)),
+        ("title_zh", md(case.title_zh)),
+        ("title_en", md(case.title_en)),
+        ("category", md(L.value_both("cases", "category", case.category), "—")),
+        ("category_status", md(L.value_both("cases", "category_status", case.category_status))),
+        ("lead_level", md(L.value_both("cases", "lead_level", case.lead_level))),
+        ("lead_place", _place_link(L, case.lead_place, "../places/")),
+        ("lead_body_en", md(case.lead_body_en)),
+        ("counterpart", cp),
+        ("counterpart_status", md(L.value_both("cases", "counterpart_status", case.counterpart_status))),
+        ("date_in_force", md(case.date_in_force)),
+        ("notes", md(case.notes)),
+    ]
+    batch_row = ds.batches[ds.batches["batch"].astype(str) == str(case.batch)]
+    if len(batch_row):
+        facts.insert(1, ("__announced", md(_date(batch_row["announced"].iloc[0]))))
+    rows = []
+    for key, value in facts:
+        label = "Batch announced · 批次发布日期" if key == "__announced" else L.field_both("cases", key)
+        rows.append([md(label), value])
+    out.append(_table([md("Field · 字段"), md("Value · 内容")], rows))
+
+    out.append(_heading("Domains", "政策领域"))
+    d = ds.case_domains[ds.case_domains["case_id"] == cid]
+    out.append(
+        _table(
+            [
+                md("Domain · 领域"),
+                md(L.field_both("case_domains", "is_primary")),
+                md(L.field_both("case_domains", "basis")),
+            ],
+            [
+                [
+                    md(both(*L.domains.get(str(r.domain), (str(r.domain), "")))),
+                    md("yes · 是" if r.is_primary is True else "no · 否"),
+                    md(r.basis),
+                ]
+                for r in d.itertuples(index=False)
+            ],
+        )
+    )
+    out.append(_heading("Mechanisms", "衔接机制"))
+    m = ds.case_mechanisms[ds.case_mechanisms["case_id"] == cid]
+    out.append(
+        _table(
+            [md("Mechanism · 机制"), md(L.field_both("case_mechanisms", "basis"))],
+            [
+                [md(both(*L.mechanisms.get(str(r.mechanism), (str(r.mechanism), "")))), md(r.basis)]
+                for r in m.itertuples(index=False)
+            ],
+        )
+    )
+    out.append(_heading("Earlier and later cases", "前后关联案例"))
+    links = ds.case_links
+    rows = []
+    for r in links[links["from_case_id"] == cid].itertuples(index=False):
+        rows.append(
+            [
+                md("earlier · 较早"),
+                _case_link(r.to_case_id),
+                md(L.value_both("case_links", "relation", r.relation)),
+                md(L.value_both("case_links", "link_status", r.link_status)),
+                md(r.basis),
+                md(r.source_id),
+            ]
+        )
+    for r in links[links["to_case_id"] == cid].itertuples(index=False):
+        rows.append(
+            [
+                md("later · 较晚"),
+                _case_link(r.from_case_id),
+                md(L.value_both("case_links", "relation", r.relation)),
+                md(L.value_both("case_links", "link_status", r.link_status)),
+                md(r.basis),
+                md(r.source_id),
+            ]
+        )
+    out.append(
+        _table(
+            [
+                md("Direction · 方向"),
+                md("Case · 案例"),
+                md(L.field_both("case_links", "relation")),
+                md(L.field_both("case_links", "link_status")),
+                md(L.field_both("case_links", "basis")),
+                md(L.field_both("case_links", "source_id")),
+            ],
+            rows,
+        )
+    )
+    out.append(_heading("Indicators", "指标"))
+    out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
+    out.append(_heading("Sources", "来源"))
+    cs = ds.case_sources[ds.case_sources["case_id"] == cid]
+    facts_by_source: dict[str, list[str]] = {}
+    for r in cs.itertuples(index=False):
+        facts_by_source.setdefault(str(r.source_id), []).append(L.value_both("case_sources", "fact", r.fact))
+    for ind in ds.indicators[ds.indicators["case_id"] == cid].itertuples(index=False):
+        facts_by_source.setdefault(str(ind.source_id), []).append("indicator · 指标")
+    for lk in links[(links["from_case_id"] == cid) & links["source_id"].notna()].itertuples(index=False):
+        facts_by_source.setdefault(str(lk.source_id), []).append("link · 关联")
+    out.append(_source_table(ds, L, facts_by_source))
+    out.append(_heading("Corrections", "更正"))
+    corr = ds.corrections[ds.corrections["case_id"] == cid]
+    out.append(
+        _table(
+            [
+                md(L.field_both("corrections", k))
+                for k in ("correction_id", "source_id", "claim_en", "correction_en", "error_kind", "basis_source_id")
+            ],
+            [
+                [
+                    md(r.correction_id),
+                    md(r.source_id),
+                    md(r.claim_en),
+                    md(r.correction_en),
+                    md(L.value_both("corrections", "error_kind", r.error_kind)),
+                    md(r.basis_source_id),
+                ]
+                for r in corr.itertuples(index=False)
+            ],
+        )
+    )
+    out.append("[← Case browser · 案例浏览](<index.md>)\n")
+    return "\n".join(out)
+
+
+def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> str:
+    from .. import analysis as A
+
+    head = [
+        md(L.field_both("indicators", k))
+        for k in ("indicator_id", "indicator_en", "value", "unit", "bound", "as_of", "source_id")
+    ]
+    rows = []
+    for r in ind.itertuples(index=False):
+        value = A.format_value(float(r.value), str(r.unit), str(r.bound)) if not is_missing(r.value) else "—"
+        row = [
+            md(r.indicator_id),
+            md(r.indicator_en),
+            md(value),
+            md(L.value_both("indicators", "unit", r.unit)),
+            md(L.value_both("indicators", "bound", r.bound)),
+            md(r.as_of),
+            md(r.source_id),
+        ]
+        if with_case:
+            row.insert(1, _case_link(r.case_id, "../cases/"))
+        rows.append(row)
+    if with_case:
+        head.insert(1, md(L.field_both("indicators", "case_id")))
+    return _table(head, rows)
+
+
+def _source_table(ds: Any, L: Labels, facts_by_source: dict[str, list[str]]) -> str:
+    s = ds.sources.set_index(ds.sources["source_id"].astype(str))
+    rows = []
+    for sid, facts in facts_by_source.items():
+        if sid not in s.index:
+            continue
+        r = s.loc[sid]
+        url = safe_url(r["url"])
+        title = md_link(r["title"], url) if url else md(r["title"])
+        rows.append(
+            [
+                md(sid),
+                md(L.value_both("sources", "kind", r["kind"])),
+                md(r["publisher"]),
+                title,
+                md(r["language"]),
+                md(r["date_published"]),
+                md(join(dict.fromkeys(facts), ", ")),
+            ]
+        )
+    head = [
+        md(L.field_both("sources", k))
+        for k in ("source_id", "kind", "publisher", "title", "language", "date_published")
+    ]
+    return _table(head + [md("Supports · 支持的事实")], rows)
+
+
+# --- places ---------------------------------------------------------------------------------
+
+
+def places_page(ds: Any, labels: Labels) -> str:
+    out = [_heading("Places", "地点", 1)]
+    out.append("Cities, special administrative regions and cooperation platforms. 城市、特别行政区与合作平台。\n")
+    rows = []
+    c = ds.cases
+    for r in ds.places.itertuples(index=False):
+        pid = str(r.place_id)
+        n_lead = int((c["lead_place"] == pid).sum())
+        n_cp = int(c["counterpart"].isin([pid, BOTH] if pid in SARS else [pid]).sum())
+        rows.append(
+            [
+                md_link(both(r.name_en, r.name_zh), f"{slug(pid)}.md"),
+                md(labels.value_both("places", "kind", r.kind)),
+                md(labels.place_both(r.host_city)),
+                md(n_lead),
+                md(n_cp),
+            ]
+        )
+    out.append(
+        _table(
+            [
+                md("Place · 地点"),
+                md(labels.field_both("places", "kind")),
+                md(labels.field_both("places", "host_city")),
+                md("Cases led · 牵头案例"),
+                md("As counterpart · 作为对接方"),
+            ],
+            rows,
+        )
+    )
+    return "\n".join(out)
+
+
+def place_page(ds: Any, labels: Labels, place: Any) -> str:
+    pid = str(place.place_id)
+    L = labels
+    out = [ORPHAN, f"# {md(both(place.name_en, place.name_zh))}\n"]
+    facts = [
+        ("kind", md(L.value_both("places", "kind", place.kind))),
+        ("host_city", _place_link(L, place.host_city, "")),
+        ("lat", md(place.lat)),
+        ("lon", md(place.lon)),
+        ("source_id", md(place.source_id)),
+        ("notes", md(place.notes)),
+    ]
+    out.append(_table([md("Field · 字段"), md("Value · 内容")], [[md(L.field_both("places", k)), v] for k, v in facts]))
+    hosted = ds.places[ds.places["host_city"] == pid]
+    if len(hosted):
+        out.append(
+            "Platforms in this city · 本市合作平台: "
+            + ", ".join(_place_link(L, p, "") for p in hosted["place_id"])
+            + "\n"
+        )
+    c = ds.cases
+
+    def case_rows(sub: pd.DataFrame) -> str:
+        return _table(
+            [
+                md("Case · 案例"),
+                md(L.field_both("cases", "title_zh")),
+                md(L.field_both("cases", "title_en")),
+                md(L.field_both("cases", "batch")),
+                md(L.field_both("cases", "category")),
+            ],
+            [
+                [
+                    _case_link(r.case_id, "../cases/"),
+                    md(r.title_zh),
+                    md(r.title_en),
+                    md(r.batch),
+                    md(L.value_both("cases", "category", r.category)),
+                ]
+                for r in sub.itertuples(index=False)
+            ],
+        )
+
+    led = c[c["lead_place"] == pid]
+    out.append(_heading("Cases it leads", "牵头的案例"))
+    out.append(case_rows(led))
+    out.append(_heading("Cases naming it as counterpart", "以其为对接方的案例"))
+    cp = c[c["counterpart"].isin([pid, BOTH] if pid in SARS else [pid])]
+    out.append(case_rows(cp))
+    out.append(_heading("Indicators", "指标"))
+    out.append("Figures reported for the cases this place leads. 本地牵头案例的指标。\n")
+    ind = ds.indicators[ds.indicators["case_id"].isin(list(led["case_id"]))]
+    out.append(_indicator_table(ds, L, ind, with_case=True))
+    out.append("[← Places · 地点](<index.md>)\n")
+    return "\n".join(out)
+
+
+# --- codebook and downloads -----------------------------------------------------------------
+
+_HTML_TAG = re.compile(r"<(/?[A-Za-z!?][^>]*)>")
+_ROLE = re.compile(r"\{([^{}\s`]*)\}(?=`)")
+_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,}))\{", re.M)
+
+
+def codebook_page(codebook_md: str) -> str:
+    """``CODEBOOK.md`` as a MyST page: Markdown kept; raw HTML, roles and directives neutralised."""
+    text = _HTML_TAG.sub(lambda m: "&lt;" + m.group(1) + "&gt;", codebook_md)
+    text = _ROLE.sub(lambda m: "\\{" + m.group(1) + "}", text)
+    text = _FENCE.sub(lambda m: m.group(1) + "text \\{", text)
+    return text
+
+
+def downloads_page(files: Sequence[Download], version: str) -> str:
+    out = [_heading("Downloads", "下载", 1)]
+    out.append(
+        f"Data version · 数据版本 **{md(version)}**. Every file is built from the same validated data in this build. 所有文件均由本次构建中经过校验的同一份数据生成。\n"
+    )
+    rows = []
+    for f in files:
+        name = f.path.rsplit("/", 1)[-1]
+        rows.append(
+            [
+                f'<a href="{h(f.path)}" download>{h(name)}</a>',
+                h(f.label_en),
+                f'<span lang="zh">{h(f.label_zh)}</span>',
+                f"<code>{h(f.reader)}</code>",
+                h(f"{f.size / 1024:.0f} KB" if f.size >= 1024 else f"{f.size} B"),
+            ]
+        )
+    head = ["File · 文件", "Contents", "内容", "Open with · 读取方式", "Size · 大小"]
+    table = (
+        '<table class="gba-downloads"><thead><tr>'
+        + "".join(f"<th>{h(x)}</th>" for x in head)
+        + "</tr></thead><tbody>"
+        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+        + "</tbody></table>"
+    )
+    out.append(_raw(table))
+    out.append(
+        "The same files come from the library: `gbaresearch.export.export(None, out_dir)` or "
+        "`gbaresearch export --out DIR`. 也可在 Python 或命令行中生成同样的文件。\n"
+    )
+    return "\n".join(out)
+
+
+def write_pages(
+    src: Path,
+    ds: Any,
+    labels: Labels,
+    entries: Sequence[NotebookEntry],
+    citation: str,
+    codebook_md: str,
+    downloads: Sequence[Download],
+) -> list[Path]:
+    """Write every generated page under ``src``; return the paths written."""
+    pages: dict[str, str] = {
+        "index.md": index_page(ds, labels, entries, citation),
+        "cases/index.md": cases_page(ds, labels),
+        "places/index.md": places_page(ds, labels),
+        "codebook.md": codebook_page(codebook_md),
+        "downloads.md": downloads_page(downloads, ds.version),
+    }
+    for case in ds.cases.itertuples(index=False):
+        pages[f"cases/{slug(str(case.case_id))}.md"] = case_page(ds, labels, case)
+    for place in ds.places.itertuples(index=False):
+        pages[f"places/{slug(str(place.place_id))}.md"] = place_page(ds, labels, place)
+    written = []
+    for rel, text in pages.items():
+        path = src / rel
+        write_text(path, text)
+        written.append(path)
+    return written
+
+
+__all__ = ["NotebookEntry", "Download", "write_pages", "browser_rows", "SEP"]
