@@ -38,8 +38,14 @@ def _constraints(f) -> str:
         parts.append(f"≤ {f.maximum:g}")
     if f.pattern and not f.partial_date:
         parts.append(f"pattern `{f.pattern}`")
-    if f.enum:
-        parts.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
+    if f.categories:
+        shown = [
+            f"`{c.value}`" + (f" ({c.label} / {c.label_zh})" if c.label != str(c.value) else "") for c in f.categories
+        ]
+        parts.append(("one of, in order: " if f.ordered else "one of ") + ", ".join(shown))
+    if f.categories_from:
+        res, fld = f.categories_from
+        parts.append(f"categories: the values of `{res}.{fld}`" + (", ordered" if f.ordered else ""))
     return "; ".join(parts) or "optional"
 
 
@@ -71,15 +77,14 @@ def render(directory=None) -> str:
 
 def _vocabularies(directory) -> list[str]:
     """The project's coding vocabularies, listed from their tables."""
-    import csv
+    from .csvfile import read_records
 
     out = []
     for name, key, title in (
         ("vocab_domains", "domain", "Policy domains"),
         ("vocab_mechanisms", "mechanism", "Connection mechanisms"),
     ):
-        with (directory / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+        rows = read_records(directory / f"{name}.csv")[1]
         out += [
             f"### Vocabulary: {title.lower()} (`{name}.csv`)",
             "",

@@ -1,17 +1,18 @@
 """Work on a copy of the data: copy it, append or drop rows, so that extending the dataset can
 be tried (and validated) without touching the real ``data/``.
 
-Rows are written in the schema's column order; a column left out is written as ``NA``.
+Rows are written in the schema's column order; a column left out is written as ``NA``. Files
+are read and written by :mod:`gbaresearch.csvfile` (UTF-8, LF line endings).
 """
 
 from __future__ import annotations
 
-import csv
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
+from .csvfile import read_records, write_records
 from .paths import data_dir as _data_dir
 from .schema import read_package
 
@@ -42,42 +43,27 @@ def append_rows(data_dir: str | Path, table: str, rows: Iterable[Mapping]) -> in
     data_dir = Path(data_dir)
     res = read_package(data_dir).resource(table)
     names = res.field_names
-    path = data_dir / res.path
-    text = path.read_text(encoding="utf-8")
-    n = 0
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        if text and not text.endswith("\n"):
-            fh.write("\n")
-        writer = csv.writer(fh, lineterminator="\n")
-        for row in rows:
-            unknown = set(row) - set(names)
-            if unknown:
-                raise KeyError(f"{table} has no column(s): {', '.join(sorted(unknown))}")
-            writer.writerow([_cell(row.get(c)) for c in names])
-            n += 1
-    return n
+    out = []
+    for row in rows:
+        unknown = set(row) - set(names)
+        if unknown:
+            raise KeyError(f"{table} has no column(s): {', '.join(sorted(unknown))}")
+        out.append([_cell(row.get(c)) for c in names])
+    return write_records(data_dir / res.path, names, out, append=True)
 
 
 def _read_rows(data_dir: Path, table: str) -> tuple[Path, list[str], list[dict]]:
     res = read_package(data_dir).resource(table)
     path = data_dir / res.path
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return path, list(reader.fieldnames or []), list(reader)
-
-
-def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    header, rows = read_records(path)
+    return path, header, rows
 
 
 def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool]) -> int:
     """Remove the rows of ``table`` for which ``where(row_dict)`` is true; return how many."""
     path, header, rows = _read_rows(Path(data_dir), table)
     keep = [r for r in rows if not where(r)]
-    _write_rows(path, header, keep)
+    write_records(path, header, keep)
     return len(rows) - len(keep)
 
 
@@ -87,5 +73,5 @@ def edit_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool], *
     hits = [r for r in rows if where(r)]
     for r in hits:
         r.update({k: _cell(v) for k, v in changes.items()})
-    _write_rows(path, header, rows)
+    write_records(path, header, rows)
     return len(hits)

@@ -19,8 +19,11 @@ def ds():
     return gba.load_dataset()
 
 
-def test_every_table_has_a_loader(ds):
-    assert sorted(LOADERS) == sorted(ds)
+def test_every_required_table_has_a_loader(ds):
+    from gbaresearch.schema import REQUIRED
+
+    assert sorted(LOADERS) == sorted(REQUIRED)
+    assert set(REQUIRED) <= set(ds)
 
 
 @pytest.mark.parametrize("name", sorted(LOADERS))
@@ -101,3 +104,36 @@ def test_cite_has_title_and_data_version():
         "gbaresearch contributors (2026). gbaresearch: Greater Bay Area rule-connection typical cases "
         "(粤港澳大湾区规则衔接机制对接典型案例) (Version 0.1.0) [Data set]."
     )
+
+
+def test_dataset_keeps_the_parsed_package(ds):
+    assert ds.package.version == ds.version
+    assert ds.package.title == "Greater Bay Area rule-connection typical cases"
+    assert ds.package.title_zh == "粤港澳大湾区规则衔接机制对接典型案例数据集"
+    assert ds.resource("cases").title == "Cases"
+    assert ds.labels("batch_categories", "category") == {
+        "factor_flow": "Cross-border flow of factors",
+        "livelihood": "Livelihood integration",
+        "business_environment": "Business environment",
+        "major_platforms": "Major cooperation platforms",
+    }
+    assert list(ds.labels("cases", "category", "zh").values()) == [
+        "要素跨境流动",
+        "民生融合",
+        "营商环境",
+        "重大平台建设",
+    ]
+    assert ds.labels("cases", "counterpart") == {"hong_kong": "hong_kong", "macao": "macao", "both": "both"}
+    assert ds.labels("cases", "batch") == {1: "1", 2: "2", 3: "3"}
+    with pytest.raises(ValueError):
+        ds.labels("cases", "category", "fr")
+
+
+def test_no_dtype_rule_tests_a_column_name():
+    import re
+
+    src = (REPO_DIR / "gbaresearch" / "load.py").read_text(encoding="utf-8")
+    assert not re.search(r"""\.name\s*==\s*["']""", src)
+    for name in ("factor_flow", "要素跨境流动", "Livelihood integration"):
+        for mod in ("load", "validation", "fieldcheck", "schema", "codebook", "synthetic"):
+            assert name not in (REPO_DIR / "gbaresearch" / f"{mod}.py").read_text(encoding="utf-8"), (name, mod)
