@@ -393,3 +393,51 @@ def reconciliation_problems(ds: Dataset) -> list[str]:
                 f"{v} {c}{' ' + i if i else ''}: final {f!r} differs from the second coding {s!r} but is not logged"
             )
     return problems
+
+
+def reconciliation_summary(ds: Dataset) -> pd.DataFrame:
+    """How the disagreements were settled, per variable of the log: ``variable``,
+    ``disagreements``, ``kept_first`` (final value = first coding's), ``took_second`` (final
+    value = second coding's), ``other`` (neither); in :data:`VARIABLES` order, variables
+    without disagreements left out."""
+    log = ds[RECONCILIATION]
+    final = log["final_value"].map(_log_value)
+    first = log["first_value"].map(_log_value)
+    second = log["second_value"].map(_log_value)
+    var = log["variable"].astype(str)
+    rows = []
+    for v in VARIABLES:
+        m = var == v
+        if not m.any():
+            continue
+        kept, took = int((final[m] == first[m]).sum()), int((final[m] == second[m]).sum())
+        rows.append(
+            {
+                "variable": v,
+                "disagreements": int(m.sum()),
+                "kept_first": kept,
+                "took_second": took,
+                "other": int(m.sum()) - kept - took,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def coding_summary(ds: Dataset) -> pd.DataFrame:
+    """Size of each coding: rows ``domain rows``, ``secondary domains``, ``mechanism rows``,
+    ``cases with a mechanism``, ``links``, ``counterparts coded as none``; columns ``first``
+    (before reconciliation), ``second``, ``final`` (the tables as they stand)."""
+    cols = {"first": first_coding(ds), "second": second_coding(ds), "final": final_coding(ds)}
+    out = {}
+    for name, c in cols.items():
+        out[name] = {
+            "domain rows": sum(len(v) for v in c.domains.values()),
+            "secondary domains": sum(len(v) for v in c.domains.values()) - len(c.primary),
+            "mechanism rows": sum(len(v) for v in c.mechanisms.values()),
+            "cases with a mechanism": sum(1 for v in c.mechanisms.values() if v),
+            "links": len(c.links),
+            "counterparts coded as none": sum(1 for v in c.counterparts.values() if v is None),
+        }
+    t = pd.DataFrame(out)
+    t.index.name = "count"
+    return t

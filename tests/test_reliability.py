@@ -256,3 +256,25 @@ def test_first_coding_is_recovered_from_the_log(ds):
     assert set(final.links) - set(first.links) == {("B2-07", "B1-g")}
     assert sum(len(v) for v in first.domains.values()) == 55
     assert sum(len(v) for v in first.mechanisms.values()) == 40
+
+
+def test_reconciliation_summary(ds):
+    t = R.reconciliation_summary(ds).set_index("variable")
+    assert t.index.tolist() == ["primary_domain", "domains", "mechanisms", "counterpart", "links"]
+    assert t["disagreements"].tolist() == [1, 11, 23, 1, 7]
+    assert t["kept_first"].tolist() == [0, 2, 1, 0, 3]
+    assert t["took_second"].tolist() == [1, 9, 22, 1, 4]
+    assert (t["other"] == 0).all()
+
+
+def test_coding_summary(ds):
+    t = R.coding_summary(ds)
+    assert t.columns.tolist() == ["first", "second", "final"]
+    assert t.to_dict("index") == {
+        "domain rows": {"first": 55, "second": 46, "final": 46},
+        "secondary domains": {"first": 21, "second": 12, "final": 12},
+        "mechanism rows": {"first": 40, "second": 51, "final": 52},
+        "cases with a mechanism": {"first": 31, "second": 32, "final": 32},
+        "links": {"first": 8, "second": 9, "final": 6},
+        "counterparts coded as none": {"first": 4, "second": 3, "final": 3},
+    }
