@@ -1,0 +1,117 @@
+"""How many case facts rest on an official or original page rather than on a copy.
+
+A *case fact* is a distinct ``(case_id, fact)`` pair in ``case_sources`` (for example
+``("B2-09", "date_in_force")``). It *rests on an original page* when at least one
+``case_sources`` row for that pair cites a source whose ``kind`` is ``official`` (a government
+body's own page) or ``press`` (a news outlet's own page). Rows citing mirrors, machine
+translations or reference pages never count, whatever their ``support``; a row whose
+``support`` is ``inferred`` counts by the page it cites, like any other row. The measure is
+defined in ``CODEBOOK.md`` (section 4, Sources).
+
+Everything here works on a loaded :class:`~gbaresearch.load.Dataset` (or any mapping of table
+name to DataFrame holding ``sources`` and ``case_sources``) and never reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: What the functions read: a :class:`~gbaresearch.load.Dataset` or any mapping of table name to
+#: DataFrame with ``sources`` and ``case_sources``.
+Tables = Mapping[str, pd.DataFrame]
+
+#: Source kinds that count as an official or original page.
+ORIGINAL_KINDS: tuple[str, ...] = ("official", "press")
+
+
+@dataclass(frozen=True)
+class OriginalShare:
+    """Counts behind the share of case facts that rest on an official or original page.
+
+    ``facts``: distinct ``(case_id, fact)`` pairs in ``case_sources``; ``original``: those with at
+    least one row citing an ``official`` or ``press`` source; ``share``: ``original / facts``
+    (0.0 when there are no facts)."""
+
+    facts: int
+    original: int
+    share: float
+
+    @property
+    def copies_only(self) -> int:
+        """Facts resting only on mirrors, machine translations or reference pages."""
+        return self.facts - self.original
+
+
+def _fact_table(ds: Tables) -> pd.DataFrame:
+    """One row per distinct (case_id, fact): ``case_id``, ``fact`` (str), ``rows`` (int),
+    ``original`` (bool)."""
+    kind = dict(zip(ds["sources"]["source_id"].astype(str), ds["sources"]["kind"].astype(str)))
+    cs = pd.DataFrame(
+        {
+            "case_id": ds["case_sources"]["case_id"].astype(str),
+            "fact": ds["case_sources"]["fact"].astype(str),
+            "original": ds["case_sources"]["source_id"].astype(str).map(kind).isin(ORIGINAL_KINDS),
+        }
+    )
+    out = cs.groupby(["case_id", "fact"], sort=True).agg(rows=("original", "size"), original=("original", "any"))
+    out["rows"] = out["rows"].astype(int)
+    out["original"] = out["original"].astype(bool)
+    return out.reset_index()
+
+
+def original_share(ds: Tables) -> OriginalShare:
+    """The share of case facts resting on an official or original page.
+
+    Returns an :class:`OriginalShare` with ``facts`` (distinct ``(case_id, fact)`` pairs in
+    ``case_sources``), ``original`` (pairs with at least one row citing a source of kind
+    ``official`` or ``press``) and ``share`` (``original / facts``, unrounded; 0.0 when there are
+    no facts)."""
+    t = _fact_table(ds)
+    facts = len(t)
+    original = int(t["original"].sum())
+    return OriginalShare(facts=facts, original=original, share=original / facts if facts else 0.0)
+
+
+def original_share_by_fact(ds: Tables) -> pd.DataFrame:
+    """The same measure per kind of fact.
+
+    Returns one row per ``fact`` level that occurs in ``case_sources``, in the schema's order
+    (listed, title, order, category, lead, counterpart, date_in_force, detail), with columns
+    ``fact`` (str), ``facts`` (int: cases with that fact sourced), ``original`` (int: of which
+    resting on an official or original page) and ``share`` (float, unrounded)."""
+    t = _fact_table(ds)
+    g = t.groupby("fact", sort=True).agg(facts=("case_id", "size"), original=("original", "sum"))
+    col = ds["case_sources"]["fact"]
+    levels = [str(c) for c in col.cat.categories] if isinstance(col.dtype, pd.CategoricalDtype) else list(g.index)
+    g = g.reindex([lv for lv in levels if lv in g.index])
+    out = pd.DataFrame(
+        {
+            "fact": [str(f) for f in g.index],
+            "facts": g["facts"].astype(int).to_numpy(),
+            "original": g["original"].astype(int).to_numpy(),
+        }
+    )
+    out["share"] = out["original"] / out["facts"]
+    return out
+
+
+def facts_on_copies_only(ds: Tables) -> pd.DataFrame:
+    """Case facts that rest only on copies (no row cites an ``official`` or ``press`` source).
+
+    Returns columns ``case_id``, ``fact`` (both str) and ``sources`` (the cited source ids joined
+    by ``", "``, sorted), one row per fact, sorted by ``case_id`` then ``fact``."""
+    t = _fact_table(ds)
+    keep = t.loc[~t["original"], ["case_id", "fact"]]
+    cs = pd.DataFrame(
+        {
+            "case_id": ds["case_sources"]["case_id"].astype(str),
+            "fact": ds["case_sources"]["fact"].astype(str),
+            "source_id": ds["case_sources"]["source_id"].astype(str),
+        }
+    )
+    srcs = cs.groupby(["case_id", "fact"])["source_id"].agg(lambda s: ", ".join(sorted(set(s))))
+    out = keep.merge(srcs.rename("sources").reset_index(), on=["case_id", "fact"], how="left")
+    return out.sort_values(["case_id", "fact"]).reset_index(drop=True)
