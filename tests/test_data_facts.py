@@ -1,5 +1,6 @@
 """The shipped data against the official facts it must match, and its provenance rules."""
 
+import pandas as pd
 import pytest
 
 import gbaresearch as gba
@@ -145,3 +146,112 @@ def test_citation_version_equals_datapackage_version():
     pkg = json.loads((repo / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert cff["type"] == "dataset"
     assert str(cff["version"]) == pkg["version"] == gba.load_dataset().version
+
+
+# --- data 0.2.0: corrections checked against the sources (CHANGELOG 0.2.0) -----------------------
+
+
+def _case(ds, cid):
+    return ds.cases.set_index("case_id").loc[cid]
+
+
+def _rows(ds, cid, fact):
+    cs = ds.case_sources
+    return sorted(cs.loc[(cs["case_id"] == cid) & (cs["fact"] == fact), "source_id"].astype(str))
+
+
+def test_table_sizes(ds):
+    sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
+    assert sizes == {"cases": 34, "sources": 78, "case_sources": 284, "indicators": 44, "corrections": 7}
+
+
+def test_b1a_counterpart_is_stated_both(ds):
+    c = _case(ds, "B1-a")
+    assert (c["counterpart"], c["counterpart_status"]) == ("both", "stated")
+    assert _rows(ds, "B1-a", "counterpart") == ["S01", "S03"]
+    assert pd.isna(c["date_in_force"])
+
+
+def test_b209_date_in_force_is_the_trial_start_and_the_full_opening_a_dated_fact(ds):
+    assert _case(ds, "B2-09")["date_in_force"] == "2023-09-26"
+    assert _rows(ds, "B2-09", "date_in_force") == ["S64"]
+    assert ds.sources.set_index("source_id").loc["S64", "kind"] == "official"
+    i = ds.indicators.set_index("indicator_id")
+    assert i.loc[["I043", "I044"], ["value", "unit", "as_of"]].astype(str).to_numpy().tolist() == [
+        ["15.0", "lanes", "2023-09-26"],
+        ["30.0", "lanes", "2024-03-18"],
+    ]
+
+
+def test_no_batch3_category_is_inferred_from_the_platform_list(ds):
+    c = ds.cases.set_index("case_id").loc[["B3-c", "B3-g", "B3-i", "B3-k"]]
+    assert c["category"].isna().all()
+    assert set(c["category_status"]) == {"unknown"}
+    b3 = ds.cases[ds.cases["batch"] == 3]
+    assert set(b3["category_status"]) == {"unknown"}
+
+
+def test_b1g_listing_rests_on_the_portal_folder_only(ds):
+    cs = ds.case_sources
+    row = cs[(cs["case_id"] == "B1-g") & (cs["fact"] == "listed")]
+    assert row["source_id"].tolist() == ["S05"] and row["support"].tolist() == ["inferred"]
+    assert "folder" in row["notes"].iloc[0]
+    assert (cs["support"] == "inferred").sum() == 1
+
+
+def test_c04_is_a_missing_date_not_a_translation_error(ds):
+    c = ds.corrections.set_index("correction_id")
+    assert c.loc["C04", "error_kind"] == "missing_date"
+    assert c["error_kind"].value_counts().to_dict() == {
+        "translation": 4,
+        "unit": 2,
+        "missing_date": 1,
+        "wording": 0,
+        "date": 0,
+    }
+
+
+def test_portal_pages_have_their_page_address(ds):
+    s = ds.sources.set_index("source_id")
+    assert (
+        s.loc["S04", "url"]
+        == "https://www.cnbayarea.org.cn/news/topics/typical%20cases/first/content/post_1246024.html"
+    )
+    assert (
+        s.loc["S05", "url"]
+        == "https://www.cnbayarea.org.cn/news/topics/typical%20cases/first/content/post_1246002.html"
+    )
+    assert not s["url"].str.contains(r"https?:/[^/]", regex=True).any()
+
+
+def test_mechanisms_recoded_by_the_codebook(ds):
+    m = ds.case_mechanisms
+    of = lambda cid: sorted(m.loc[m["case_id"] == cid, "mechanism"].astype(str))  # noqa: E731
+    assert of("B2-08") == ["financial_instrument", "rule_adoption"]
+    assert of("B3-j") == ["unilateral_opening"]
+    assert "mutual_recognition" not in of("B3-j") and "shared_standards" not in of("B2-08")
+
+
+def test_b3b_title_stays_descriptive_with_its_submitting_unit(ds):
+    c = _case(ds, "B3-b")
+    assert (c["title_status"], c["lead_level"]) == ("descriptive", "provincial")
+    assert c["lead_body_en"] == "Guangdong Provincial Department of Transport (submitting unit)"
+    assert _rows(ds, "B3-b", "lead") == ["S36"]
+    s = ds.sources.set_index("source_id").loc["S36"]
+    assert (s["kind"], s["date_published"]) == ("press", "2025-02-15")
+
+
+def test_batch2_list_on_a_press_page_character_for_character(ds):
+    for n in range(1, 17):
+        cid = f"B2-{n:02d}"
+        for fact in ("listed", "title", "order"):
+            assert "S75" in _rows(ds, cid, fact), (cid, fact)
+    assert ds.sources.set_index("source_id").loc["S75", "kind"] == "press"
+
+
+def test_every_case_has_a_chinese_summary(ds):
+    zh = ds.cases["summary_zh"]
+    assert zh.notna().all()
+    assert zh.str.endswith("。").all() and zh.str.len().le(80).all()
+    assert zh.str.count(r"[\u4e00-\u9fff]").ge(12).all()
+    assert zh.is_unique
