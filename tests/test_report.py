@@ -1,57 +1,275 @@
-"""Report rendering: pages, figures and an index with each notebook's question and answer.
+"""The reader's site: pages, contents, escaping, offline assets, failure handling.
 
-Execution itself is covered by nbval and the extension tests; here the committed (already
-executed) notebooks stand in for freshly executed copies, so the test stays fast."""
+Execution itself is covered by nbval and tests/test_notebooks_exec.py; here the committed
+(already executed) notebooks stand in for freshly executed copies, so the site is rendered once
+per module in a few seconds."""
 
+from __future__ import annotations
+
+import copy
+import html
+import re
 import shutil
+from pathlib import Path
 
 import nbformat
+import pytest
 
-from gbaresearch import report
+from gbaresearch import load_dataset, report
 from gbaresearch.notebooks import notebook_paths
+from gbaresearch.problems import DataValidationError
+from gbaresearch.schema import read_package
+from gbaresearch.site import output
+from gbaresearch.site.pages import case_page, cases_page, place_page
+from gbaresearch.site.text import Labels, h, md
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")
+
+pytest.importorskip("sphinx")
+pytest.importorskip("myst_nb")
 
 
-def fake_execute(path, out_dir):
-    out = out_dir / path.name
-    shutil.copy(path, out)
-    return out, 0.0, ""
-
-
-def test_report_pages_figures_and_index(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(report, "_execute_copy", fake_execute)
-    assert report.build_report(out_dir=tmp_path, jobs=1) == 0
-    paths = notebook_paths()
+def copy_executor(paths, out_dir, data_dir, jobs=2, timeout=600, log=print):
+    """Stand-in for gbaresearch.report.execute_all: the committed notebooks as executed copies."""
+    done = {}
     for p in paths:
-        assert (tmp_path / f"{p.stem}.html").stat().st_size > 10_000
-    figs = sorted(f.name for f in (tmp_path / "figures").glob("*.png"))
-    assert "06-deepening-and-timing-fig1.png" in figs and len(figs) >= 8
-    assert all((tmp_path / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in figs)
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    for p in paths:
+        shutil.copy(p, out_dir / p.name)
+        done[p] = out_dir / p.name
+    return done
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "report"
+    index = report.build(out, executor=copy_executor, log=lambda s: None)
+    assert index == out / "index.html"
+    return out
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def read(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+def test_every_notebook_case_and_place_has_its_page(site, ds):
+    for p in notebook_paths():
+        page = read(site, f"notebooks/{p.stem}.html")
+        title = report.notebook_title(nbformat.read(p, as_version=4))
+        shown = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1)).replace("\u2019", "'")
+        assert shown.startswith(f"{title} \u2014 "), shown
+    for cid in ds.cases["case_id"]:
+        assert (site / "cases" / f"{cid}.html").is_file(), cid
+    for pid in ds.places["place_id"]:
+        assert (site / "places" / f"{pid}.html").is_file(), pid
+    for rel in ("cases/index.html", "places/index.html", "codebook.html", "downloads.html", "search.html"):
+        assert (site / rel).is_file(), rel
+
+
+def test_landing_page_questions_answers_thumbnails_coverage_citation(site, ds):
+    index = read(site, "index.html")
+    for p in notebook_paths():
         nb = nbformat.read(p, as_version=4)
-        assert f'href="{p.stem}.html"' in index
-        assert report.html.escape(report.notebook_question(nb)) in index
-        assert report.html.escape(report.notebook_answer(nb)) in index
-    assert "data version 0.1.0 · 3 batches, 52 official cases, 34 identified" in index
-    out = capsys.readouterr().out
-    assert out.splitlines()[0] == "[1/4] validating data" and "[4/4] writing index.html" in out
+        assert f'href="notebooks/{p.stem}.html"' in index
+        assert h(report.notebook_question(nb)) in index
+        answer = report.notebook_answer(nb)
+        if any("answer" in c.metadata.get("tags", []) for c in nb.cells):
+            assert answer and h(answer) in index
+        if report.main_figure(nb) is None:
+            assert not (site / "_static" / "figures" / f"{p.stem}.png").exists()
+            continue
+        assert f'src="_static/figures/{p.stem}.png"' in index
+        assert (site / "_static" / "figures" / f"{p.stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    n_announced = int(ds.batches["n_cases"].sum())
+    assert f"{len(ds.cases)} identified cases of {n_announced} announced in {len(ds.batches)} batches" in index
+    for b, n in zip(ds.batches["batch"], ds.batches["n_cases"]):
+        k = int((ds.cases["batch"] == b).sum())
+        assert f"{k} / {int(n)}" in index
+    assert f"<strong>{ds.version}</strong>" in index
+    assert "gbaresearch.cite()" in index and "How to cite · 引用方式" in index
 
 
-def test_report_stops_on_a_failing_notebook(tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "_execute_copy", lambda p, d: (d / p.name, 0.0, "NameError: x"))
-    assert report.build_report(out_dir=tmp_path, jobs=1) == 1
-    assert not (tmp_path / "index.html").exists()
+def test_case_page_carries_both_languages_sources_and_links(site, ds):
+    page = read(site, "cases/B1-d.html")
+    case = ds.cases.set_index("case_id").loc["B1-d"]
+    assert h(case["title_zh"]) in page and h(case["title_en"]) in page
+    assert h(case["summary_en"]) in page
+    if "summary_zh" in ds.cases.columns and isinstance(case["summary_zh"], str):
+        assert h(case["summary_zh"]) in page
+    for sid in ds.case_sources.loc[ds.case_sources["case_id"] == "B1-d", "source_id"]:
+        url = ds.sources.set_index("source_id").loc[sid, "url"]
+        assert f'href="{h(url)}"' in page, sid
+    assert "Livelihood integration · 民生融合" in page
+    for later in ds.case_links.loc[ds.case_links["to_case_id"] == "B1-d", "from_case_id"]:
+        assert f'href="{later}.html"' in page
+    assert "Sources · 来源" in page and "Corrections · 更正" in page and "Indicators · 指标" in page
 
 
-def test_report_refuses_invalid_data(tmp_path, monkeypatch, data_copy, capsys):
+def test_place_page_lists_led_and_counterpart_cases(site, ds):
+    page = read(site, "places/hengqin.html")
+    for cid in ds.cases.loc[ds.cases["lead_place"] == "hengqin", "case_id"]:
+        assert f'href="../cases/{cid}.html"' in page
+    hk = read(site, "places/hong_kong.html")
+    named = ds.cases.loc[ds.cases["counterpart"].isin(["hong_kong", "both"]), "case_id"]
+    assert len(named) and all(f'href="../cases/{cid}.html"' in hk for cid in named)
+
+
+def test_case_browser_table_and_unidentified_counts(site, ds):
+    page = read(site, "cases/index.html")
+    body = page.split('<table id="gba-cases"', 1)[1].split("</table>", 1)[0]
+    assert body.count("<tr>") == len(ds.cases) + 1
+    assert '<script src="../_static/datatables.js"></script>' in page
+    assert (site / "_static" / "datatables.js").read_text(encoding="utf-8").rstrip().endswith("})();")
+    assert "Cases not yet identified · 尚未识别的案例" in page
+
+
+def test_downloads_are_linked_and_present(site):
+    page = read(site, "downloads.html")
+    files = sorted(p.name for p in (site / "downloads").iterdir())
+    assert len(files) == 4 and {Path(f).suffix for f in files} == {".zip", ".xlsx", ".csv", ".dta"}
+    for f in files:
+        assert f'href="downloads/{f}"' in page
+
+
+def test_codebook_page_renders_the_codebook(site, ds):
+    page = read(site, "codebook.html")
+    assert "<h1>Codebook · 编码手册" in page
+    assert page.count("<h3>") >= 10
+
+
+ASSET = re.compile(
+    r"<(?:script|link|img|iframe|source|embed|object)\b[^>]*\b(?:src|href|data)=[\"'](?:https?:)?//", re.I
+)
+
+
+def test_no_page_loads_anything_from_the_network(site):
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 60
+    for p in pages:
+        assert not ASSET.search(p.read_text(encoding="utf-8")), p
+    for css in (site / "_static").rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"url\(\s*[\"']?(?:https?:)?//", text), css
+        assert not re.search(r"@import\s+(?:url\()?[\"']?(?:https?:)?//", text), css
+
+
+def test_text_from_the_data_is_escaped(ds):
+    hostile = "<script>alert(1)</script> {eval-rst}`x` $x$ [a](javascript:alert(1)) **b** | ```"
+    cases = ds.cases.copy()
+    for col in ("title_zh", "title_en", "summary_en", "notes"):
+        cases[col] = cases[col].astype("object")
+        cases.loc[0, col] = hostile
+    tampered = copy.copy(ds)
+    tampered["cases"] = cases
+    labels = Labels(tampered, getattr(ds, "package", None) or read_package(ds.data_dir))
+    case = next(cases.itertuples(index=False))
+    for text in (
+        case_page(tampered, labels, case),
+        cases_page(tampered, labels),
+        place_page(tampered, labels, next(ds.places.itertuples(index=False))),
+    ):
+        assert "<script>alert" not in text
+        markdown = re.sub(r"```\{raw\} html\n.*?\n```", "", text, flags=re.S)  # raw HTML: escaped with html.escape
+        assert "](javascript:" not in markdown and "{eval-rst}`" not in markdown
+    page = case_page(tampered, labels, case)
+    assert md(hostile) in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert md("a*b_c`d{e}$f") == r"a\*b\_c\`d\{e\}\$f"
+    assert md("line\nbreak") == "line break"
+
+
+def test_answer_extraction_reads_markdown_and_printed_answers():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x", metadata={"tags": ["answer", "remove-input"]})
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/markdown": "**34** of 52 \\- cases", "text/plain": "<Markdown>"}
+        )
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 01 · T\n\n**Question:** What?"), cell]
+    assert report.notebook_answer(nb) == "34 of 52 - cases"
+    assert report.notebook_question(nb) == "What?" and report.notebook_title(nb) == "01 · T"
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Printed answer.\n")]
+    assert report.notebook_answer(nb) == "Printed answer."
+
+
+def test_a_failing_notebook_installs_nothing(tmp_path):
+    def failing(paths, out_dir, data_dir, **kw):
+        raise report.ReportError("notebook failed: 03-expanding-fields.ipynb: NameError: x")
+
+    out = tmp_path / "report"
+    with pytest.raises(report.ReportError, match="03-expanding-fields.ipynb: NameError"):
+        report.build(out, executor=failing, log=lambda s: None)
+    assert not out.exists()
+
+
+def test_invalid_data_is_refused_before_execution(tmp_path, data_copy):
     (data_copy / "batches.csv").write_text("batch\n", encoding="utf-8")
-    monkeypatch.setenv("GBARESEARCH_DATA", str(data_copy))
-    assert report.build_report(out_dir=tmp_path, jobs=1) == 1
-    assert "batches.csv:1: announced: column is missing from the header" in capsys.readouterr().err
+    calls = []
+    with pytest.raises(DataValidationError):
+        report.build(
+            tmp_path / "report", data_dir=data_copy, executor=lambda *a, **k: calls.append(1), log=lambda s: None
+        )
+    assert calls == []
 
 
-def test_question_and_answer_extraction():
-    nb = nbformat.read(notebook_paths()[0], as_version=4)
-    assert report.notebook_title(nb) == "01 · A tour of the dataset"
-    assert report.notebook_question(nb).startswith("What does the dataset hold")
-    assert report.notebook_answer(nb).startswith("34 of 52 announced cases are identified")
+def test_a_directory_holding_other_files_is_refused_and_untouched(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"precious")
+    calls = []
+    with pytest.raises(output.OutputDirError, match="holds files this command did not write"):
+        report.build(out, executor=lambda *a, **k: calls.append(1), log=lambda s: None)
+    assert calls == [] and sorted(p.name for p in out.iterdir()) == ["thesis.docx"]
+    assert (out / "thesis.docx").read_bytes() == b"precious"
+
+
+def test_a_rebuild_removes_only_files_it_wrote(tmp_path):
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    for name in ("a.html", "b.html"):
+        (staged / name).write_text(name, encoding="utf-8")
+    out = tmp_path / "out"
+    output.install({"a.html": staged / "a.html", "sub/b.html": staged / "b.html"}, out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")  # added by the user after the build
+    output.install({"a.html": staged / "a.html"}, out)  # b.html no longer produced
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        output.MANIFEST,
+        "a.html",
+        "notes.txt",
+    ]
+    assert not (out / "sub").exists() and (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    (out / "c.html").write_text("user's page", encoding="utf-8")
+    (staged / "c.html").write_text("ours", encoding="utf-8")
+    with pytest.raises(output.OutputDirError, match="not written by this command"):
+        output.install({"a.html": staged / "a.html", "c.html": staged / "c.html"}, out)
+    assert (out / "c.html").read_text(encoding="utf-8") == "user's page"
+
+
+def test_output_paths_that_are_not_directories_are_refused(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x", encoding="utf-8")
+    with pytest.raises(output.OutputDirError, match="not a directory"):
+        output.check(f)
+    with pytest.raises(output.OutputDirError, match="outside the output directory"):
+        output.install({"../escape.html": f}, tmp_path / "out")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_an_interrupted_write_leaves_the_old_page_whole(tmp_path, monkeypatch):
+    dest = tmp_path / "page.html"
+    dest.write_text("old page", encoding="utf-8")
+    src = tmp_path / "new.html"
+    src.write_text("new page " * 1000, encoding="utf-8")
+
+    def broken_copy(a, b):
+        Path(b).write_text("new pa", encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(output.shutil, "copyfile", broken_copy)
+    with pytest.raises(OSError, match="disk full"):
+        output.atomic_copy(src, dest)
+    assert dest.read_text(encoding="utf-8") == "old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.html", "page.html"]

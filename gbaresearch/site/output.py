@@ -22,6 +22,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 MANIFEST = ".gbaresearch-manifest"
+# Folders other tools put beside a build and that never count as "other files": the browser
+# tests save their screenshots in ``build/report/screenshots/``. They are never written or removed here.
+KEEP = frozenset({"screenshots"})
 
 
 class OutputDirError(Exception):
@@ -59,7 +62,7 @@ def check(out_dir: Path, new_files: Iterable[str] = (), allow_other_files: bool 
         return set()
     previous = read_manifest(out_dir)
     if not previous and not allow_other_files:
-        others = sorted(p.name for p in out_dir.iterdir())
+        others = sorted(p.name for p in out_dir.iterdir() if not (p.name in KEEP and p.is_dir()))
         if others:
             shown = ", ".join(_clean(n) for n in others[:3]) + (", …" if len(others) > 3 else "")
             raise OutputDirError(
@@ -119,7 +122,7 @@ def install(files: Mapping[str, Path], out_dir: Path, allow_other_files: bool = 
     installed paths in order. Raises :class:`OutputDirError` before writing when refused."""
     out_dir = Path(out_dir)
     for rel in files:
-        if not _is_relative(rel):
+        if not _is_relative(rel) or rel.split("/", 1)[0] in KEEP:
             raise OutputDirError(f"refusing to write outside the output directory: {_clean(rel)}")
     previous = check(out_dir, files, allow_other_files)
     out_dir.mkdir(parents=True, exist_ok=True)
