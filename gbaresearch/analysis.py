@@ -28,16 +28,6 @@ def batches(ds) -> list[int]:
     return list(ds.batches["batch"].cat.categories)
 
 
-def category_labels() -> dict[str, str]:
-    """English display names of the official categories."""
-    return {
-        "factor_flow": "Cross-border flow of factors",
-        "livelihood": "Livelihood integration",
-        "business_environment": "Business environment",
-        "major_platforms": "Major cooperation platforms",
-    }
-
-
 def table_overview(ds) -> pd.DataFrame:
     """One row per table: ``table``, ``kind`` (official / reference / project_coding), ``rows``,
     ``columns``, ``title``, ``description``; in the package's order."""
@@ -544,3 +534,228 @@ def sole_source_facts(ds, source_ids) -> pd.DataFrame:
     out["fact"] = out["fact"].astype(str)
     out["sources"] = out["sources"].map(", ".join)
     return out.sort_values(["case_id", "fact"]).reset_index(drop=True)
+
+
+# --- labels and text -----------------------------------------------------------------------
+
+
+def value_labels(ds, table: str, field: str) -> dict[str, tuple[str, str]]:
+    """Display labels of an enumerated field from the package metadata (Table Schema
+    ``categories``): value -> (English label, Chinese label). A value without a label maps to
+    itself; a field without categories gives {}."""
+    labels = getattr(ds, "labels", None)
+    if callable(labels):  # the Dataset accessor, when the loader provides one
+        try:
+            en, zh = labels(table, field, "en"), labels(table, field, "zh")
+            return {str(v): (str(en[v]), str(zh.get(v, en[v]))) for v in en}
+        except TypeError:
+            pass
+    f = _package(ds).resource(table).field(field)
+    cats = getattr(f, "categories", None) or ()
+    return {str(c.value): (str(c.label), str(c.label_zh)) for c in cats}
+
+
+def _package(ds):
+    pkg = getattr(ds, "package", None)
+    if pkg is not None and hasattr(pkg, "resource"):
+        return pkg
+    from .schema import read_package
+
+    return read_package(ds.data_dir)
+
+
+def category_labels(ds, lang: str = "en") -> dict[str, str]:
+    """Display names of the official categories from the package metadata: value -> label in
+    ``lang`` ("en", "zh", or "both" for "English / 中文")."""
+    return {v: _pick(en, zh, lang) for v, (en, zh) in value_labels(ds, "cases", "category").items()}
+
+
+def vocab_labels(ds, vocab: str, lang: str = "en") -> dict[str, str]:
+    """Labels of a project vocabulary (``"domains"`` or ``"mechanisms"``): code -> label in
+    ``lang`` ("en", "zh" or "both")."""
+    v = ds[f"vocab_{vocab}"]
+    key = vocab[:-1]
+    return {k: _pick(en, zh, lang) for k, en, zh in zip(v[key], v["label_en"], v["label_zh"])}
+
+
+def _pick(en: str, zh: str, lang: str) -> str:
+    if lang == "zh":
+        return zh
+    if lang == "both":
+        return en if zh == en else f"{en} / {zh}"
+    return en
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]<>#|$~"
+
+
+def md_escape(text: object) -> str:
+    """``text`` with the characters that make inline Markdown markup backslash-escaped
+    (``\\ ` * _ { } [ ] < > # | $ ~``, and ``-``, ``+`` or ``.`` at the very start, where they
+    could open a list), for data shown through ``IPython.display.Markdown``: data never becomes
+    markup, links, HTML or mathematics."""
+    s = "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+    if s[:1] in ("-", "+", "."):
+        s = "\\" + s
+    return s
+
+
+def of(k: int, n: int) -> str:
+    """'k of n (p%)': a count with its denominator; 'k of 0' when n is 0."""
+    k, n = int(k), int(n)
+    return f"{k} of {n} ({k / n:.0%})" if n else f"{k} of 0"
+
+
+# --- cases and provenance ------------------------------------------------------------------
+
+
+def identified_cases(ds) -> pd.DataFrame:
+    """One row per identified case, for reading: ``case_id``, ``batch``, ``title_zh``,
+    ``title_en``, ``title_status``, ``category`` (English label, with "(inferred)" when this
+    project's inference, NA when unknown), ``lead``, ``counterpart``; in batch and id order."""
+    c = ds.cases
+    labels = category_labels(ds)
+    cat = c["category"].astype(object).map(labels)
+    cat = cat.where(c["category_status"] != "inferred", cat + " (inferred)")
+    place = dict(zip(ds.places["place_id"], ds.places["name_en"]))
+    lead = c["lead_place"].astype(object).map(place)
+    lead = lead.where(lead.notna(), c["lead_level"].astype(object))
+    out = pd.DataFrame(
+        {
+            "case_id": c["case_id"],
+            "batch": c["batch"],
+            "title_zh": c["title_zh"],
+            "title_en": c["title_en"],
+            "title_status": c["title_status"],
+            "category": cat.astype("string"),
+            "lead": lead.astype("string"),
+            "counterpart": c["counterpart"].astype("string"),
+        }
+    )
+    return out.sort_values(["batch", "case_id"]).reset_index(drop=True)
+
+
+def unidentified_before(ds) -> dict[int, int]:
+    """For each batch, the number of announced cases of all earlier batches that are not
+    identified (where a domain may have appeared unseen)."""
+    cov = coverage_by_batch(ds)
+    missing = (cov["official"] - cov["identified"]).to_list()
+    out, total = {}, 0
+    for b, m in zip(cov["batch"], missing):
+        out[int(b)] = total
+        total += int(m)
+    return out
+
+
+def first_appearance_table(ds) -> pd.DataFrame:
+    """:func:`domain_first_appearance` with ``unidentified_before``: announced cases of earlier
+    batches that are not identified, so could have carried the domain unseen (0 for batch-1
+    firsts: nothing earlier), and ``firm`` (True when nothing earlier is unidentified)."""
+    out = domain_first_appearance(ds)
+    before = unidentified_before(ds)
+    out["unidentified_before"] = out["first_batch"].map(lambda b: before.get(int(b), 0) if pd.notna(b) else pd.NA)
+    out["unidentified_before"] = out["unidentified_before"].astype("Int64")
+    out["firm"] = (out["unidentified_before"] == 0).astype("boolean")
+    return out
+
+
+# --- mechanisms by direction ----------------------------------------------------------------
+
+#: How each mechanism of the vocabulary acts, read from its definition: "two-sided" when both
+#: sides act (each accepts the other's, agencies of both sides, the places together, jointly run),
+#: "one-sided" when the mainland side acts alone (admits, adopts); mechanisms not listed are
+#: "other" (tools that can serve either: digital services, pilots, laws, guidance, instruments).
+MECHANISM_DIRECTION = {
+    "mutual_recognition": "two-sided",
+    "joint_inspection": "two-sided",
+    "shared_standards": "two-sided",
+    "joint_organisation": "two-sided",
+    "unilateral_opening": "one-sided",
+    "rule_adoption": "one-sided",
+}
+
+
+def mechanism_direction_by_batch(ds) -> pd.DataFrame:
+    """Cases using at least one two-sided / one-sided mechanism (:data:`MECHANISM_DIRECTION`),
+    per batch: ``batch``, ``announced`` (official cases), ``identified``, ``coded`` (identified
+    with mechanism coding), ``two_sided``, ``one_sided`` (cases; a case can count in both)."""
+    cm = ds.case_mechanisms.merge(ds.cases[["case_id", "batch"]], on="case_id")
+    cm["direction"] = cm["mechanism"].astype(str).map(MECHANISM_DIRECTION).fillna("other")
+    cov = coverage_by_batch(ds).set_index("batch")
+    rows = []
+    for b in batches(ds):
+        sub = cm[cm["batch"] == b]
+        rows.append(
+            {
+                "batch": int(b),
+                "announced": int(cov.loc[b, "official"]),
+                "identified": int(cov.loc[b, "identified"]),
+                "coded": int(sub["case_id"].nunique()),
+                "two_sided": int(sub.loc[sub["direction"] == "two-sided", "case_id"].nunique()),
+                "one_sided": int(sub.loc[sub["direction"] == "one-sided", "case_id"].nunique()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def coded_per_batch(ds) -> pd.Series:
+    """Identified cases with at least one mechanism coded, per batch (index: batches)."""
+    coded = ds.cases[ds.cases["case_id"].isin(ds.case_mechanisms["case_id"])]
+    return coded.groupby("batch", observed=False).size().reindex(batches(ds), fill_value=0)
+
+
+# --- indicators by unit ---------------------------------------------------------------------
+
+
+def indicator_dots(ds) -> pd.DataFrame:
+    """Indicators for small multiples, one panel per unit: ``unit`` (as stored), ``unit_label``
+    (e.g. "person-times"), ``n_in_unit`` (figures in that unit), ``label`` ("case: indicator"),
+    ``value``, ``bound``, ``shown`` (formatted with thousands separators, bound and unit),
+    ``as_of``; sorted by figures per unit (most first), unit, then value (largest first)."""
+    t = indicator_table(ds)
+    unit = t["unit"].astype(str)
+    out = pd.DataFrame(
+        {
+            "unit": unit,
+            "unit_label": unit.str.replace("_", "-", regex=False),
+            "n_in_unit": unit.map(unit.value_counts()).astype(int),
+            "label": (t["case_id"] + ": " + t["indicator_en"]).astype(str),
+            "value": t["value"].astype(float),
+            "bound": t["bound"].astype(str),
+            "shown": t["shown"].astype(str),
+            "as_of": t["as_of"],
+        }
+    )
+    out = out.sort_values(["n_in_unit", "unit", "value"], ascending=[False, True, False], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def source_shares(ds) -> dict[str, int]:
+    """Fact rows (every row of every table that cites a source) by where they rest: ``facts``
+    (all), ``official_or_original`` (an official page or the original outlet's own page: kinds
+    official and press), ``mirror``, ``machine_translation``, ``reference``."""
+    kinds = source_profile(ds).set_index("kind")["facts_supported"]
+    return {
+        "facts": int(kinds.sum()),
+        "official_or_original": int(kinds.get("official", 0) + kinds.get("press", 0)),
+        "mirror": int(kinds.get("mirror", 0)),
+        "machine_translation": int(kinds.get("machine_translation", 0)),
+        "reference": int(kinds.get("reference", 0)),
+    }
+
+
+def detectable_effect(n: int, dof: int, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Smallest effect size (Cohen's w) that a chi-square test with ``dof`` degrees of freedom
+    on ``n`` cases detects with probability ``power`` at level ``alpha`` (noncentral chi-square;
+    w = sqrt(noncentrality / n)), rounded to 2 decimals."""
+    from scipy.optimize import brentq
+    from scipy.stats import chi2, ncx2
+
+    crit = chi2.ppf(1 - alpha, dof)
+    lam = brentq(lambda nc: ncx2.sf(crit, dof, nc) - power, 1e-6, 1000.0)
+    return round(float(np.sqrt(lam / n)), 2)
+
+
+def effect_size(test: dict) -> float:
+    """Cohen's w of a :func:`composition_test` result: sqrt(chi2 / n), 2 decimals."""
+    return round(float(np.sqrt(test["chi2"] / test["n"])), 2)

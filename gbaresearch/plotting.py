@@ -1,48 +1,102 @@
-"""One plotting style for every figure, Chinese labels through a pip-installed CJK font, and the
-small drawing helpers the notebooks share.
+"""Figure style, Chinese labels through a pip-installed CJK font, and the drawing helpers the
+notebooks share.
 
-Importing this module imports matplotlib and seaborn; ``import gbaresearch`` alone does not.
-The CJK font is Noto Sans CJK SC from the ``mplfonts`` package; it is loaded from the
-package's files without importing it. When it is missing, :func:`zh_or_en` falls back to the
-English label so figures never show empty boxes.
+The style is the file ``gba.mplstyle`` next to this module. It applies only inside
+:func:`style` (``with plotting.style(): ...``), so drawing a figure never changes a user's global
+matplotlib settings. Inside it, Chinese characters fall back to Noto Sans CJK SC from the
+``mplfonts`` package (loaded from the package's files, without importing it); when that font is
+missing, :func:`zh_or_en` falls back to English so figures never show empty boxes.
+
+Text that comes from the data reaches matplotlib through :func:`plain`, which escapes ``$`` so
+that a dollar sign in a title is drawn as itself and never parsed as mathtext.
+
+Importing this module imports matplotlib; ``import gbaresearch`` alone does not.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import logging
+import textwrap
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import matplotlib
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from .analysis import category_labels  # noqa: E402
-
+STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
-PALETTE = "colorblind"
 SOURCE_NOTE = "Source: gbaresearch dataset {version}; the source of every fact is in sources.csv."
+# the colour-blind-safe cycle of gba.mplstyle, for code that needs colours by position
+PALETTE = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133", "#56b4e9")
+GREY = "#bdbdbd"
 
 
-def use_style() -> None:
-    """Apply the package's figure style (call once at the top of a notebook)."""
-    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
-    plt.rcParams.update(
-        {
-            "figure.figsize": (8, 4.5),
-            "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "axes.titlesize": 13,
-            "axes.titleweight": "bold",
-            "axes.titlelocation": "left",
-            "axes.labelsize": 11,
-            "legend.frameon": False,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "svg.hashsalt": "gbaresearch",
-        }
-    )
+# --- style and text -------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """Context in which figures get the package style; settings are restored on exit.
+
+    >>> with style():
+    ...     fig, ax = plt.subplots()
+    """
+    font = cjk_font()  # registers the CJK font file with matplotlib
+    extra = {"font.family": ["DejaVu Sans", font.get_name()]} if font is not None else {}
+    log = logging.getLogger("matplotlib.font_manager")
+    log.addFilter(_no_cjk_weight_notice)
+    try:
+        with plt.style.context([str(STYLE_FILE), extra]):
+            yield
+    finally:
+        log.removeFilter(_no_cjk_weight_notice)
+
+
+def _no_cjk_weight_notice(record: logging.LogRecord) -> bool:
+    """Drop matplotlib's notice that the CJK fallback font has no bold face (the regular face
+    is used for Chinese characters in bold text, which is what we want)."""
+    return "Failed to find font weight" not in record.getMessage()
+
+
+def plain(text: object) -> str:
+    """``text`` as a string matplotlib draws literally: ``$`` escaped, so no mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def wrap(text: object, width: int) -> str:
+    """Plain text broken into lines of at most ``width`` characters at spaces (never mid-word;
+    a single word longer than ``width`` stays whole). Chinese text without spaces is broken
+    every ``width`` characters, which is a valid break in Chinese."""
+    s = plain(text)
+    if " " not in s and _is_cjk(s):
+        return "\n".join(s[i : i + width] for i in range(0, len(s), width))
+    return "\n".join(textwrap.wrap(s, width, break_long_words=False, break_on_hyphens=False)) or s
+
+
+def _is_cjk(s: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in s)
+
+
+def thousands(x: float, _pos: object = None) -> str:
+    """Tick text with thousands separators: 1234567 -> '1,234,567'."""
+    return f"{x:,.0f}"
+
+
+def thousands_axis(axis) -> None:
+    """Tick labels with thousands separators."""
+    axis.set_major_formatter(FuncFormatter(thousands))
+
+
+def integer_axis(axis) -> None:
+    """Whole-number ticks only (for counts)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(thousands))
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +111,7 @@ def cjk_font_path() -> Path | None:
 
 @lru_cache(maxsize=1)
 def cjk_font() -> font_manager.FontProperties | None:
-    """FontProperties for Chinese text, or None when no CJK font is available."""
+    """FontProperties for Chinese text (the font is also registered for fallback), or None."""
     path = cjk_font_path()
     if path is None:
         return None
@@ -76,161 +130,360 @@ def zh_or_en(text_zh: str, text_en: str) -> tuple[str, font_manager.FontProperti
     return (text_zh, font) if font is not None else (text_en, None)
 
 
-def category_colors(categories: list[str]) -> dict[str, tuple]:
-    """A fixed colour for each official category, in schema order."""
-    return dict(zip(categories, sns.color_palette(PALETTE, len(categories))))
+def bilingual(en: str, zh: str | None, sep: str = "\n") -> str:
+    """'English' + sep + 'Chinese' when a CJK font is available and ``zh`` differs, else English;
+    plain text."""
+    if zh and zh != en and has_cjk():
+        return plain(f"{en}{sep}{zh}")
+    return plain(en)
+
+
+def category_colors(categories: Sequence[str]) -> dict[str, str]:
+    """A fixed colour for each category, by position (distinct for up to 10 categories)."""
+    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
 
 
 def caption(fig, version: str, extra: str = "") -> None:
     """Write the source line under a figure."""
     text = SOURCE_NOTE.format(version=version) + (" " + extra if extra else "")
-    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=8, color="0.35", wrap=True)
+    fig.text(0.01, -0.02, plain(text), ha="left", va="top", fontsize=8, color="0.35", wrap=True)
 
 
-def stacked_shares(ax, shares, version: str | None = None) -> None:
-    """Horizontal 100% bars: ``shares`` is the output of ``analysis.category_shares``."""
-    labels = category_labels()
+def batch_label(batch: object, identified: int | None = None, announced: int | None = None) -> str:
+    """'Batch 2' with '\\nn = 16 of 16 identified' when counts are given."""
+    text = f"Batch {batch}"
+    if identified is not None and announced is not None:
+        text += f"\n{identified} of {announced} identified"
+    elif announced is not None:
+        text += f"\n{announced} cases"
+    return text
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def stacked_shares(ax, shares: pd.DataFrame, labels: dict[str, str] | None = None) -> None:
+    """Horizontal 100% bars of official category shares with the count in each segment and the
+    batch size in the row label; ``shares`` is ``analysis.category_shares``; ``labels`` maps
+    category values to display text (default: the values)."""
+    labels = labels or {}
     cats = list(shares["category"].cat.categories)
     colors = category_colors(cats)
     batches = list(shares["batch"].cat.categories)
-    left = [0.0] * len(batches)
+    totals = shares.groupby("batch", observed=False)["n_cases"].sum().reindex(batches)
+    rows = [batch_label(b, announced=int(totals[b])) for b in batches]
+    left = np.zeros(len(batches))
     for cat in cats:
         sub = shares[shares["category"] == cat].set_index("batch").reindex(batches)
-        vals = sub["share"].fillna(0).to_list()
+        vals = sub["share"].fillna(0).to_numpy(dtype=float)
         counts = sub["n_cases"].fillna(0).astype(int).to_list()
-        ax.barh([f"Batch {b}" for b in batches], vals, left=left, color=colors[cat], label=labels.get(cat, cat))
+        ax.barh(rows, vals, left=left, color=colors[cat], label=plain(labels.get(cat, cat)), height=0.65)
         for y, (l, v, n) in enumerate(zip(left, vals, counts)):
             if n:
                 ax.text(l + v / 2, y, str(n), ha="center", va="center", fontsize=10, color="white", fontweight="bold")
-        left = [l + v for l, v in zip(left, vals)]
+        left += vals
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.invert_yaxis()
-    ax.set_xlabel("Share of the batch's cases (numbers: cases)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Share of the batch's announced cases (numbers in bars: cases)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8.5)
 
 
-def stacked_counts(ax, table, title: str, labels: dict | None = None) -> None:
-    """Stacked bars of a rows × batches count table (e.g. ``analysis.lead_level_by_batch``);
-    rows in brackets, such as ``(unknown)``, are drawn in light grey so gaps stay visible."""
+def stacked_counts(
+    ax, table: pd.DataFrame, title: str, labels: dict | None = None, coverage: pd.DataFrame | None = None
+) -> None:
+    """Stacked bars of a rows × batches count table (e.g. ``analysis.lead_level_by_batch``).
+    Rows in brackets, such as ``(unknown)``, are drawn in light grey so gaps stay visible; every
+    other row gets its own colour. With ``coverage`` (``analysis.coverage_by_batch``) each bar's
+    label says how many of the batch's announced cases are identified."""
     known = [r for r in table.index if not str(r).startswith("(")]
-    colors = dict(zip(known, sns.color_palette(PALETTE, len(known))))
-    colors.update({r: (0.85, 0.85, 0.85) for r in table.index if r not in colors})
-    bottom = [0] * table.shape[1]
-    xs = [str(b) for b in table.columns]
+    colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(known)}
+    colors.update({r: GREY for r in table.index if r not in colors})
+    if coverage is not None:
+        cov = coverage.set_index("batch")
+        xs = [batch_label(b, int(cov.loc[b, "identified"]), int(cov.loc[b, "official"])) for b in table.columns]
+    else:
+        xs = [batch_label(b) for b in table.columns]
+    bottom = np.zeros(table.shape[1])
     for row in table.index:
-        vals = table.loc[row].to_list()
-        ax.bar(xs, vals, bottom=bottom, color=colors[row], label=(labels or {}).get(row, row), width=0.7)
-        bottom = [a + b for a, b in zip(bottom, vals)]
-    ax.set_title(title)
-    ax.set_xlabel("Batch")
-    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        vals = table.loc[row].to_numpy(dtype=float)
+        ax.bar(xs, vals, bottom=bottom, color=colors[row], label=plain((labels or {}).get(row, row)), width=0.65)
+        bottom += vals
+    ax.set_title(plain(title))
+    ax.grid(axis="x", visible=False)
+    integer_axis(ax.yaxis)
+    handles, texts = ax.get_legend_handles_labels()  # legend top-down in the order of the stack
+    ax.legend(handles[::-1], texts[::-1], fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
-def gba_map(ax, places, size_col: str = "cases", label_zh: bool = False) -> None:
-    """Map-like scatter of the places table (no basemap): cities as circles, SARs as squares,
-    platforms as triangles; marker area grows with ``size_col``; labels from the table."""
-    markers = {"mainland_city": "o", "sar": "s", "platform": "^"}
-    names = {
-        "mainland_city": "Mainland city",
-        "sar": "Special administrative region",
-        "platform": "Cooperation platform",
-    }
-    colors = dict(zip(markers, sns.color_palette(PALETTE, 3)))
+def count_heatmap(
+    ax,
+    table: pd.DataFrame,
+    row_labels: dict | None = None,
+    col_labels: Sequence[str] | None = None,
+    denominators: Sequence[int] | None = None,
+    cmap: str = "Blues",
+) -> None:
+    """Heatmap of a rows × columns count table with each cell annotated: the count, or
+    'count/denominator' when ``denominators`` (one per column) are given. Colour shows the count
+    (or the share when denominators are given). Labels are plain text."""
+    values = table.to_numpy(dtype=float)
+    if denominators is not None:
+        den = np.asarray(denominators, dtype=float)
+        shade = np.divide(values, den, out=np.zeros_like(values), where=den > 0)
+        vmax = max(float(shade.max()), 0.25)
+    else:
+        shade, vmax = values, max(values.max(), 1.0)
+    ax.imshow(shade, cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = int(values[i, j])
+            text = f"{v}/{int(denominators[j])}" if denominators is not None else str(v)
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if shade[i, j] > 0.6 * vmax else ("0.2" if v else "0.6"),
+            )
+    ax.set_xticks(range(values.shape[1]), [plain(c) for c in (col_labels or [str(c) for c in table.columns])])
+    ax.set_yticks(range(values.shape[0]), [plain((row_labels or {}).get(r, r)) for r in table.index])
+    ax.xaxis.tick_top()
+    ax.grid(False)
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+# --- map -------------------------------------------------------------------------------------
+
+PLACE_KINDS = {
+    "mainland_city": ("o", "Mainland city"),
+    "sar": ("s", "Special administrative region"),
+    "platform": ("^", "Cooperation platform"),
+}
+LAND, WATER, SHORE = "#f2efe9", "#dcebf5", "#9fb8c8"
+
+
+def marker_area(n: int | float) -> float:
+    """Marker area (points²) for ``n`` cases: a small dot for none, then area in proportion."""
+    return 18.0 + 55.0 * float(n)
+
+
+def gba_map(ax, places: pd.DataFrame, size_col: str = "cases", label_zh: bool = False, coastline: bool = True) -> str:
+    """Map of the places table on GSHHS shorelines (see :mod:`gbaresearch.coastline`): cities as
+    circles, SARs as squares, platforms as triangles, each kind its own colour; marker area grows
+    with ``size_col`` (a size key is drawn); each label sits next to its marker. Returns the
+    shoreline credit to put in the caption ('' when no shoreline was drawn)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
+    from . import coastline as C
+
+    pad = 0.25
+    west, east = float(places["lon"].min()) - pad, float(places["lon"].max()) + pad
+    south, north = float(places["lat"].min()) - pad, float(places["lat"].max()) + pad
+    credit = ""
+    if coastline and C.available():
+        ax.set_facecolor(WATER)
+        for s in C.shores((west, east, south, north)):
+            face = LAND if s.level in (1, 3) else WATER
+            ax.add_patch(Polygon(s.xy, closed=True, facecolor=face, edgecolor=SHORE, linewidth=0.5, zorder=1))
+        credit = C.CITATION.format(res=C.DEFAULT_RESOLUTION)
     font = cjk_font() if label_zh else None
-    for kind, m in markers.items():
+    for i, (kind, (m, _name)) in enumerate(PLACE_KINDS.items()):
         sub = places[places["kind"] == kind]
-        sizes = 60 + 140 * sub[size_col].astype(float)
         ax.scatter(
             sub["lon"],
             sub["lat"],
-            s=sizes,
+            s=[marker_area(v) for v in sub[size_col].astype(float)],
             marker=m,
-            color=colors[kind],
-            alpha=0.85,
+            color=PALETTE[i],
             edgecolor="white",
             linewidth=0.8,
-            label=names[kind],
             zorder=3,
         )
     lon = dict(zip(places["place_id"], places["lon"]))
     for _, r in places.iterrows():
-        text = r["name_zh"] if font is not None else r["name_en"]
+        name = r["name_zh"] if font is not None else r["name_en"]
         n = int(r[size_col])
-        if n:
-            text += f" ({n})"
-        # platforms sit close to their host cities: label them below, on the side away from the city
-        west = r["kind"] == "platform" and r["lon"] < lon.get(r["host_city"], r["lon"])
-        offset, ha = (
-            ((-6, -12), "right") if west else ((6, -12), "left") if r["kind"] == "platform" else ((6, 5), "left")
-        )
+        text = plain(f"{name} ({n})" if n else name)
+        # cities: label above the marker; SARs: to the right; platforms sit close to their host
+        # city: label below, on the side away from the city
+        radius = np.sqrt(marker_area(n)) / 2 + 2
+        if r["kind"] == "platform":
+            away_west = r["lon"] < lon.get(r["host_city"], r["lon"])
+            offset, ha, va = ((-radius, -radius), "right", "top") if away_west else ((radius, -radius), "left", "top")
+        elif r["kind"] == "sar":
+            offset, ha, va = (radius + 1, 0), "left", "center"
+        else:
+            offset, ha, va = (0, radius), "center", "bottom"
         ax.annotate(
             text,
             (r["lon"], r["lat"]),
             xytext=offset,
             textcoords="offset points",
-            fontsize=9,
+            fontsize=8.5,
             ha=ha,
+            va=va,
             fontproperties=font,
             zorder=4,
+            bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.6),
         )
-    ax.set_xlabel("Longitude (°E)")
-    ax.set_ylabel("Latitude (°N)")
-    ax.set_aspect(1 / 0.92, adjustable="datalim")  # about 1/cos(23°) so distances look right at this latitude
-    ax.legend(loc="lower left", fontsize=8, markerscale=0.6)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(True)
+    kinds = [
+        Line2D([], [], marker=m, linestyle="", color=PALETTE[i], markersize=8, label=name)
+        for i, (m, name) in enumerate(PLACE_KINDS.values())
+    ]
+    top = max(int(places[size_col].max()), 1)
+    sizes = sorted({1, top} | ({(top + 1) // 2} if top > 2 else set()))
+    keys = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color="0.55",
+            markersize=np.sqrt(marker_area(k)),
+            label=f"{k} case" + ("s" if k > 1 else ""),
+        )
+        for k in sizes
+    ]
+    leg = ax.legend(
+        handles=kinds,
+        loc="upper left",
+        fontsize=8,
+        title="Kind of place",
+        title_fontsize=8,
+        framealpha=0.8,
+        frameon=True,
+    )
+    ax.add_artist(leg)
+    ax.legend(
+        handles=keys,
+        loc="lower right",
+        fontsize=8,
+        title="Cases led there",
+        title_fontsize=8,
+        labelspacing=1.2,
+        borderpad=0.9,
+        framealpha=0.8,
+        frameon=True,
+    )
+    return credit
 
 
-def link_diagram(ax, links, cases, chinese: bool = True, width: int = 16) -> None:
-    """Draw links between cases as arrows from the earlier case to the later one, one column per
-    batch. ``links`` is ``analysis.link_table``; ``cases`` the cases table. Labels are the
-    Chinese titles when a CJK font is available (else English), cut to ``width`` characters."""
+# --- links -----------------------------------------------------------------------------------
+
+RELATION_STYLES = {"deepens": ("-", PALETTE[0]), "extends": ("--", PALETTE[1])}
+DESCRIPTIVE_MARK = "†"
+
+
+def link_diagram(ax, links: pd.DataFrame, cases: pd.DataFrame, chinese: bool = True, width: int = 14) -> None:
+    """Draw links between cases: one column per batch, each case a box with its id and full
+    title (wrapped, never cut); arrows run from box edge to box edge, from the earlier case to
+    the later one, so they never cross a label's text. Titles are Chinese when a CJK font is
+    available (else English); a title that is a descriptive label rather than the official
+    title (``title_status``) is marked with † (:data:`DESCRIPTIVE_MARK`)."""
     font = cjk_font() if chinese else None
     col = "title_zh" if font is not None else "title_en"
     ids = sorted(set(links["from_case_id"]) | set(links["to_case_id"]))
     info = cases.set_index("case_id").loc[ids]
-    pos = {}
-    for b, group in info.groupby("batch", observed=True):
-        for k, cid in enumerate(sorted(group.index)):
-            pos[cid] = (int(b), -k)
+    batches = sorted(int(b) for b in info["batch"].unique())
+    # order each column by the mean position of the earlier cases it links to (fewer crossings)
+    pos: dict[str, tuple[int, float]] = {}
+    targets = links.groupby("from_case_id")["to_case_id"].agg(list).to_dict()
+    for b in batches:
+        members = sorted(info.index[info["batch"].astype(int) == b])
+        rank = {
+            cid: np.mean([pos[t][1] for t in targets.get(cid, []) if t in pos] or [-(k + 0.5) * 1e-3])
+            for k, cid in enumerate(members)
+        }
+        ordered = sorted(members, key=lambda c: (-rank[c], c))
+        for k, cid in enumerate(ordered):
+            pos[cid] = (b, -float(k))
+    boxes = {}
     for cid, (x, y) in pos.items():
         title = str(info.loc[cid, col])
-        label = title if len(title) <= width else title[: width - 1] + "…"
-        ax.scatter([x], [y], s=50, color="0.3", zorder=3)
-        ax.annotate(
-            f"{cid} {label}",
-            (x, y),
-            xytext=(0, 9),
-            textcoords="offset points",
+        mark = DESCRIPTIVE_MARK if str(info.loc[cid, "title_status"]) != "official" else ""
+        boxes[cid] = ax.text(
+            x,
+            y,
+            plain(cid) + "\n" + wrap(title, width if font is not None else 2 * width) + mark,
             ha="center",
-            fontsize=8.5,
+            va="center",
+            fontsize=8,
+            linespacing=1.35,
             fontproperties=font,
             zorder=4,
+            bbox=dict(boxstyle="round,pad=0.35", facecolor="white", edgecolor="0.6", linewidth=0.8),
         )
-    styles = {"deepens": ("-", "C0"), "extends": ("--", "C1")}
     for _, r in links.iterrows():
-        ls, color = styles.get(r["relation"], ("-", "0.5"))
+        ls, color = RELATION_STYLES.get(str(r["relation"]), ("-", "0.5"))
         ax.annotate(
             "",
-            xy=pos[r["from_case_id"]],
-            xytext=pos[r["to_case_id"]],
-            arrowprops=dict(
-                arrowstyle="-|>",
-                linestyle=ls,
-                color=color,
-                lw=1.4,
-                shrinkA=6,
-                shrinkB=6,
-                connectionstyle="arc3,rad=0.08",
-            ),
+            xy=(0.0, 0.5),
+            xycoords=boxes[r["from_case_id"]],
+            xytext=(1.0, 0.5),
+            textcoords=boxes[r["to_case_id"]],
+            arrowprops=dict(arrowstyle="-|>", linestyle=ls, color=color, lw=1.4, shrinkA=2, shrinkB=2),
             zorder=2,
         )
-    for rel, (ls, color) in styles.items():
+    for rel, (ls, color) in RELATION_STYLES.items():
         ax.plot([], [], linestyle=ls, color=color, label=rel)
-    batches = sorted({x for x, _ in pos.values()})
     ax.set_xticks(batches, [f"Batch {b}" for b in batches])
-    ax.set_xlim(min(batches) - 0.6, max(batches) + 0.6)
-    ax.set_ylim(min(y for _, y in pos.values()) - 0.8, 0.8)
+    ax.xaxis.tick_top()
+    ax.set_xlim(min(batches) - 0.5, max(batches) + 0.5)
+    lowest = min(y for _, y in pos.values())
+    ax.set_ylim(lowest - 0.7, 0.7)
     ax.set_yticks([])
     ax.grid(False)
-    ax.legend(loc="lower right", title="Relation (earlier → later)")
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=2, title="Relation (earlier → later)", fontsize=8)
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+def indicator_panels(fig, table: pd.DataFrame, label_width: int = 50) -> list:
+    """Small multiples of reported figures, one panel per unit, each with its own linear axis
+    (thousands separators); ``table`` is ``analysis.indicator_dots`` (or a subset of it).
+    Hollow markers are approximate values, right-pointing triangles lower bounds; each dot
+    carries its value as text, so no value has to be read off an axis. Returns the axes."""
+    units = list(dict.fromkeys(table["unit"]))
+    heights = [len(table[table["unit"] == u]) + 0.8 for u in units]
+    axes = np.atleast_1d(fig.subplots(len(units), 1, gridspec_kw={"height_ratios": heights}))
+    for k, (ax, unit) in enumerate(zip(axes, units)):
+        sub = table[table["unit"] == unit].reset_index(drop=True)
+        color = PALETTE[k % len(PALETTE)]
+        for i, r in sub.iterrows():
+            marker = ">" if r["bound"] == "lower" else "o"
+            face = "white" if r["bound"] == "approximate" else color
+            ax.scatter(r["value"], i, marker=marker, s=40, color=face, edgecolor=color, linewidth=1.4, zorder=3)
+            ax.annotate(
+                plain(r["shown"]),
+                (r["value"], i),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+                color="0.25",
+            )
+        ax.set_yticks(range(len(sub)), [wrap(t, label_width) for t in sub["label"]], fontsize=7.5)
+        ax.set_ylim(len(sub) - 0.5, -0.5)
+        ax.set_xlim(0, float(sub["value"].max()) * 1.6)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_formatter(FuncFormatter(thousands))
+        ax.grid(axis="y", visible=False)
+        ax.set_title(plain(sub["unit_label"].iloc[0]), fontsize=10, loc="left", color=color)
+    return list(axes)

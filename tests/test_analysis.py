@@ -235,3 +235,168 @@ def test_corrections_and_machine_translation_dependence(ds):
         "corrections": 5,
         "case_links": 3,
     }
+
+
+# --- functions for the honest-figures and sensitivity sections, on a small made-up dataset ---
+
+
+class _Fake(dict):
+    """A minimal stand-in for a Dataset: tables by name and as attributes."""
+
+    def __getattr__(self, name):
+        return self[name]
+
+
+def _cat(values, cats, ordered=False):
+    return pd.Categorical(values, categories=cats, ordered=ordered)
+
+
+@pytest.fixture
+def tiny():
+    b = [1, 2]
+    ds = _Fake(
+        batches=pd.DataFrame(
+            {
+                "batch": _cat(b, b, True),
+                "announced": pd.to_datetime(["2023-01-01", "2024-01-01"]),
+                "n_cases": pd.array([4, 3], dtype="Int64"),
+            }
+        ),
+        cases=pd.DataFrame(
+            {
+                "case_id": ["a1", "a2", "a3", "b1", "b2"],
+                "batch": _cat([1, 1, 1, 2, 2], b, True),
+                "title_status": ["official"] * 5,
+            }
+        ),
+        case_mechanisms=pd.DataFrame(
+            {
+                "case_id": ["a1", "a1", "a2", "b1", "b2", "b2"],
+                "mechanism": [
+                    "unilateral_opening",
+                    "mutual_recognition",
+                    "pilot",
+                    "joint_inspection",
+                    "rule_adoption",
+                    "unilateral_opening",
+                ],
+            }
+        ),
+        case_domains=pd.DataFrame(
+            {
+                "case_id": ["a1", "b1", "b2"],
+                "domain": ["finance", "data", "finance"],
+                "is_primary": pd.array([True, True, False], dtype="boolean"),
+            }
+        ),
+        vocab_domains=pd.DataFrame(
+            {
+                "domain": ["finance", "data", "education"],
+                "label_en": ["Finance", "Data", "Education"],
+                "label_zh": ["金融", "数据", "教育"],
+            }
+        ),
+    )
+    return ds
+
+
+def test_mechanism_direction_counts_cases_not_rows(tiny):
+    d = A.mechanism_direction_by_batch(tiny)
+    assert d.to_dict("list") == {
+        "batch": [1, 2],
+        "announced": [4, 3],
+        "identified": [3, 2],
+        "coded": [2, 2],
+        "two_sided": [1, 1],
+        "one_sided": [1, 1],  # b2 uses two one-sided mechanisms: one case
+    }
+    assert A.coded_per_batch(tiny).tolist() == [2, 2]
+
+
+def test_unidentified_before_and_firm_first_appearance(tiny):
+    assert A.unidentified_before(tiny) == {1: 0, 2: 1}
+    t = A.first_appearance_table(tiny).set_index("domain")
+    assert t.loc["finance", ["first_batch", "unidentified_before", "firm"]].tolist() == [1, 0, True]
+    assert t.loc["data", ["first_batch", "unidentified_before", "firm"]].tolist() == [2, 1, False]
+    assert pd.isna(t.loc["education", "first_batch"]) and pd.isna(t.loc["education", "unidentified_before"])
+
+
+def test_of_counts_with_denominators():
+    assert A.of(3, 7) == "3 of 7 (43%)"
+    assert A.of(0, 0) == "0 of 0"
+
+
+@pytest.mark.parametrize(
+    "text,escaped",
+    [
+        ("plain words", "plain words"),
+        ("[link](x) <b>$1</b>", r"\[link\](x) \<b\>\$1\</b\>"),
+        ("a_b*c*`d`|e~#f", r"a\_b\*c\*\`d\`\|e\~\#f"),
+        ("- starts a list", r"\- starts a list"),
+        ("Cross-border 1.5", "Cross-border 1.5"),
+    ],
+)
+def test_md_escape(text, escaped):
+    assert A.md_escape(text) == escaped
+
+
+def test_prose_plain_text_is_the_unescaped_sentence():
+    from gbaresearch.prose import say, unescape
+
+    p = say("**3 of 6** fields: " + A.md_escape("a_b [c] $5"))
+    assert p._repr_markdown_() == r"**3 of 6** fields: a\_b \[c\] \$5"
+    assert repr(p) == "3 of 6 fields: a_b [c] $5"
+    assert unescape(r"\(x\) \- y") == "(x) - y"
+
+
+def test_power_of_the_composition_test():
+    # Cohen's w detectable with 80% power at the 5% level
+    assert A.detectable_effect(52, 6) == 0.51
+    assert A.detectable_effect(44, 4) == 0.52
+    assert A.detectable_effect(520, 6) == 0.16
+    assert A.effect_size({"chi2": 8.479, "n": 52}) == 0.4
+
+
+def test_value_labels_come_from_the_schema(ds):
+    labels = A.value_labels(ds, "cases", "category")
+    assert labels["factor_flow"] == ("Cross-border flow of factors", "要素跨境流动")
+    assert A.category_labels(ds, "both")["major_platforms"] == "Major cooperation platforms / 重大平台建设"
+    assert A.category_labels(ds, "zh")["livelihood"] == "民生融合"
+    assert A.vocab_labels(ds, "mechanisms", "both")["mutual_recognition"] == "Mutual recognition / 互认"
+
+
+def test_identified_cases_table(ds):
+    t = A.identified_cases(ds)
+    assert t.columns.tolist() == [
+        "case_id",
+        "batch",
+        "title_zh",
+        "title_en",
+        "title_status",
+        "category",
+        "lead",
+        "counterpart",
+    ]
+    assert len(t) == len(ds.cases) and t["case_id"].is_unique
+    assert t["title_zh"].notna().all() and t["title_en"].notna().all()
+    inferred = ds.cases.loc[ds.cases["category_status"] == "inferred", "case_id"]
+    assert t.set_index("case_id").loc[list(inferred), "category"].str.endswith("(inferred)").all()
+
+
+def test_indicator_dots_one_unit_per_panel(ds):
+    d = A.indicator_dots(ds)
+    assert len(d) == len(ds.indicators)
+    # grouped by unit, units with most figures first, values descending within a unit
+    assert d["n_in_unit"].is_monotonic_decreasing
+    for _, g in d.groupby("unit", sort=False):
+        assert g["value"].is_monotonic_decreasing
+        assert g.index.to_series().diff().dropna().eq(1).all()
+    assert (d["unit_label"] == d["unit"].str.replace("_", "-")).all()
+    assert d["shown"].str.contains(r"\d,\d{3}|million|billion|^\D*\d{1,3}\D", regex=True).all()
+
+
+def test_source_shares_add_up(ds):
+    s = A.source_shares(ds)
+    assert s["facts"] == s["official_or_original"] + s["mirror"] + s["machine_translation"] + s["reference"]
+    prof = A.source_profile(ds).set_index("kind")["facts_supported"]
+    assert s["official_or_original"] == prof.get("official", 0) + prof.get("press", 0)
