@@ -120,6 +120,22 @@ def main_figure(nb: Any) -> bytes | None:
     return first
 
 
+def thumbnail(png: bytes, width: int = 640) -> bytes:
+    """``png`` scaled down to at most ``width`` pixels wide (PNG bytes); unchanged when smaller
+    or when Pillow is unavailable."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with matplotlib
+        return png
+    with Image.open(io.BytesIO(png)) as im:
+        if im.width <= width:
+            return png
+        small = im.convert("RGBA").resize((width, max(1, round(im.height * width / im.width))), Image.LANCZOS)
+        buf = io.BytesIO()
+        small.save(buf, format="PNG", optimize=True)
+        return buf.getvalue()
+
+
 # --- execution --------------------------------------------------------------------------------
 
 
@@ -292,7 +308,7 @@ def build(
             png = main_figure(nb)
             thumb = None
             if png:
-                output.atomic_write_bytes(gen_static / "figures" / f"{p.stem}.png", png)
+                output.atomic_write_bytes(gen_static / "figures" / f"{p.stem}.png", thumbnail(png))
                 thumb = f"_static/figures/{p.stem}.png"
             entries.append(
                 NotebookEntry(

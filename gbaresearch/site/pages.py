@@ -129,7 +129,7 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
     for e in entries:
         href = h(e.docname + ".html")
         thumb = (
-            f'<a href="{href}"><img class="gba-thumb" src="{h(e.thumbnail)}" alt="{h("Main figure: " + e.title)}" loading="lazy"></a>'
+            f'<a href="{href}"><img class="gba-thumb" src="{h(e.thumbnail)}" alt="{h("Main figure: " + e.title)}"></a>'
             if e.thumbnail
             else ""
         )

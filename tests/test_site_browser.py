@@ -1,0 +1,164 @@
+"""The built site in a real browser: headless Chromium driven by Playwright, over file:// only.
+
+The browser is Debian's ``chromium`` (``$GBARESEARCH_CHROMIUM`` overrides). Without it these
+tests are skipped with the reason shown; with ``GBARESEARCH_REQUIRE_BROWSER=1`` (CI) they fail
+instead. The site is built once for the module, from the committed notebook outputs.
+Screenshots of the four main pages go to ``build/report/screenshots/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gbaresearch import load_dataset, report
+from gbaresearch.paths import REPO_DIR
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")
+
+SCREENSHOTS = REPO_DIR / "build" / "report" / "screenshots"
+CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def find_browser() -> tuple[str | None, str]:
+    """(path of a Chromium binary, or None; the reason when None)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return None, "playwright is not installed (pip install playwright)"
+    env = os.environ.get("GBARESEARCH_CHROMIUM")
+    for c in [env] if env else [shutil.which("chromium"), shutil.which("chromium-browser"), *CANDIDATES]:
+        if c and Path(c).is_file() and os.access(c, os.X_OK):
+            return c, ""
+    return None, "no Chromium found (apt-get install chromium, or set GBARESEARCH_CHROMIUM)"
+
+
+BROWSER, WHY_NOT = find_browser()
+if BROWSER is None:
+    if os.environ.get("GBARESEARCH_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"GBARESEARCH_REQUIRE_BROWSER=1 but {WHY_NOT}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {WHY_NOT}", allow_module_level=True)
+
+
+def copy_executor(paths, out_dir, data_dir, jobs=2, timeout=600, log=print):
+    done = {}
+    for p in paths:
+        shutil.copy(p, out_dir / p.name)
+        done[p] = out_dir / p.name
+    return done
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser-site") / "report"
+    report.build(out, executor=copy_executor, log=lambda s: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=BROWSER, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page that records console errors, page errors and every request not to file://."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 860})
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._request)
+
+    def _request(self, req) -> None:
+        if not req.url.startswith(("file://", "data:", "blob:", "about:")):
+            self.external.append(req.url)
+
+    def open(self, path: Path):
+        self.page.goto(path.as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.external == [], self.external
+        self.page.close()
+
+
+def test_index(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "index.html")
+    assert "Greater Bay Area" in page.title()
+    assert page.locator(".gba-card").count() == len(list((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb")))
+    imgs = page.locator("img.gba-thumb")
+    for i in range(imgs.count()):
+        assert imgs.nth(i).evaluate("img => img.complete && img.naturalWidth > 0"), i
+    v.shot("index")
+    v.assert_clean()
+
+
+def test_notebook_page(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "notebooks" / "01-tour-of-the-dataset.html")
+    assert page.title().startswith("01 · A tour of the dataset")
+    assert page.locator("img").count() >= 1
+    assert page.locator("nav.bd-links a", has_text="Case browser").count() == 1  # navigation back to the site
+    v.shot("notebook")
+    v.assert_clean()
+
+
+def test_case_browser_filters_and_searches(site, browser):
+    ds = load_dataset()
+    v = Visit(browser)
+    page = v.open(site / "cases" / "index.html")
+    page.wait_for_selector("html.gba-cases-ready", timeout=15000)
+    rows = page.locator("#gba-cases tbody tr")
+    assert rows.count() == len(ds.cases)
+    page.select_option("select[data-col='3']", "2")
+    assert rows.count() == int((ds.cases["batch"] == 2).sum()) == 16
+    assert all(t.startswith("B2-") for t in rows.locator("td:first-child").all_inner_texts())
+    page.click("#gba-reset")
+    assert rows.count() == len(ds.cases)
+    page.fill("#gba-cases_wrapper .dt-search input", "药械通")
+    assert rows.count() == 1 and rows.first.locator("td").first.inner_text() == "B1-d"
+    page.fill("#gba-cases_wrapper .dt-search input", "Medicine and Device")
+    assert rows.count() == 1 and rows.first.locator("td").first.inner_text() == "B1-d"
+    page.fill("#gba-cases_wrapper .dt-search input", "")
+    v.shot("case-browser")
+    rows.first.locator("a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/cases/B1-a.html")
+    v.assert_clean()
+
+
+def test_case_page(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "cases" / "B1-d.html")
+    assert page.locator("h1").first.inner_text().startswith("B1-d · Hong Kong and Macao Medicine and Device Connect")
+    assert page.locator(".gba-zh-title").inner_text() == "港澳药械通"
+    assert page.locator("a[href^='http']").count() >= 1  # sources link out; nothing loads from there
+    v.shot("case")
+    v.assert_clean()
+
+
+def test_downloads(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "downloads.html")
+    links = page.locator("table.gba-downloads a[download]")
+    assert links.count() == 4
+    for i in range(links.count()):
+        href = links.nth(i).get_attribute("href")
+        assert (site / href).is_file() and (site / href).stat().st_size > 1000, href
+    v.assert_clean()
