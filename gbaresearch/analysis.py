@@ -730,20 +730,6 @@ def indicator_dots(ds) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def source_shares(ds) -> dict[str, int]:
-    """Fact rows (every row of every table that cites a source) by where they rest: ``facts``
-    (all), ``official_or_original`` (an official page or the original outlet's own page: kinds
-    official and press), ``mirror``, ``machine_translation``, ``reference``."""
-    kinds = source_profile(ds).set_index("kind")["facts_supported"]
-    return {
-        "facts": int(kinds.sum()),
-        "official_or_original": int(kinds.get("official", 0) + kinds.get("press", 0)),
-        "mirror": int(kinds.get("mirror", 0)),
-        "machine_translation": int(kinds.get("machine_translation", 0)),
-        "reference": int(kinds.get("reference", 0)),
-    }
-
-
 def detectable_effect(n: int, dof: int, alpha: float = 0.05, power: float = 0.8) -> float:
     """Smallest effect size (Cohen's w) that a chi-square test with ``dof`` degrees of freedom
     on ``n`` cases detects with probability ``power`` at level ``alpha`` (noncentral chi-square;

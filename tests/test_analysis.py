@@ -394,9 +394,3 @@ def test_indicator_dots_one_unit_per_panel(ds):
     assert (d["unit_label"] == d["unit"].str.replace("_", "-")).all()
     assert d["shown"].str.contains(r"\d,\d{3}|million|billion|^\D*\d{1,3}\D", regex=True).all()
 
-
-def test_source_shares_add_up(ds):
-    s = A.source_shares(ds)
-    assert s["facts"] == s["official_or_original"] + s["mirror"] + s["machine_translation"] + s["reference"]
-    prof = A.source_profile(ds).set_index("kind")["facts_supported"]
-    assert s["official_or_original"] == prof.get("official", 0) + prof.get("press", 0)
