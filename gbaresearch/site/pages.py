@@ -219,6 +219,7 @@ BROWSER_COLUMNS: list[tuple[str, str, str]] = [
 ]
 FILTERS = {
     "batch": "exact",
+    "order_in_batch": "exact",
     "category": "exact",
     "category_status": "exact",
     "lead": "exact",
