@@ -106,6 +106,8 @@ def test_case_page_carries_both_languages_sources_and_links(site, ds):
     for later in ds.case_links.loc[ds.case_links["to_case_id"] == "B1-d", "from_case_id"]:
         assert f'href="{later}.html"' in page
     assert "Sources · 来源" in page and "Corrections · 更正" in page and "Indicators · 指标" in page
+    primary = ds.case_domains[(ds.case_domains["case_id"] == "B1-d") & ds.case_domains["is_primary"].fillna(False)]
+    assert len(primary) == 1 and page.count("yes · 是") == 1
 
 
 def test_place_page_lists_led_and_counterpart_cases(site, ds):

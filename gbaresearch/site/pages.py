@@ -437,7 +437,7 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             [
                 [
                     md(both(*L.domains.get(str(r.domain), (str(r.domain), "")))),
-                    md("yes · 是" if r.is_primary is True else "no · 否"),
+                    md("—" if is_missing(r.is_primary) else "yes · 是" if bool(r.is_primary) else "no · 否"),
                     md(r.basis),
                 ]
                 for r in d.itertuples(index=False)
