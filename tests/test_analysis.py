@@ -26,33 +26,33 @@ def test_coverage_by_category(ds):
     cov = A.coverage_by_category(ds).set_index(["batch", "category"])
     assert cov.loc[(1, "factor_flow")].tolist() == [8, 3, 0, 5]
     assert cov.loc[(1, "business_environment")].tolist() == [7, 0, 1, 6]
-    assert cov.loc[(3, "major_platforms")].tolist() == [5, 0, 4, 1]
-    assert int(cov["not_placed"].sum()) == 41
-    assert A.uncategorised_by_batch(ds)["n_cases"].tolist() == [0, 16, 7]
+    assert cov.loc[(3, "major_platforms")].tolist() == [5, 0, 0, 5]
+    assert int(cov["not_placed"].sum()) == 45
+    assert A.uncategorised_by_batch(ds)["n_cases"].tolist() == [0, 16, 11]
 
 
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {
-        "official": 5,
-        "press": 19,
-        "mirror": 22,
+        "official": 9,
+        "press": 28,
+        "mirror": 24,
         "machine_translation": 2,
         "reference": 15,
     }
     assert prof["facts_supported"].to_dict() == {
-        "official": 17,
-        "press": 48,
+        "official": 25,
+        "press": 149,
         "mirror": 167,
-        "machine_translation": 30,
+        "machine_translation": 29,
         "reference": 15,
     }
-    assert round(167 / prof["facts_supported"].sum(), 2) == 0.60
+    assert round(167 / prof["facts_supported"].sum(), 2) == 0.43
     assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {
-        "press": 12,
-        "mirror": 12,
-        "official": 5,
+        "press": 20,
+        "official": 7,
         "machine_translation": 5,
+        "mirror": 2,
     }
 
 
@@ -105,7 +105,7 @@ def test_domain_first_appearance(ds):
     first = A.domain_first_appearance(ds).set_index("domain")
     assert first.loc["culture_sports", "first_batch"] == 3
     assert first.loc["data", "first_batch"] == 2
-    assert first.loc["dispute_resolution", "first_cases"] == "B1-b, B1-g"
+    assert first.loc["dispute_resolution", "first_cases"] == "B1-g"
     assert first.loc["environment_carbon", "first_cases"] == "B2-08"
 
 
@@ -144,13 +144,13 @@ def test_lead_and_counterpart_tables(ds):
     leads = A.lead_level_by_batch(ds)
     assert leads.drop(index=A.UNKNOWN).sum(axis=1).to_dict() == {
         "national": 0,
-        "provincial": 5,
+        "provincial": 6,
         "city": 6,
         "platform": 9,
     }
-    assert leads.loc[A.UNKNOWN].tolist() == [6, 6, 2]
+    assert leads.loc[A.UNKNOWN].tolist() == [6, 6, 1]
     cps = A.counterpart_by_batch(ds)
-    assert cps.sum(axis=1).to_dict() == {"hong_kong": 6, "macao": 6, "both": 18, A.NOT_STATED: 4}
+    assert cps.sum(axis=1).to_dict() == {"hong_kong": 6, "macao": 6, "both": 19, A.NOT_STATED: 3}
     assert A.counterpart_inferred(ds) == 2
 
 
@@ -163,30 +163,29 @@ def test_cases_by_place(ds):
 # 05 · mechanisms
 def test_mechanisms(ds):
     m = A.mechanisms_by_batch(ds)
-    assert m.loc["unilateral_opening"].tolist() == [4, 2, 2]
-    assert m.loc[A.NOT_CODED].tolist() == [0, 3, 0]
+    assert m.loc["unilateral_opening"].tolist() == [5, 5, 4]
+    assert m.loc[A.NOT_CODED].tolist() == [0, 2, 0]
     sh = A.mechanism_shares(ds)
-    assert sh.loc["unilateral_opening"].tolist() == [0.571, 0.154, 0.182]
+    assert sh.loc["unilateral_opening"].tolist() == [0.714, 0.357, 0.364]
     absent_first = [k for k, row in m.drop(index=A.NOT_CODED).iterrows() if row[1] == 0 and row.sum() > 0]
     assert absent_first == [
         "mutual_recognition",
         "shared_standards",
-        "targeted_legislation",
+        "rule_adoption",
         "judicial_guidance",
-        "joint_organisation",
     ]
 
 
 # 06 · deepening
 def test_links_and_time_to_selection(ds):
     links = A.link_table(ds)
-    assert len(links) == 8 and (links["link_status"] == "inferred").all()
+    assert len(links) == 6 and (links["link_status"] == "inferred").all()
     assert (links["from_batch"] > links["to_batch"]).all()
     t = A.time_to_selection(ds)
     assert len(t) == 12
     assert t["years"].median() == 0.75 and f"{t['years'].median():.1f}" == "0.8"
     assert (t["years"].min(), t["years"].max()) == (0.2, 2.0)
-    assert t.set_index("case_id").loc["B2-09", "years"] == 0.2
+    assert t.set_index("case_id").loc["B2-09", "years"] == 0.6
 
 
 def test_partial_dates():
@@ -198,9 +197,9 @@ def test_partial_dates():
 # 07 · outcomes
 def test_indicator_summary(ds):
     ind = A.indicator_table(ds)
-    assert len(ind) == 42 and ind["case_id"].nunique() == 20
+    assert len(ind) == 44 and ind["case_id"].nunique() == 20
     u = A.indicator_units(ds).set_index("unit")
-    assert len(u) == 16
+    assert len(u) == 17
     assert (int(u["lower"].sum()), int(u["approximate"].sum()), int(u.loc["person_times", "total"])) == (8, 4, 5)
     counts = ind.groupby(["case_id", "unit"], observed=True).size()
     assert counts.idxmax() == ("B1-f", "persons") and counts.max() == 5
@@ -224,16 +223,16 @@ def test_format_value(value, unit, bound, text):
 def test_corrections_and_machine_translation_dependence(ds):
     corr = A.corrections_table(ds)
     assert len(corr) == 7 and corr["source_id"].nunique() == 4
-    assert sorted(corr["error_kind"].unique()) == ["date", "translation", "unit"]
+    assert sorted(corr["error_kind"].astype(str).unique()) == ["missing_date", "translation", "unit"]
     mt = ds.sources.loc[ds.sources["kind"] == "machine_translation", "source_id"].tolist()
     assert mt == ["S35", "S43"]
     sole = A.sole_source_facts(ds, mt)
-    assert (len(sole), sole["case_id"].nunique()) == (18, 7)
+    assert (len(sole), sole["case_id"].nunique()) == (17, 6)
     assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {
         "case_sources": 18,
         "indicators": 4,
         "corrections": 5,
-        "case_links": 3,
+        "case_links": 2,
     }
 
 
@@ -394,3 +393,54 @@ def test_indicator_dots_one_unit_per_panel(ds):
     assert (d["unit_label"] == d["unit"].str.replace("_", "-")).all()
     assert d["shown"].str.contains(r"\d,\d{3}|million|billion|^\D*\d{1,3}\D", regex=True).all()
 
+
+# --- findings recomputed on the sensitivity variants ----------------------------------------
+
+
+def test_holds_sentence_lists_what_changes():
+    from gbaresearch import findings as F
+
+    table = pd.DataFrame(
+        {"as coded": ["up", "yes", "a_b"], "other": ["down", "yes", "a_b"]},
+        index=["share, batch 1 to 3", "majority", "label"],
+    )
+    differs = pd.Series([True, False, False], index=table.index)
+    assert F.holds_sentence(table, differs) == (
+        "Variants compared: *other*. **2 of 3 findings hold in every variant.** 1 change:\n\n"
+        "- share, batch 1 to 3 changes (as coded: up; other: down)"
+    )
+    assert F.holds_sentence(table.iloc[1:], differs.iloc[1:]).endswith(
+        "**2 of 2 findings hold in every variant.** None changes."
+    )
+
+
+def test_direction():
+    from gbaresearch.findings import _direction
+
+    assert (_direction(0.1, 0.2), _direction(0.2, 0.1), _direction(0.2, 0.2)) == ("up", "down", "level")
+
+
+@pytest.mark.parametrize("name", ["expanding_fields", "leads_and_counterparts", "mechanisms", "deepening", "outcomes"])
+def test_findings_are_statements_not_counts(ds, name):
+    from gbaresearch import findings as F
+    from gbaresearch import sensitivity as S
+
+    table = S.compare(ds, getattr(F, name))
+    assert list(table.columns) == list(S.variants(ds))
+    assert table.index.is_unique and table.notna().all().all()
+    # a finding is a label, yes/no or a direction; counts live in the *_counts functions
+    assert not table.apply(lambda col: col.astype(str).str.contains(r" of \d+ \(", regex=True)).to_numpy().any() or (
+        name == "expanding_fields"
+    )
+
+
+def test_mechanism_findings_as_coded(ds):
+    from gbaresearch import findings as F
+
+    f = F.mechanisms(ds)
+    assert f["most used mechanism"] == "Unilateral opening"
+    assert f["most coded cases of batch 1 use a one-sided mechanism"] == "yes"
+    assert f["two-sided share of coded cases, batch 1 to 3"] == "up"
+    counts = F.mechanisms_counts(ds)
+    d = A.mechanism_direction_by_batch(ds).set_index("batch")
+    assert counts["batch 1: one-sided, of coded"] == A.of(d.loc[1, "one_sided"], d.loc[1, "coded"])
