@@ -179,7 +179,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     found: list[str] = []
     long_repeats = _repeats(tree, False, found)
     if long_repeats > MAX_LONG_REPEATS:
-        found.append(f"{long_repeats} unbounded repetitions (at most {MAX_LONG_REPEATS})")
+        found.append(f"{long_repeats} long or unbounded repetitions (at most {MAX_LONG_REPEATS})")
     if found:
         raise ValueError("could take very long to match: it has " + found[0])
     return rx

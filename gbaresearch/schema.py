@@ -485,6 +485,8 @@ def load_package(directory: Path) -> tuple[Package | None, list[Problem]]:
     except Refused as exc:
         if exc.code == "file-missing":
             return one(f"{PACKAGE_FILE} not found in {escape(str(directory))}", "package-missing")
+        if exc.code == "file-too-large":
+            return one(f"{PACKAGE_FILE} is larger than {MAX_PACKAGE_BYTES} bytes: it is not read", exc.code)
         return one(f"{PACKAGE_FILE} {exc.reason}", exc.code)
     try:
         descriptor = json.loads(data.decode("utf-8"))
