@@ -241,7 +241,8 @@ def case_table(ds: Any) -> pd.DataFrame:
 
     def joined(df: pd.DataFrame, key: str, col: str) -> pd.Series:
         g = df.groupby(df[key].astype(str))[col].agg(lambda s: ";".join(dict.fromkeys(str(x) for x in s)))
-        return cid.map(g).astype("string")
+        out: pd.Series = cid.map(g).astype("string")
+        return out
 
     announced = dict(zip(ds.batches["batch"].astype(str), ds.batches["announced"]))
     c["batch_announced"] = c["batch"].astype(str).map(announced).astype("datetime64[ns]")
@@ -257,7 +258,8 @@ def case_table(ds: Any) -> pd.DataFrame:
     c["source_ids"] = joined(cs, "case_id", "source_id")
     ind = ds.indicators
     c["n_indicators"] = cid.map(ind.groupby(ind["case_id"].astype(str)).size()).fillna(0).astype("Int64")
-    return c.reset_index(drop=True)
+    table: pd.DataFrame = c.reset_index(drop=True)
+    return table
 
 
 CASE_TABLE_LABELS = {

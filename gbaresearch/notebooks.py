@@ -76,7 +76,7 @@ def execute(
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     start = float(startup_timeout if startup_timeout is not None else min(timeout, 60))
     client = NotebookClient(
         nb,
@@ -119,7 +119,7 @@ def write(nb: Any, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            nbformat.write(nb, fh)
+            nbformat.write(nb, fh)  # type: ignore[no-untyped-call]
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -66,7 +66,7 @@ def notebook_title(nb: Any) -> str:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("# "):
-                    return line[2:].strip()
+                    return str(line[2:]).strip()
     return ""
 
 
@@ -77,10 +77,10 @@ def notebook_question(nb: Any) -> str:
             continue
         for line in cell.source.splitlines():
             if line.lstrip("*_ ").lower().startswith("question"):
-                return line.split(":", 1)[1].strip(" *_") if ":" in line else line
+                return str(line.split(":", 1)[1]).strip(" *_") if ":" in line else str(line)
         for line in cell.source.splitlines():
             if line.startswith("#"):
-                return line.lstrip("# ").strip()
+                return str(line).lstrip("# ").strip()
     return ""
 
 
@@ -130,7 +130,9 @@ def thumbnail(png: bytes, width: int = 640) -> bytes:
     with Image.open(io.BytesIO(png)) as im:
         if im.width <= width:
             return png
-        small = im.convert("RGBA").resize((width, max(1, round(im.height * width / im.width))), Image.LANCZOS)
+        small = im.convert("RGBA").resize(
+            (width, max(1, round(im.height * width / im.width))), Image.Resampling.LANCZOS
+        )
         buf = io.BytesIO()
         small.save(buf, format="PNG", optimize=True)
         return buf.getvalue()
@@ -304,7 +306,7 @@ def build(
         (gen_static / "figures").mkdir(parents=True)
         entries = []
         for p in paths:
-            nb = nbformat.read(executed[p], as_version=4)
+            nb = nbformat.read(executed[p], as_version=4)  # type: ignore[no-untyped-call]
             png = main_figure(nb)
             thumb = None
             if png:

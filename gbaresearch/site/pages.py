@@ -72,6 +72,14 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _int(value: Any) -> int:
+    return int(value)
+
+
+def _num(value: Any) -> float:
+    return float(value)
+
+
 def _raw(html_text: str) -> str:
     return "```{raw} html\n" + html_text + "\n```\n"
 
@@ -145,19 +153,19 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
     rows = []
     bars = ['<div class="gba-coverage">']
     for r in cov.itertuples(index=False):
-        share = float(r.identified) / float(r.official) if r.official else 0.0
+        share = _num(r.identified) / _num(r.official) if r.official else 0.0
         rows.append(
             [
                 md(r.batch),
                 md(_date(r.announced)),
-                md(f"{int(r.identified)} / {int(r.official)}"),
-                md(int(r.official_titles)),
+                md(f"{_int(r.identified)} / {_int(r.official)}"),
+                md(_int(r.official_titles)),
             ]
         )
         bars.append(
             f'<div class="gba-bar-row"><span class="gba-bar-label">{h(f"Batch {r.batch} · 第{r.batch}批")}</span>'
             f'<span class="gba-bar"><span class="gba-bar-fill" style="width:{share * 100:.0f}%"></span></span>'
-            f'<span class="gba-bar-value">{h(f"{int(r.identified)} / {int(r.official)}")}</span></div>'
+            f'<span class="gba-bar-value">{h(f"{_int(r.identified)} / {_int(r.official)}")}</span></div>'
         )
     bars.append("</div>")
     out.append(_raw("\n".join(bars)))
@@ -342,7 +350,7 @@ def cases_page(ds: Any, labels: Labels) -> str:
         _table(
             [md("Batch · 批次"), md("Announced · 公布"), md("Identified · 已识别"), md("Unidentified · 未识别")],
             [
-                [md(r.batch), md(int(r.official)), md(int(r.identified)), md(int(r.official) - int(r.identified))]
+                [md(r.batch), md(_int(r.official)), md(_int(r.identified)), md(_int(r.official) - _int(r.identified))]
                 for r in cov.itertuples(index=False)
             ],
         )
@@ -367,10 +375,10 @@ def cases_page(ds: Any, labels: Labels) -> str:
                 [
                     md(r.batch),
                     md(labels.value_both("batch_categories", "category", r.category)),
-                    md(int(r.official)),
-                    md(int(r.identified_official)),
-                    md(int(r.identified_inferred)),
-                    md(int(r.not_placed)),
+                    md(_int(r.official)),
+                    md(_int(r.identified_official)),
+                    md(_int(r.identified_inferred)),
+                    md(_int(r.not_placed)),
                 ]
                 for r in cat.itertuples(index=False)
             ],
@@ -379,7 +387,7 @@ def cases_page(ds: Any, labels: Labels) -> str:
     unc = A.uncategorised_by_batch(ds)
     out.append(
         "Identified cases whose category is unknown · 已识别但分类未知的案例: "
-        + md(", ".join(f"batch {r.batch}: {int(r.n_cases)}" for r in unc.itertuples(index=False)) or "none")
+        + md(", ".join(f"batch {r.batch}: {_int(r.n_cases)}" for r in unc.itertuples(index=False)) or "none")
         + "\n"
     )
     return "\n".join(out)
@@ -539,7 +547,7 @@ def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> 
     ]
     rows = []
     for r in ind.itertuples(index=False):
-        value = A.format_value(float(r.value), str(r.unit), str(r.bound)) if not is_missing(r.value) else "—"
+        value = A.format_value(_num(r.value), str(r.unit), str(r.bound)) if not is_missing(r.value) else "—"
         row = [
             md(r.indicator_id),
             md(r.indicator_en),
