@@ -565,6 +565,15 @@ def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> 
     return _table(head, rows)
 
 
+def _source_link(ds: Any, source_id: Any) -> str:
+    """The source id linked to its page (title as the link text), or the bare id."""
+    if is_missing(source_id):
+        return "—"
+    s = ds.sources[ds.sources["source_id"] == str(source_id)]
+    url = safe_url(s["url"].iloc[0]) if len(s) else None
+    return f"{md(source_id)}: {md_link(s['title'].iloc[0], url)}" if url else md(source_id)
+
+
 def _source_table(ds: Any, L: Labels, facts_by_source: dict[str, list[str]]) -> str:
     s = ds.sources.set_index(ds.sources["source_id"].astype(str))
     rows = []
@@ -637,7 +646,7 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
         ("host_city", _place_link(L, place.host_city, "")),
         ("lat", md(place.lat)),
         ("lon", md(place.lon)),
-        ("source_id", md(place.source_id)),
+        ("source_id", _source_link(ds, place.source_id)),
         ("notes", md(place.notes)),
     ]
     out.append(_table([md("Field · 字段"), md("Value · 内容")], [[md(L.field_both("places", k)), v] for k, v in facts]))
