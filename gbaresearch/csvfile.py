@@ -62,11 +62,13 @@ def _guess_encoding(data: bytes) -> str | None:
     return best
 
 
-def _line_at(data, pos: int) -> int:
+def _line_at(data: str | bytes, pos: int) -> int:
     """Physical line (1-based) of position ``pos`` in ``data``, counting CRLF, CR and LF endings."""
+    if isinstance(data, str):
+        text = data[:pos]
+        return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
     head = data[:pos]
-    nl, cr, crlf = ("\n", "\r", "\r\n") if isinstance(data, str) else (b"\n", b"\r", b"\r\n")
-    return head.count(nl) + head.count(cr) - head.count(crlf) + 1
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def read_raw(path: Path, label: str) -> RawTable:

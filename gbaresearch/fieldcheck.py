@@ -43,17 +43,17 @@ SUGGEST_MAX_CHARS = 100
 def suggest(value: str, choices: Iterable[Any]) -> str | None:
     """Closest allowed value to ``value`` (case and spacing forgiven), or None. Long values and
     long lists of choices get no suggestion, so that the search stays cheap."""
-    choices = [str(c) for c in choices]
-    if len(value) > SUGGEST_MAX_CHARS or len(choices) > SUGGEST_MAX_CHOICES:
+    options = [str(c) for c in choices]
+    if len(value) > SUGGEST_MAX_CHARS or len(options) > SUGGEST_MAX_CHOICES:
         return None
     norm = value.strip().lower().replace(" ", "_").replace("-", "_")
-    lowered = {c.lower(): c for c in choices}
+    lowered: dict[str, str] = {c.lower(): c for c in options}
     if norm in lowered:
         return lowered[norm]
     hits = difflib.get_close_matches(norm, list(lowered), n=3, cutoff=0.6)
     same_length = [h for h in hits if len(h) == len(norm)]  # a mistyped id keeps its length
-    hit = (same_length or hits or [None])[0]
-    return lowered[hit] if hit else None
+    best = same_length or hits
+    return lowered[best[0]] if best else None
 
 
 def _date_hint(v: str) -> str:

@@ -22,6 +22,7 @@ A contributor's pull request is untrusted input, so validating it must be safe:
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import stat
@@ -35,12 +36,9 @@ MAX_PATTERN_VALUE = 1000
 MAX_LONG_REPEATS = 2
 _LONG = 100
 
-try:  # the regular expression parser of the standard library (named sre_parse before 3.11)
-    from re import _constants as _sre_c  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants as _sre_c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# the regular expression parser of the standard library (Python 3.11 and later)
+_sre_c: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
 
 
 def max_file_bytes() -> int:

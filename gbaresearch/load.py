@@ -18,14 +18,17 @@ Missing values (``NA`` in the files) become ``<NA>``/``NaT``, never 0 or "".
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .paths import data_dir as _data_dir
 from .problems import DataValidationError
-from .schema import Field, Package, Resource
+from .schema import PACKAGE_FILE, Field, Package, Resource, load_package
 from .validation import Table, check_dataset
 
 
@@ -108,7 +111,12 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None, validate: bool 
     ``validate=False`` problems between tables (foreign keys, counts, provenance) are ignored;
     problems within a file (unreadable files, headers or cells) always raise.
     """
-    checked = check_dataset(data_dir)
+    directory = _data_dir(data_dir)
+    key = _signature(directory, validate)
+    if key is not None and key in _LOADED:
+        package, frames = _LOADED[key]
+        return Dataset(((name, df.copy()) for name, df in frames.items()), package, directory)
+    checked = check_dataset(directory)
     problems = checked.problems if validate else checked.file_problems
     if problems or checked.package is None or not all(t.ok for t in checked.tables.values()):
         raise DataValidationError(problems or checked.problems, str(checked.data_dir))
@@ -118,9 +126,35 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None, validate: bool 
             if f.categories_from is not None and f.categories_from not in derived:
                 table, column = f.categories_from
                 derived[f.categories_from] = sorted({v for v in checked.tables[table].columns[column] if v is not None})
-    return Dataset(
-        ((name, _frame(t, derived)) for name, t in checked.tables.items()), checked.package, checked.data_dir
-    )
+    frames = {name: _frame(t, derived) for name, t in checked.tables.items()}
+    if key is not None and key == _signature(directory, validate):  # unchanged while it was read
+        if len(_LOADED) >= 4:
+            _LOADED.clear()
+        _LOADED[key] = (checked.package, {name: df.copy() for name, df in frames.items()})
+    return Dataset(frames.items(), checked.package, checked.data_dir)
+
+
+# A valid dataset already loaded in this process, by the identity of its files: a warm load
+# returns copies of its frames instead of reading and checking everything again. Any change to
+# datapackage.json or a listed file (inode, size, modification time), or a new day (dates in
+# the future are invalid), reads everything again.
+_LOADED: dict[tuple[Any, ...], tuple[Package, dict[str, pd.DataFrame]]] = {}
+
+
+def _signature(directory: Path, validate: bool) -> tuple[Any, ...] | None:
+    package, _ = load_package(directory)
+    if package is None:
+        return None
+    sig: list[Any] = [str(directory), validate, date.today()]
+    try:
+        for name in [PACKAGE_FILE] + [r.path for r in package.resources]:
+            st = os.stat(directory / name)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            sig.append((name, st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    except (OSError, ValueError):
+        return None
+    return tuple(sig)
 
 
 def _loader(name: str, doc: str) -> Callable[[str | os.PathLike[str] | None], pd.DataFrame]:

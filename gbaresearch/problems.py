@@ -73,7 +73,8 @@ code                        meaning
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 
 CODES: tuple[str, ...] = tuple(
     line.split("``")[1]
@@ -123,7 +124,7 @@ class Problem:
     line: int
     field: str
     message: str
-    code: str = field(default="invalid", compare=False)
+    code: str = _field(default="invalid", compare=False)
 
     def __str__(self) -> str:
         return f"{escape(self.file)}:{self.line}: {escape(self.field)}: {escape(self.message)}"

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from .validation import Table
+
+Tables = Mapping[str, "Table"]
 
 # A case fact that is filled in must be backed by a case_sources row for that fact.
 _PROVENANCE = (
@@ -32,11 +39,11 @@ def _problem(code: str, file: str, line: int, field: str, message: str) -> Probl
     return Problem(file, line, field, message, code)
 
 
-def _ok(tables, *names) -> bool:
+def _ok(tables: Tables, *names: str) -> bool:
     return all(n in tables and tables[n].ok for n in names)
 
 
-def _unsure(table, key: str, *names: str) -> set | None:
+def _unsure(table: Table, key: str, *names: str) -> set[Any] | None:
     """Values of ``key`` in the rows where one of ``names`` was reported bad: totals over those keys
     are incomplete, so a rule must not judge them. None when such a row's own key is unreadable."""
     rows = set().union(*(table.bad.get(n, ()) for n in (key, *names)))
@@ -44,7 +51,7 @@ def _unsure(table, key: str, *names: str) -> set | None:
     return None if None in keys else keys
 
 
-def _batches(tables, problems):
+def _batches(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "batches"):
         return
     t = tables["batches"]
@@ -75,7 +82,7 @@ def _batches(tables, problems):
             )
 
 
-def _category_totals(tables, problems):
+def _category_totals(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "batches", "batch_categories"):
         return
     unsure = _unsure(tables["batch_categories"], "batch", "n_cases")
@@ -109,7 +116,7 @@ def _category_totals(tables, problems):
             )
 
 
-def _coverage(tables, problems):
+def _coverage(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "batches", "batch_categories", "cases"):
         return
     official = {b: n for _, b, n in tables["batches"].rows("batch", "n_cases")}
@@ -146,7 +153,7 @@ def _coverage(tables, problems):
                     f"batch {b} has {n} cases coded {c} (official or inferred), more than the official {cap}",
                 )
             )
-    seen_order: dict[tuple, int] = {}
+    seen_order: dict[tuple[Any, Any], int] = {}
     for line, b, o in cases.rows("batch", "order_in_batch"):
         if b is None or o is None:
             continue
@@ -174,7 +181,7 @@ def _coverage(tables, problems):
             seen_order[(b, o)] = line
 
 
-def _case_consistency(tables, problems):
+def _case_consistency(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "cases"):
         return
     t = tables["cases"]
@@ -233,7 +240,7 @@ def _case_consistency(tables, problems):
                 )
 
 
-def _provenance(tables, problems):
+def _provenance(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "cases", "case_sources"):
         return
     unsure = _unsure(tables["case_sources"], "case_id", "fact")
@@ -283,7 +290,7 @@ def _provenance(tables, problems):
 _ID_BATCH = re.compile(r"B([0-9]+)-", re.ASCII)
 
 
-def _id_batches(tables, problems):
+def _id_batches(tables: Tables, problems: list[Problem]) -> None:
     """An id that starts with ``B<n>-`` (case ids, announced-field ids) names the batch in its
     ``batch`` column."""
     for table, key in (("cases", "case_id"), ("batch_new_fields", "field_id")):
@@ -306,7 +313,7 @@ def _id_batches(tables, problems):
                 )
 
 
-def _places(tables, problems):
+def _places(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "places"):
         return
     t = tables["places"]
@@ -328,7 +335,7 @@ def _places(tables, problems):
             problems.append(_problem("host-city", "places.csv", line, "host_city", f"{host!r} is not a mainland city"))
 
 
-def _links(tables, problems):
+def _links(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "case_links", "cases"):
         return
     batch = dict(zip(tables["cases"].columns["case_id"], tables["cases"].columns["batch"]))
@@ -351,7 +358,7 @@ def _links(tables, problems):
             )
 
 
-def _primary_domains(tables, problems):
+def _primary_domains(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "case_domains"):
         return
     t = tables["case_domains"]
@@ -359,7 +366,7 @@ def _primary_domains(tables, problems):
     if unsure is None:
         return
     primaries = Counter(c for c, p in zip(t.columns["case_id"], t.columns["is_primary"]) if c is not None and p)
-    first = {}
+    first: dict[Any, int] = {}
     for line, c in t.rows("case_id"):
         if c is not None and c not in unsure:
             first.setdefault(c, line)
@@ -377,10 +384,10 @@ def _primary_domains(tables, problems):
             )
 
 
-def _sources_used(tables, problems):
+def _sources_used(tables: Tables, problems: list[Problem]) -> None:
     if not all(t.ok for t in tables.values()) or "sources" not in tables:
         return
-    used = set()
+    used: set[Any] = set()
     for t in tables.values():
         for fk in t.resource.foreign_keys:
             if fk.resource == "sources":
@@ -414,7 +421,7 @@ RULES = (
 )
 
 
-def cross_table_rules(tables, problems) -> None:
+def cross_table_rules(tables: Tables, problems: list[Problem]) -> None:
     """Apply every cross-table rule, appending problems."""
     for rule in RULES:
         rule(tables, problems)

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,8 +213,8 @@ def _names(x: object) -> list[str] | None:
     """A key's field names (a string or a list of strings), or None when malformed."""
     if isinstance(x, str):
         return [x]
-    if _str_list(x) and x:
-        return list(x)
+    if isinstance(x, list) and x and all(isinstance(v, str) for v in x):
+        return [str(v) for v in x]
     return None
 
 
@@ -472,10 +474,33 @@ def parse_package(descriptor: object) -> tuple[Package | None, list[Problem]]:
     return Package(version=str(version), resources=tuple(resources), descriptor=descriptor), []
 
 
+_CACHE: dict[tuple[str, int, int, int, int], tuple[Package | None, list[Problem]]] = {}
+
+
 def load_package(directory: Path) -> tuple[Package | None, list[Problem]]:
     """Read and check ``directory/datapackage.json``; return the package (None when it has
-    problems) and the problems. Never raises for bad content."""
+    problems) and the problems. Never raises for bad content.
+
+    The result is kept for as long as the file keeps its inode, size and modification time, so
+    repeated loads do not parse and check the descriptor again."""
     path = Path(directory) / PACKAGE_FILE
+    try:
+        st = os.stat(path)
+        key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    except (OSError, ValueError):
+        key = None
+    if key is not None and key in _CACHE:
+        package, problems = _CACHE[key]
+        return package, list(problems)
+    result = _load_package(path, directory)
+    if key is not None and stat.S_ISREG(st.st_mode):
+        if len(_CACHE) >= 16:
+            _CACHE.clear()
+        _CACHE[key] = (result[0], list(result[1]))
+    return result
+
+
+def _load_package(path: Path, directory: Path) -> tuple[Package | None, list[Problem]]:
 
     def one(message: str, code: str) -> tuple[None, list[Problem]]:
         return None, [Problem(PACKAGE_FILE, 0, "-", message, code)]

@@ -65,7 +65,9 @@ def test_missing_values_become_na_never_zero_or_empty(ds):
 
 
 def test_dataset_attributes(ds):
-    assert ds.version == "0.1.0"
+    import json
+
+    assert ds.version == json.loads((REPO_DIR / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
     assert ds.data_dir == REPO_DIR / "data"
     assert ds.cases is ds["cases"]
     with pytest.raises(AttributeError):
@@ -102,7 +104,7 @@ def test_cite_has_title_and_data_version():
     text = gba.cite()
     assert text == (
         "gbaresearch contributors (2026). gbaresearch: Greater Bay Area rule-connection typical cases "
-        "(粤港澳大湾区规则衔接机制对接典型案例) (Version 0.1.0) [Data set]."
+        f"(粤港澳大湾区规则衔接机制对接典型案例) (Version {gba.load_dataset().version}) [Data set]."
     )
 
 
