@@ -7,6 +7,9 @@ batch flows through unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
@@ -14,21 +17,24 @@ NOT_CODED = "(not coded)"
 UNKNOWN = "(unknown)"
 NOT_STATED = "(not stated)"
 
+if TYPE_CHECKING:
+    from .load import Dataset
+
 
 # --- basic lookups -------------------------------------------------------------------------
 
 
-def categories(ds) -> list[str]:
+def categories(ds: Dataset) -> list[str]:
     """Official categories in their schema order."""
     return list(ds.batch_categories["category"].cat.categories)
 
 
-def batches(ds) -> list[int]:
+def batches(ds: Dataset) -> list[int]:
     """Batch numbers in order."""
     return list(ds.batches["batch"].cat.categories)
 
 
-def table_overview(ds) -> pd.DataFrame:
+def table_overview(ds: Dataset) -> pd.DataFrame:
     """One row per table: ``table``, ``kind`` (official / reference / project_coding), ``rows``,
     ``columns``, ``title``, ``description``; in the package's order."""
     from .schema import read_package
@@ -53,7 +59,7 @@ def table_overview(ds) -> pd.DataFrame:
 # --- coverage ------------------------------------------------------------------------------
 
 
-def coverage_by_batch(ds) -> pd.DataFrame:
+def coverage_by_batch(ds: Dataset) -> pd.DataFrame:
     """One row per batch: ``batch``, ``announced``, ``official`` (cases announced), ``identified``
     (rows in cases), ``official_titles`` (identified with the official title), ``share``
     (identified / official, 0–1)."""
@@ -67,7 +73,7 @@ def coverage_by_batch(ds) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def coverage_by_category(ds) -> pd.DataFrame:
+def coverage_by_category(ds: Dataset) -> pd.DataFrame:
     """Batch × official category: ``batch``, ``category``, ``official`` (official count),
     ``identified_official`` (cases a source places there), ``identified_inferred`` (this
     project's inference), ``not_placed`` (official − both: cases of the category that are
@@ -85,14 +91,14 @@ def coverage_by_category(ds) -> pd.DataFrame:
     return out.sort_values(["batch", "category"]).reset_index(drop=True)
 
 
-def uncategorised_by_batch(ds) -> pd.DataFrame:
+def uncategorised_by_batch(ds: Dataset) -> pd.DataFrame:
     """Identified cases whose category is unknown: ``batch``, ``n_cases``."""
     c = ds.cases
     out = c[c["category_status"] == "unknown"].groupby("batch", observed=False).size().rename("n_cases")
     return out.reset_index()
 
 
-def source_profile(ds) -> pd.DataFrame:
+def source_profile(ds: Dataset) -> pd.DataFrame:
     """Sources by kind: ``kind``, ``sources``, ``languages`` (e.g. "en 12, zh-Hans 20"),
     ``facts_supported`` (rows in every table that cite a source of this kind)."""
     s = ds.sources
@@ -116,7 +122,7 @@ def source_profile(ds) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _source_columns(ds):
+def _source_columns(ds: Dataset) -> Iterator[tuple[str, str]]:
     from .schema import read_package
 
     for res in read_package(ds.data_dir).resources:
@@ -125,7 +131,7 @@ def _source_columns(ds):
                 yield res.name, fk.field
 
 
-def case_provenance(ds) -> pd.DataFrame:
+def case_provenance(ds: Dataset) -> pd.DataFrame:
     """Per case: ``case_id``, ``batch``, ``sources`` (distinct sources), ``best_kind`` (the most
     authoritative kind among them: official > press > mirror > machine_translation)."""
     rank = {"official": 0, "press": 1, "mirror": 2, "machine_translation": 3, "reference": 4}
@@ -143,7 +149,7 @@ def case_provenance(ds) -> pd.DataFrame:
 # --- composition ---------------------------------------------------------------------------
 
 
-def category_shares(ds) -> pd.DataFrame:
+def category_shares(ds: Dataset) -> pd.DataFrame:
     """Official counts and shares: ``batch``, ``category``, ``n_cases``, ``share`` (0–1 within batch)."""
     bc = ds.batch_categories[["batch", "category", "n_cases"]].copy()
     bc["n_cases"] = bc["n_cases"].astype(int)
@@ -152,7 +158,7 @@ def category_shares(ds) -> pd.DataFrame:
     return bc.sort_values(["batch", "category"]).reset_index(drop=True)
 
 
-def composition_table(ds) -> pd.DataFrame:
+def composition_table(ds: Dataset) -> pd.DataFrame:
     """Official counts as a batch × category table of ints (index ``batch``)."""
     t = ds.batch_categories.pivot_table(
         index="batch", columns="category", values="n_cases", aggfunc="sum", observed=False
@@ -160,7 +166,9 @@ def composition_table(ds) -> pd.DataFrame:
     return t.fillna(0).astype(int)
 
 
-def composition_test(ds, categories_subset=None, n_draws: int = 20000, seed: int = 0) -> dict:
+def composition_test(
+    ds: Dataset, categories_subset: Iterable[str] | None = None, n_draws: int = 20000, seed: int = 0
+) -> dict[str, Any]:
     """Test whether the category mix differs between batches more than chance would give.
 
     Chi-square test of homogeneity on the official batch × category counts, with a Monte Carlo
@@ -207,7 +215,7 @@ def _monte_carlo_p(obs: np.ndarray, chi2: float, n_draws: int, seed: int) -> flo
     return (hits + 1) / (n_draws + 1)
 
 
-def share_shift(ds) -> pd.DataFrame:
+def share_shift(ds: Dataset) -> pd.DataFrame:
     """Change in each category's share between consecutive batches: ``batch``, ``category``,
     ``share``, ``change`` (percentage points versus the previous batch; NA for the first)."""
     s = category_shares(ds)
@@ -218,7 +226,7 @@ def share_shift(ds) -> pd.DataFrame:
 # --- domains and fields --------------------------------------------------------------------
 
 
-def domains_by_batch(ds, primary_only: bool = False) -> pd.DataFrame:
+def domains_by_batch(ds: Dataset, primary_only: bool = False) -> pd.DataFrame:
     """Cases per project domain and batch: rows = domains (vocabulary order), columns = batches,
     values = number of identified cases coded with the domain."""
     cd = ds.case_domains
@@ -232,7 +240,7 @@ def domains_by_batch(ds, primary_only: bool = False) -> pd.DataFrame:
     return t
 
 
-def domain_first_appearance(ds, primary_only: bool = False) -> pd.DataFrame:
+def domain_first_appearance(ds: Dataset, primary_only: bool = False) -> pd.DataFrame:
     """First batch in which each domain appears among identified cases: ``domain``, ``label``,
     ``first_batch`` (NA if never), ``cases`` (total coded), ``first_cases`` (case ids in that
     batch, comma-separated)."""
@@ -259,7 +267,7 @@ def domain_first_appearance(ds, primary_only: bool = False) -> pd.DataFrame:
     return out
 
 
-def new_fields_check(ds) -> pd.DataFrame:
+def new_fields_check(ds: Dataset) -> pd.DataFrame:
     """Fields the announcements called new, against the domain coding: ``batch`` (announcing
     batch), ``field_en``, ``domain``, ``first_any`` (first batch with the domain among all coded
     domains), ``first_primary`` (first batch with it as a primary domain), ``verdict``:
@@ -299,7 +307,7 @@ def new_fields_check(ds) -> pd.DataFrame:
 # --- leads and counterparts ----------------------------------------------------------------
 
 
-def _by_batch_with_missing(ds, column: str, missing: str) -> pd.DataFrame:
+def _by_batch_with_missing(ds: Dataset, column: str, missing: str) -> pd.DataFrame:
     """Identified cases by the levels of a categorical ``column`` and batch, missing values
     labelled ``missing``; rows in the column's level order, then ``missing``; columns: batches."""
     c = ds.cases
@@ -310,25 +318,25 @@ def _by_batch_with_missing(ds, column: str, missing: str) -> pd.DataFrame:
     return t
 
 
-def lead_level_by_batch(ds) -> pd.DataFrame:
+def lead_level_by_batch(ds: Dataset) -> pd.DataFrame:
     """Identified cases by lead level and batch; rows: national, provincial, city, platform,
     (unknown); columns: batches."""
     return _by_batch_with_missing(ds, "lead_level", UNKNOWN)
 
 
-def counterpart_by_batch(ds) -> pd.DataFrame:
+def counterpart_by_batch(ds: Dataset) -> pd.DataFrame:
     """Identified cases by counterpart and batch; rows: hong_kong, macao, both, (not stated);
     columns: batches. Inferred counterparts are included (see :func:`counterpart_inferred`).
     "(not stated)" also holds cases framed around international rules, not Hong Kong or Macao."""
     return _by_batch_with_missing(ds, "counterpart", NOT_STATED)
 
 
-def counterpart_inferred(ds) -> int:
+def counterpart_inferred(ds: Dataset) -> int:
     """Number of identified cases whose counterpart is this project's inference."""
     return int((ds.cases["counterpart_status"] == "inferred").sum())
 
 
-def cases_by_place(ds) -> pd.DataFrame:
+def cases_by_place(ds: Dataset) -> pd.DataFrame:
     """Cases led from each place: every place with ``place_id``, ``name_en``, ``name_zh``,
     ``kind``, ``lat``, ``lon``, ``cases`` (identified cases with that lead_place), ``case_ids``."""
     p = ds.places[["place_id", "name_en", "name_zh", "kind", "host_city", "lat", "lon"]].copy()
@@ -341,7 +349,7 @@ def cases_by_place(ds) -> pd.DataFrame:
 # --- mechanisms ----------------------------------------------------------------------------
 
 
-def mechanisms_by_batch(ds) -> pd.DataFrame:
+def mechanisms_by_batch(ds: Dataset) -> pd.DataFrame:
     """Cases per mechanism and batch: rows = mechanisms (vocabulary order) plus ``(not coded)``
     for identified cases with no mechanism coding; columns = batches."""
     cm = ds.case_mechanisms.merge(ds.cases[["case_id", "batch"]], on="case_id")
@@ -354,19 +362,20 @@ def mechanisms_by_batch(ds) -> pd.DataFrame:
     return t
 
 
-def mechanism_shares(ds) -> pd.DataFrame:
+def mechanism_shares(ds: Dataset) -> pd.DataFrame:
     """Share of coded cases in each batch that use each mechanism (a case can use several, so
     shares add up to more than 1): rows = mechanisms, columns = batches, values 0–1."""
     t = mechanisms_by_batch(ds).drop(index=NOT_CODED)
     coded = ds.cases[ds.cases["case_id"].isin(ds.case_mechanisms["case_id"])]
     n = coded.groupby("batch", observed=False).size().reindex(batches(ds), fill_value=0)
-    return (t / n.replace(0, np.nan)).round(3)
+    out: pd.DataFrame = (t / n.astype(float).replace(0.0, np.nan)).round(3)
+    return out
 
 
 # --- deepening and timing ------------------------------------------------------------------
 
 
-def link_table(ds) -> pd.DataFrame:
+def link_table(ds: Dataset) -> pd.DataFrame:
     """Links between cases with context: ``from_case_id``, ``from_batch``, ``from_title``,
     ``to_case_id``, ``to_batch``, ``to_title``, ``relation``, ``link_status``, ``basis``."""
     c = ds.cases.set_index("case_id")
@@ -403,7 +412,7 @@ def date_precision(values: pd.Series) -> pd.Series:
     return n.map({10: "day", 7: "month", 4: "year"}).astype("string")
 
 
-def time_to_selection(ds) -> pd.DataFrame:
+def time_to_selection(ds: Dataset) -> pd.DataFrame:
     """Cases with a known date in force: ``case_id``, ``batch``, ``title_en``, ``date_in_force``
     (as recorded), ``precision``, ``in_force`` (start of the period), ``announced``, ``years``
     (from in force to the batch's announcement, 1 decimal)."""
@@ -436,7 +445,7 @@ def format_value(value: float, unit: str, bound: str) -> str:
     return f"{BOUND_MARK[bound]}{num} {unit_text}"
 
 
-def indicator_table(ds) -> pd.DataFrame:
+def indicator_table(ds: Dataset) -> pd.DataFrame:
     """Indicators with context: ``indicator_id``, ``case_id``, ``batch``, ``case_title``,
     ``indicator_en``, ``value``, ``unit``, ``bound``, ``as_of``, ``as_of_start``, ``shown``
     (formatted value with bound and unit), ``source_kind``."""
@@ -463,7 +472,7 @@ def indicator_table(ds) -> pd.DataFrame:
     return i[cols].sort_values("indicator_id").reset_index(drop=True)
 
 
-def indicator_units(ds) -> pd.DataFrame:
+def indicator_units(ds: Dataset) -> pd.DataFrame:
     """How indicators split by unit and bound: ``unit``, ``exact``, ``lower``, ``approximate``, ``total``."""
     t = pd.crosstab(ds.indicators["unit"].astype(str), ds.indicators["bound"].astype(str))
     for b in ds.indicators["bound"].cat.categories:
@@ -475,7 +484,7 @@ def indicator_units(ds) -> pd.DataFrame:
     return t.sort_values(["total"], ascending=False, kind="stable").reset_index()
 
 
-def series(ds, case_id: str, unit: str) -> pd.DataFrame:
+def series(ds: Dataset, case_id: str, unit: str) -> pd.DataFrame:
     """Time series of one case's indicators in one unit: ``as_of_start``, ``value``, ``bound``,
     ``indicator_en``; sorted by date."""
     t = indicator_table(ds)
@@ -488,7 +497,7 @@ def series(ds, case_id: str, unit: str) -> pd.DataFrame:
 # --- corrections ---------------------------------------------------------------------------
 
 
-def corrections_table(ds) -> pd.DataFrame:
+def corrections_table(ds: Dataset) -> pd.DataFrame:
     """Corrections with the erring source and the basis: ``correction_id``, ``error_kind``,
     ``source_id``, ``source_kind``, ``source_title``, ``claim_en``, ``correction_en``,
     ``basis_source_id``, ``basis_kind``, ``case_id``."""
@@ -512,7 +521,7 @@ def corrections_table(ds) -> pd.DataFrame:
     return c[cols]
 
 
-def facts_resting_on(ds, source_ids) -> pd.DataFrame:
+def facts_resting_on(ds: Dataset, source_ids: Iterable[str]) -> pd.DataFrame:
     """Rows in every table that cite any of ``source_ids``: ``table``, ``column``, ``rows``."""
     ids = set(source_ids)
     rows = []
@@ -523,7 +532,7 @@ def facts_resting_on(ds, source_ids) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "column", "rows"])
 
 
-def sole_source_facts(ds, source_ids) -> pd.DataFrame:
+def sole_source_facts(ds: Dataset, source_ids: Iterable[str]) -> pd.DataFrame:
     """Case facts supported only by ``source_ids`` (no other source backs the same case and
     fact): ``case_id``, ``fact``, ``sources``."""
     ids = set(source_ids)
@@ -539,7 +548,7 @@ def sole_source_facts(ds, source_ids) -> pd.DataFrame:
 # --- labels and text -----------------------------------------------------------------------
 
 
-def value_labels(ds, table: str, field: str) -> dict[str, tuple[str, str]]:
+def value_labels(ds: Dataset, table: str, field: str) -> dict[str, tuple[str, str]]:
     """Display labels of an enumerated field from the package metadata (Table Schema
     ``categories``): value -> (English label, Chinese label). A value without a label maps to
     itself; a field without categories gives {}."""
@@ -555,7 +564,7 @@ def value_labels(ds, table: str, field: str) -> dict[str, tuple[str, str]]:
     return {str(c.value): (str(c.label), str(c.label_zh)) for c in cats}
 
 
-def _package(ds):
+def _package(ds: Dataset) -> Any:
     pkg = getattr(ds, "package", None)
     if pkg is not None and hasattr(pkg, "resource"):
         return pkg
@@ -564,13 +573,13 @@ def _package(ds):
     return read_package(ds.data_dir)
 
 
-def category_labels(ds, lang: str = "en") -> dict[str, str]:
+def category_labels(ds: Dataset, lang: str = "en") -> dict[str, str]:
     """Display names of the official categories from the package metadata: value -> label in
     ``lang`` ("en", "zh", or "both" for "English / 中文")."""
     return {v: _pick(en, zh, lang) for v, (en, zh) in value_labels(ds, "cases", "category").items()}
 
 
-def vocab_labels(ds, vocab: str, lang: str = "en") -> dict[str, str]:
+def vocab_labels(ds: Dataset, vocab: str, lang: str = "en") -> dict[str, str]:
     """Labels of a project vocabulary (``"domains"`` or ``"mechanisms"``): code -> label in
     ``lang`` ("en", "zh" or "both")."""
     v = ds[f"vocab_{vocab}"]
@@ -600,16 +609,21 @@ def md_escape(text: object) -> str:
     return s
 
 
-def of(k: int, n: int) -> str:
+def of(k: Any, n: Any) -> str:
     """'k of n (p%)': a count with its denominator; 'k of 0' when n is 0."""
     k, n = int(k), int(n)
     return f"{k} of {n} ({k / n:.0%})" if n else f"{k} of 0"
 
 
+def _int(value: Any) -> int:
+    """``int(value)`` for a table cell (typed loosely by pandas)."""
+    return int(value)
+
+
 # --- cases and provenance ------------------------------------------------------------------
 
 
-def identified_cases(ds) -> pd.DataFrame:
+def identified_cases(ds: Dataset) -> pd.DataFrame:
     """One row per identified case, for reading: ``case_id``, ``batch``, ``title_zh``,
     ``title_en``, ``title_status``, ``category`` (English label, with "(inferred)" when this
     project's inference, NA when unknown), ``lead``, ``counterpart``; in batch and id order."""
@@ -635,7 +649,7 @@ def identified_cases(ds) -> pd.DataFrame:
     return out.sort_values(["batch", "case_id"]).reset_index(drop=True)
 
 
-def unidentified_before(ds) -> dict[int, int]:
+def unidentified_before(ds: Dataset) -> dict[int, int]:
     """For each batch, the number of announced cases of all earlier batches that are not
     identified (where a domain may have appeared unseen)."""
     cov = coverage_by_batch(ds)
@@ -647,7 +661,7 @@ def unidentified_before(ds) -> dict[int, int]:
     return out
 
 
-def first_appearance_table(ds) -> pd.DataFrame:
+def first_appearance_table(ds: Dataset) -> pd.DataFrame:
     """:func:`domain_first_appearance` with ``unidentified_before``: announced cases of earlier
     batches that are not identified, so could have carried the domain unseen (0 for batch-1
     firsts: nothing earlier), and ``firm`` (True when nothing earlier is unidentified)."""
@@ -675,7 +689,7 @@ MECHANISM_DIRECTION = {
 }
 
 
-def mechanism_direction_by_batch(ds) -> pd.DataFrame:
+def mechanism_direction_by_batch(ds: Dataset) -> pd.DataFrame:
     """Cases using at least one two-sided / one-sided mechanism (:data:`MECHANISM_DIRECTION`),
     per batch: ``batch``, ``announced`` (official cases), ``identified``, ``coded`` (identified
     with mechanism coding), ``two_sided``, ``one_sided`` (cases; a case can count in both)."""
@@ -688,8 +702,8 @@ def mechanism_direction_by_batch(ds) -> pd.DataFrame:
         rows.append(
             {
                 "batch": int(b),
-                "announced": int(cov.loc[b, "official"]),
-                "identified": int(cov.loc[b, "identified"]),
+                "announced": _int(cov.loc[b, "official"]),
+                "identified": _int(cov.loc[b, "identified"]),
                 "coded": int(sub["case_id"].nunique()),
                 "two_sided": int(sub.loc[sub["direction"] == "two-sided", "case_id"].nunique()),
                 "one_sided": int(sub.loc[sub["direction"] == "one-sided", "case_id"].nunique()),
@@ -698,7 +712,7 @@ def mechanism_direction_by_batch(ds) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def coded_per_batch(ds) -> pd.Series:
+def coded_per_batch(ds: Dataset) -> pd.Series:
     """Identified cases with at least one mechanism coded, per batch (index: batches)."""
     coded = ds.cases[ds.cases["case_id"].isin(ds.case_mechanisms["case_id"])]
     return coded.groupby("batch", observed=False).size().reindex(batches(ds), fill_value=0)
@@ -707,7 +721,7 @@ def coded_per_batch(ds) -> pd.Series:
 # --- indicators by unit ---------------------------------------------------------------------
 
 
-def indicator_dots(ds) -> pd.DataFrame:
+def indicator_dots(ds: Dataset) -> pd.DataFrame:
     """Indicators for small multiples, one panel per unit: ``unit`` (as stored), ``unit_label``
     (e.g. "person-times"), ``n_in_unit`` (figures in that unit), ``label`` ("case: indicator"),
     ``value``, ``bound``, ``shown`` (formatted with thousands separators, bound and unit),
@@ -742,6 +756,6 @@ def detectable_effect(n: int, dof: int, alpha: float = 0.05, power: float = 0.8)
     return round(float(np.sqrt(lam / n)), 2)
 
 
-def effect_size(test: dict) -> float:
+def effect_size(test: dict[str, Any]) -> float:
     """Cohen's w of a :func:`composition_test` result: sqrt(chi2 / n), 2 decimals."""
     return round(float(np.sqrt(test["chi2"] / test["n"])), 2)

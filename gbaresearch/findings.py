@@ -11,16 +11,21 @@ identified (or coded) cases and against the official denominators (announced cas
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from . import analysis as A
 
+if TYPE_CHECKING:
+    from .load import Dataset
 
-def _direction(a: float, b: float) -> str:
+
+def _direction(a: Any, b: Any) -> str:
     return "up" if b > a else "down" if b < a else "level"
 
 
-def expanding_fields(ds) -> pd.Series:
+def expanding_fields(ds: Dataset) -> pd.Series:
     """Notebook 03: the verdict for each field an announcement called new, the number that
     agree, and the domains first seen after the first batch."""
     check = A.new_fields_check(ds)
@@ -30,18 +35,26 @@ def expanding_fields(ds) -> pd.Series:
     seen = first.dropna(subset=["first_batch"])
     later = seen[seen["first_batch"] > min(A.batches(ds))]
     out["domains first seen after the first batch"] = ", ".join(sorted(later["domain"])) or "none"
-    return pd.Series(out, dtype=object)
+    return pd.Series(out, dtype="object")
 
 
-def _yes(flag: object) -> str:
+def _top_pair(counts: pd.Series) -> tuple[str, str]:
+    """The (case, unit) index of the largest count, or ("none", "none")."""
+    if not len(counts):
+        return ("none", "none")
+    top: Any = counts.idxmax()
+    return str(top[0]), str(top[1])
+
+
+def _yes(flag: Any) -> str:
     return "yes" if bool(flag) else "no"
 
 
-def _share(k: float, n: float) -> float:
+def _share(k: Any, n: Any) -> float:
     return float(k) / float(n) if n else 0.0
 
 
-def leads_and_counterparts(ds) -> pd.Series:
+def leads_and_counterparts(ds: Dataset) -> pd.Series:
     """Notebook 04 findings: the most common known lead level and counterpart, whether 'both'
     is a majority of known counterparts, and the direction from the first to the last batch of
     the share of cases with a known lead, against identified and against announced cases."""
@@ -60,10 +73,10 @@ def leads_and_counterparts(ds) -> pd.Series:
         a = _share(known[first].sum(), cov.loc[first, den])
         b = _share(known[last].sum(), cov.loc[last, den])
         out[f"share with a known lead, of {label} cases, batch {first} to {last}"] = _direction(a, b)
-    return pd.Series(out, dtype=object)
+    return pd.Series(out, dtype="object")
 
 
-def leads_and_counterparts_counts(ds) -> pd.Series:
+def leads_and_counterparts_counts(ds: Dataset) -> pd.Series:
     """Notebook 04 counts behind the findings, with their denominators."""
     known = A.lead_level_by_batch(ds).drop(index=A.UNKNOWN)
     per_level = known.sum(axis=1)
@@ -78,10 +91,10 @@ def leads_and_counterparts_counts(ds) -> pd.Series:
         k = int(known[b].sum())
         out[f"batch {b}: known lead, of identified"] = A.of(k, cov.loc[b, "identified"])
         out[f"batch {b}: known lead, of announced"] = A.of(k, cov.loc[b, "official"])
-    return pd.Series(out, dtype=object)
+    return pd.Series(out, dtype="object")
 
 
-def mechanisms(ds) -> pd.Series:
+def mechanisms(ds: Dataset) -> pd.Series:
     """Notebook 05 findings: the most used mechanism, whether one-sided mechanisms are used by
     most coded cases of the first batch, and the direction from the first to the last batch of
     the two-sided and the one-sided share, against coded and against announced cases."""
@@ -90,8 +103,9 @@ def mechanisms(ds) -> pd.Series:
     totals = mech.sum(axis=1)
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     first, last = d.index[0], d.index[-1]
+    top = str(totals.idxmax())
     out = {
-        "most used mechanism": labels.get(totals.idxmax(), totals.idxmax()) if totals.sum() else "none",
+        "most used mechanism": labels.get(top, top) if totals.sum() else "none",
         f"most coded cases of batch {first} use a one-sided mechanism": _yes(
             d.loc[first, "one_sided"] > d.loc[first, "coded"] / 2
         ),
@@ -102,10 +116,10 @@ def mechanisms(ds) -> pd.Series:
             a = _share(d.loc[first, side], d.loc[first, den])
             b = _share(d.loc[last, side], d.loc[last, den])
             out[f"{name} share of {label} cases, batch {first} to {last}"] = _direction(a, b)
-    return pd.Series(out, dtype=object)
+    return pd.Series(out, dtype="object")
 
 
-def mechanisms_counts(ds) -> pd.Series:
+def mechanisms_counts(ds: Dataset) -> pd.Series:
     """Notebook 05 counts: per batch, cases with a two-sided and with a one-sided mechanism, of
     coded and of announced cases."""
     out = {}
@@ -114,10 +128,10 @@ def mechanisms_counts(ds) -> pd.Series:
             name = side.replace("_", "-")
             out[f"batch {b}: {name}, of coded"] = A.of(r[side], r["coded"])
             out[f"batch {b}: {name}, of announced"] = A.of(r[side], r["announced"])
-    return pd.Series(out, dtype=object)
+    return pd.Series(out, dtype="object")
 
 
-def deepening(ds) -> pd.Series:
+def deepening(ds: Dataset) -> pd.Series:
     """Notebook 06 findings: which later batches link back to earlier cases, whether more links
     extend than deepen, whether the median time to selection is under one year and whether every
     dated case was selected within two years."""
@@ -132,10 +146,10 @@ def deepening(ds) -> pd.Series:
         "median time to selection under one year": _yes(len(tts) and tts["years"].median() < 1),
         "every dated case selected within two years": _yes(len(tts) and (tts["years"] <= 2).all()),
     }
-    return pd.Series(out, dtype=object)
+    return pd.Series(out, dtype="object")
 
 
-def deepening_counts(ds) -> pd.Series:
+def deepening_counts(ds: Dataset) -> pd.Series:
     """Notebook 06 counts: links, deepening links, dated cases, median years to selection."""
     links = A.link_table(ds)
     tts = A.time_to_selection(ds)
@@ -147,16 +161,16 @@ def deepening_counts(ds) -> pd.Series:
             "median years from taking effect to selection": f"{tts['years'].median():.1f}" if len(tts) else "NA",
             "selected within two years": A.of((tts["years"] <= 2).sum(), len(tts)),
         },
-        dtype=object,
+        dtype="object",
     )
 
 
-def outcomes(ds) -> pd.Series:
+def outcomes(ds: Dataset) -> pd.Series:
     """Notebook 07 findings: the case with the longest series in one unit, whether some figures
     count person-times, and whether lower bounds outnumber approximate values."""
     ind = A.indicator_table(ds)
     counts = ind.groupby(["case_id", "unit"], observed=True).size()
-    case_id, unit = counts.idxmax() if len(counts) else ("none", "none")
+    case_id, unit = _top_pair(counts)
     return pd.Series(
         {
             "longest series": f"{case_id} in {str(unit).replace('_', '-')}",
@@ -165,11 +179,11 @@ def outcomes(ds) -> pd.Series:
                 (ind["bound"] == "lower").sum() > (ind["bound"] == "approximate").sum()
             ),
         },
-        dtype=object,
+        dtype="object",
     )
 
 
-def outcomes_counts(ds) -> pd.Series:
+def outcomes_counts(ds: Dataset) -> pd.Series:
     """Notebook 07 counts: figures, cases, units, lower bounds, person-time figures."""
     ind = A.indicator_table(ds)
     return pd.Series(
@@ -181,7 +195,7 @@ def outcomes_counts(ds) -> pd.Series:
             "approximate values": A.of((ind["bound"] == "approximate").sum(), len(ind)),
             "person-time figures": A.of((ind["unit"] == "person_times").sum(), len(ind)),
         },
-        dtype=object,
+        dtype="object",
     )
 
 

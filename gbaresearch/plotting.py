@@ -22,11 +22,15 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
@@ -83,17 +87,21 @@ def _is_cjk(s: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in s)
 
 
+def _int(value: Any) -> int:
+    return int(value)
+
+
 def thousands(x: float, _pos: object = None) -> str:
     """Tick text with thousands separators: 1234567 -> '1,234,567'."""
     return f"{x:,.0f}"
 
 
-def thousands_axis(axis) -> None:
+def thousands_axis(axis: Axis) -> None:
     """Tick labels with thousands separators."""
     axis.set_major_formatter(FuncFormatter(thousands))
 
 
-def integer_axis(axis) -> None:
+def integer_axis(axis: Axis) -> None:
     """Whole-number ticks only (for counts)."""
     axis.set_major_locator(MaxNLocator(integer=True))
     axis.set_major_formatter(FuncFormatter(thousands))
@@ -143,7 +151,7 @@ def category_colors(categories: Sequence[str]) -> dict[str, str]:
     return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
 
 
-def caption(fig, version: str, extra: str = "") -> None:
+def caption(fig: Figure, version: str, extra: str = "") -> None:
     """Write the source line under a figure."""
     text = SOURCE_NOTE.format(version=version) + (" " + extra if extra else "")
     fig.text(0.01, -0.02, plain(text), ha="left", va="top", fontsize=8, color="0.35", wrap=True)
@@ -162,7 +170,7 @@ def batch_label(batch: object, identified: int | None = None, announced: int | N
 # --- figures ---------------------------------------------------------------------------------
 
 
-def stacked_shares(ax, shares: pd.DataFrame, labels: dict[str, str] | None = None) -> None:
+def stacked_shares(ax: Axes, shares: pd.DataFrame, labels: dict[str, str] | None = None) -> None:
     """Horizontal 100% bars of official category shares with the count in each segment and the
     batch size in the row label; ``shares`` is ``analysis.category_shares``; ``labels`` maps
     category values to display text (default: the values)."""
@@ -191,7 +199,11 @@ def stacked_shares(ax, shares: pd.DataFrame, labels: dict[str, str] | None = Non
 
 
 def stacked_counts(
-    ax, table: pd.DataFrame, title: str, labels: dict | None = None, coverage: pd.DataFrame | None = None
+    ax: Axes,
+    table: pd.DataFrame,
+    title: str,
+    labels: dict[Any, str] | None = None,
+    coverage: pd.DataFrame | None = None,
 ) -> None:
     """Stacked bars of a rows × batches count table (e.g. ``analysis.lead_level_by_batch``).
     Rows in brackets, such as ``(unknown)``, are drawn in light grey so gaps stay visible; every
@@ -202,7 +214,7 @@ def stacked_counts(
     colors.update({r: GREY for r in table.index if r not in colors})
     if coverage is not None:
         cov = coverage.set_index("batch")
-        xs = [batch_label(b, int(cov.loc[b, "identified"]), int(cov.loc[b, "official"])) for b in table.columns]
+        xs = [batch_label(b, _int(cov.loc[b, "identified"]), _int(cov.loc[b, "official"])) for b in table.columns]
     else:
         xs = [batch_label(b) for b in table.columns]
     bottom = np.zeros(table.shape[1])
@@ -218,9 +230,9 @@ def stacked_counts(
 
 
 def count_heatmap(
-    ax,
+    ax: Axes,
     table: pd.DataFrame,
-    row_labels: dict | None = None,
+    row_labels: dict[Any, str] | None = None,
     col_labels: Sequence[str] | None = None,
     denominators: Sequence[int] | None = None,
     cmap: str = "Blues",
@@ -272,7 +284,9 @@ def marker_area(n: int | float) -> float:
     return 18.0 + 55.0 * float(n)
 
 
-def gba_map(ax, places: pd.DataFrame, size_col: str = "cases", label_zh: bool = False, coastline: bool = True) -> str:
+def gba_map(
+    ax: Axes, places: pd.DataFrame, size_col: str = "cases", label_zh: bool = False, coastline: bool = True
+) -> str:
     """Map of the places table on GSHHS shorelines (see :mod:`gbaresearch.coastline`): cities as
     circles, SARs as squares, platforms as triangles, each kind its own colour; marker area grows
     with ``size_col`` (a size key is drawn); each label sits next to its marker. Returns the
@@ -388,7 +402,7 @@ RELATION_STYLES = {"deepens": ("-", PALETTE[0]), "extends": ("--", PALETTE[1])}
 DESCRIPTIVE_MARK = "†"
 
 
-def link_diagram(ax, links: pd.DataFrame, cases: pd.DataFrame, chinese: bool = True, width: int = 14) -> None:
+def link_diagram(ax: Axes, links: pd.DataFrame, cases: pd.DataFrame, chinese: bool = True, width: int = 14) -> None:
     """Draw links between cases: one column per batch, each case a box with its id and full
     title (wrapped, never cut); arrows run from box edge to box edge, from the earlier case to
     the later one, so they never cross a label's text. Titles are Chinese when a CJK font is
@@ -455,7 +469,7 @@ def link_diagram(ax, links: pd.DataFrame, cases: pd.DataFrame, chinese: bool = T
 # --- indicators ------------------------------------------------------------------------------
 
 
-def indicator_panels(fig, table: pd.DataFrame, label_width: int = 50) -> list:
+def indicator_panels(fig: Figure, table: pd.DataFrame, label_width: int = 50) -> list[Axes]:
     """Small multiples of reported figures, one panel per unit, each with its own linear axis
     (thousands separators); ``table`` is ``analysis.indicator_dots`` (or a subset of it).
     Hollow markers are approximate values, right-pointing triangles lower bounds; each dot

@@ -32,4 +32,4 @@ class Prose(Markdown):
 
 def say(text: str) -> Prose:
     """The Markdown ``text`` as a displayable object (``display(say(...))``)."""
-    return Prose(text)
+    return Prose(text)  # type: ignore[no-untyped-call]
