@@ -402,12 +402,21 @@ RELATION_STYLES = {"deepens": ("-", PALETTE[0]), "extends": ("--", PALETTE[1])}
 DESCRIPTIVE_MARK = "†"
 
 
-def link_diagram(ax: Axes, links: pd.DataFrame, cases: pd.DataFrame, chinese: bool = True, width: int = 14) -> None:
+def link_diagram(
+    ax: Axes,
+    links: pd.DataFrame,
+    cases: pd.DataFrame,
+    chinese: bool = True,
+    width: int = 14,
+    coverage: pd.DataFrame | None = None,
+) -> None:
     """Draw links between cases: one column per batch, each case a box with its id and full
     title (wrapped, never cut); arrows run from box edge to box edge, from the earlier case to
     the later one, so they never cross a label's text. Titles are Chinese when a CJK font is
     available (else English); a title that is a descriptive label rather than the official
-    title (``title_status``) is marked with † (:data:`DESCRIPTIVE_MARK`)."""
+    title (``title_status``) is marked with † (:data:`DESCRIPTIVE_MARK`). With ``coverage``
+    (``analysis.coverage_by_batch``) each column says how many of the batch's announced cases are
+    identified (links can join identified cases only)."""
     font = cjk_font() if chinese else None
     col = "title_zh" if font is not None else "title_en"
     ids = sorted(set(links["from_case_id"]) | set(links["to_case_id"]))
@@ -454,7 +463,12 @@ def link_diagram(ax: Axes, links: pd.DataFrame, cases: pd.DataFrame, chinese: bo
         )
     for rel, (ls, color) in RELATION_STYLES.items():
         ax.plot([], [], linestyle=ls, color=color, label=rel)
-    ax.set_xticks(batches, [f"Batch {b}" for b in batches])
+    if coverage is not None:
+        cov = coverage.set_index("batch")
+        ticks = [batch_label(b, _int(cov.loc[b, "identified"]), _int(cov.loc[b, "official"])) for b in batches]
+    else:
+        ticks = [batch_label(b) for b in batches]
+    ax.set_xticks(batches, ticks)
     ax.xaxis.tick_top()
     ax.set_xlim(min(batches) - 0.5, max(batches) + 0.5)
     lowest = min(y for _, y in pos.values())

@@ -211,8 +211,14 @@ def test_link_diagram_shows_full_titles_marks_descriptive_labels_and_arrows_join
     links = A.link_table(ds)
     with P.style():
         fig, ax = plt.subplots(figsize=(11, 8))
-        P.link_diagram(ax, links, ds.cases)
+        cov = A.coverage_by_batch(ds)
+        P.link_diagram(ax, links, ds.cases, coverage=cov)
         fig.canvas.draw()
+        shown = sorted({int(b) for b in links["from_batch"]} | {int(b) for b in links["to_batch"]})
+        c = cov.set_index("batch")
+        assert [t.get_text() for t in ax.get_xticklabels()] == [
+            f"Batch {b}\n{c.loc[b, 'identified']} of {c.loc[b, 'official']} identified" for b in shown
+        ]
         boxes = {t.get_text().split("\n")[0]: t for t in ax.texts if t.get_text()}
         ids = set(links["from_case_id"]) | set(links["to_case_id"])
         assert set(boxes) == ids
