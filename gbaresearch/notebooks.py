@@ -53,9 +53,13 @@ def kernel_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _one_line(text: str, limit: int = 300) -> str:
-    """The last non-empty line of ``text`` (where a Python error states its reason), printable only."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    """The last non-empty line of ``text`` (where a Python error states its reason), without
+    terminal colour codes, printable characters only."""
+    lines = [ln.strip() for ln in _ANSI.sub("", text).splitlines() if ln.strip()]
     last = lines[-1] if lines else ""
     last = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in last)
     return last[:limit] + ("…" if len(last) > limit else "")

@@ -153,9 +153,7 @@ def _execute_one(path: Path, out: Path, env: dict[str, str], timeout: int) -> tu
     except KernelStartError as exc:
         err = str(exc)
     except Exception as exc:  # a failing cell: its last line says what went wrong
-        text = str(exc).strip()
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        err = lines[-1].strip() if lines else type(exc).__name__
+        err = notebooks._one_line(str(exc)) or type(exc).__name__
     return out, time.perf_counter() - t0, err
 
 

@@ -101,3 +101,19 @@ def test_a_failing_cell_is_not_mistaken_for_a_kernel_fault(tmp_path):
     path = tiny_notebook(tmp_path, "raise ValueError('bad cell')")
     with pytest.raises(CellExecutionError, match="bad cell"):
         notebooks.execute(path, timeout=60)
+
+
+def test_the_site_executor_gives_kernels_the_data_directory_and_names_failures(tmp_path):
+    from gbaresearch import report
+
+    ok = tiny_notebook(tmp_path, "import os\nprint(os.environ['GBARESEARCH_DATA'])")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = report.execute_all([ok], out, tmp_path / "some-data", jobs=1, timeout=60, log=lambda s: None)
+    nb = nbformat.read(done[ok], as_version=4)
+    assert nb.cells[0].outputs[0]["text"].strip() == str(tmp_path / "some-data")
+    bad = tmp_path / "02-bad.ipynb"
+    nb.cells = [nbformat.v4.new_code_cell("raise ZeroDivisionError('no cases')")]
+    nbformat.write(nb, bad)
+    with pytest.raises(report.ReportError, match=r"^notebook failed: 02-bad.ipynb: ZeroDivisionError: no cases$"):
+        report.execute_all([bad], out, tmp_path, jobs=1, timeout=60, log=lambda s: None)

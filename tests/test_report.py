@@ -275,3 +275,28 @@ def test_an_interrupted_write_leaves_the_old_page_whole(tmp_path, monkeypatch):
         output.atomic_copy(src, dest)
     assert dest.read_text(encoding="utf-8") == "old page"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.html", "page.html"]
+
+
+HOSTILE = "<script>alert(1)</script> {eval-rst}`.. raw:: html` $x$ [a](javascript:alert(1)) | **b** &amp; <!-- c"
+
+
+def test_hostile_text_in_the_data_renders_as_text(tmp_path, data_copy):
+    import csv
+
+    with open(data_copy / "cases.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    head = rows[0]
+    for col in ("title_en", "summary_en", "notes"):
+        rows[1][head.index(col)] = HOSTILE
+    with open(data_copy / "cases.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    cid = rows[1][0]
+    out = tmp_path / "site"
+    report.build(out, data_dir=data_copy, executor=copy_executor, log=lambda s: None)
+    for rel in (f"cases/{cid}.html", "cases/index.html"):
+        page = read(out, rel)
+        assert "<script>alert(1)" not in page and 'href="javascript:' not in page, rel
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, rel
+    page = read(out, f"cases/{cid}.html")
+    body = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert body.count(HOSTILE) >= 3  # title, summary, notes: shown exactly as written

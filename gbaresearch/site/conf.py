@@ -20,6 +20,8 @@ extensions = ["myst_nb"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
 source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
+# Text from the data is shown as written: no curly quotes or dashes substituted for ' " -- ...
+smartquotes = False
 
 # Notebooks are executed once per build by gbaresearch.notebooks before Sphinx runs.
 nb_execution_mode = "off"
@@ -55,3 +57,17 @@ html_theme_options = {
 html_context = {"default_mode": "light"}
 # MathJax would come from a CDN; a local no-op script stands in, so formulas show as their source text.
 mathjax_path = "nomath.js"
+
+
+def _escape_print_title(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
+    """sphinx-book-theme puts ``pagetitle`` (the title as plain text) into its print header
+    unescaped; escape it, so a title from the data can never become markup."""
+    import html
+
+    if isinstance(context.get("pagetitle"), str):
+        context["pagetitle"] = html.escape(context["pagetitle"], quote=True)
+
+
+def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("html-page-context", _escape_print_title, priority=900)  # after the theme's own handler
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
