@@ -28,6 +28,11 @@ class Case:
     mutate: Callable[[Path], None]
     expected: tuple[str, ...]
     exit_code: int = 1
+    code: str = ""  # the code of every expected problem (each case is one kind of mistake)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.code,) * len(self.expected)
 
     def expected_for(self, data_dir: Path) -> list[str]:
         """The expected lines for the (already mutated) ``data_dir``. Besides ``{dir}``, the
@@ -320,8 +325,8 @@ def _endings(name: str, eol: str):
 
 def _every_csv(fn: Callable[[bytes], bytes]):
     def mutate(d: Path) -> None:
-        for p in sorted(d.glob("*.csv")):
-            p.write_bytes(fn(p.read_bytes()))
+        for p in sorted(d.glob("*.csv")):  # from LF line endings, whatever the file had
+            p.write_bytes(fn(p.read_bytes().replace(b"\r\n", b"\n")))
 
     return mutate
 
@@ -390,11 +395,18 @@ _c(
     "case_mechanisms.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_mechanisms.csv} rows here refer to it)",
     "case_links.csv:2: from_case_id: 'B2-09' is not a case_id in cases.csv, which has no rows ({rows:case_links.csv} rows here refer to it)",
     "case_links.csv:2: to_case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_links.csv} rows here refer to it)",
+    "coding_second_domains.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_domains.csv} rows here refer to it)",
+    "coding_second_mechanisms.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_mechanisms.csv} rows here refer to it)",
+    "coding_second_counterparts.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_counterparts.csv} rows here refer to it)",
+    "coding_second_links.csv:2: from_case_id: 'B2-09' is not a case_id in cases.csv, which has no rows ({rows:coding_second_links.csv} rows here refer to it)",
+    "coding_second_links.csv:2: to_case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_links.csv} rows here refer to it)",
+    "coding_reconciliation.csv:2: case_id: 'B3-c' is not a case_id in cases.csv, which has no rows ({rows:coding_reconciliation.csv} rows here refer to it)",
 )
 _c(
     "header_only_vocab_mechanisms",
     _header_only("vocab_mechanisms.csv"),
     "case_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows ({rows:case_mechanisms.csv} rows here refer to it)",
+    "coding_second_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows ({rows:coding_second_mechanisms.csv} rows here refer to it)",
 )
 _c(
     "semicolon_delimiter",
@@ -589,13 +601,13 @@ _c(
 )
 _c(
     "more_cases_in_category_than_official",
-    _cells(("batch_categories.csv", 13, "n_cases", "3", "5"), ("batch_categories.csv", 10, "n_cases", "5", "3")),
-    "cases.csv:0: category: batch 3 has 4 cases coded major_platforms (official or inferred), more than the official 3",
+    _cells(("batch_categories.csv", 3, "n_cases", "2", "5"), ("batch_categories.csv", 2, "n_cases", "11", "8")),
+    "cases.csv:0: category: batch 1 has 3 cases coded livelihood (official or inferred), more than the official 2",
 )
 _c(
     "dangling_source_id",
     _cell("batches.csv", 2, "source_id", "S99", "S01"),
-    "batches.csv:2: source_id: 'S99' is not a source_id in sources.csv; did you mean 'S59'?",
+    "batches.csv:2: source_id: 'S99' is not a source_id in sources.csv; did you mean 'S69'?",
 )
 _c(
     "dangling_case_id_in_indicators",
@@ -626,8 +638,8 @@ _c(
 )
 _c(
     "two_primary_domains",
-    _cell("case_domains.csv", 4, "is_primary", "true", "false"),
-    "case_domains.csv:3: is_primary: case B1-b has 2 primary domains; it needs exactly one",
+    _cell("case_domains.csv", 5, "is_primary", "true", "false"),
+    "case_domains.csv:4: is_primary: case B1-c has 2 primary domains; it needs exactly one",
 )
 _c(
     "platform_without_host_city",
@@ -701,3 +713,82 @@ _c(
     _package_json(lambda p: p["resources"][0]["schema"]["fields"][0].__setitem__("constraints", [])),
     "datapackage.json:0: -: resource 'sources', field 'source_id': constraints must be an object",
 )
+
+
+# The stable problem code of each case (every expected line of a case has the same code).
+CODES = {
+    "missing_column": "missing-column",
+    "extra_column": "unknown-column",
+    "renamed_header_near_miss": "unknown-column",
+    "header_with_whitespace": "header-whitespace",
+    "duplicated_column": "duplicate-column",
+    "columns_out_of_order": "column-order",
+    "empty_file": "empty-file",
+    "whitespace_only_file": "empty-file",
+    "header_only_cases": "foreign-key",
+    "header_only_vocab_mechanisms": "foreign-key",
+    "semicolon_delimiter": "wrong-delimiter",
+    "tab_delimiter": "wrong-delimiter",
+    "gbk_encoded": "encoding-error",
+    "big5_encoded": "encoding-error",
+    "latin1_junk": "encoding-error",
+    "nul_byte": "nul-byte",
+    "nul_byte_in_cr_file": "nul-byte",
+    "missing_csv_file": "file-missing",
+    "trailing_whitespace_in_code": "whitespace",
+    "leading_whitespace": "whitespace",
+    "unknown_category": "not-allowed",
+    "near_miss_enum": "not-allowed",
+    "near_miss_category": "not-allowed",
+    "unknown_place": "foreign-key",
+    "duplicate_primary_key": "duplicate-key",
+    "duplicate_composite_key": "duplicate-key",
+    "blank_required": "missing-value",
+    "blank_optional": "blank-value",
+    "na_in_required": "missing-value",
+    "bad_date": "bad-date",
+    "impossible_date": "bad-date",
+    "future_date": "future-date",
+    "future_partial_date": "future-date",
+    "date_in_other_format": "bad-date",
+    "date_in_chinese_format": "bad-date",
+    "ancient_date": "out-of-range",
+    "negative_count": "below-minimum",
+    "non_numeric_count": "bad-integer",
+    "thousands_separator": "bad-number",
+    "thousands_separator_integer": "bad-integer",
+    "huge_integer": "out-of-range",
+    "infinite_number": "out-of-range",
+    "latitude_out_of_range": "above-maximum",
+    "bad_boolean": "bad-boolean",
+    "whitespace_in_only_citation": "whitespace",
+    "near_miss_fact": "not-allowed",
+    "bad_batch_number": "bad-integer",
+    "pattern_mismatch": "pattern-mismatch",
+    "category_totals_do_not_add_up": "category-totals",
+    "more_identified_cases_than_official": "coverage",
+    "more_cases_in_category_than_official": "coverage",
+    "dangling_source_id": "foreign-key",
+    "dangling_case_id_in_indicators": "foreign-key",
+    "dangling_case_id_in_case_links": "foreign-key",
+    "link_to_itself": "case-link",
+    "link_to_later_batch": "case-link",
+    "batches_not_consecutive": "batch-sequence",
+    "two_primary_domains": "primary-domain",
+    "platform_without_host_city": "host-city",
+    "fact_without_case_source": "provenance",
+    "unused_source": "unused-source",
+    "too_many_fields": "row-width",
+    "too_many_fields_in_sources": "row-width",
+    "too_few_fields": "row-width",
+    "quote_opened_mid_file": "bad-quoting",
+    "unterminated_quote": "bad-quoting",
+    "blank_line_in_middle": "empty-row",
+    "blank_first_line": "blank-header",
+    "datapackage_missing": "package-missing",
+    "datapackage_malformed": "package-malformed",
+    "datapackage_without_resources": "schema-error",
+    "datapackage_bad_constraints": "schema-error",
+}
+assert set(CODES) == {c.name for c in CASES}, set(CODES) ^ {c.name for c in CASES}
+CASES[:] = [Case(c.name, c.mutate, c.expected, c.exit_code, CODES[c.name]) for c in CASES]
