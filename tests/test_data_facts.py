@@ -162,7 +162,7 @@ def _rows(ds, cid, fact):
 
 def test_table_sizes(ds):
     sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
-    assert sizes == {"cases": 34, "sources": 78, "case_sources": 284, "indicators": 44, "corrections": 7}
+    assert sizes == {"cases": 34, "sources": 77, "case_sources": 281, "indicators": 44, "corrections": 7}
 
 
 def test_b1a_counterpart_is_stated_both(ds):
@@ -247,6 +247,17 @@ def test_batch2_list_on_a_press_page_character_for_character(ds):
         for fact in ("listed", "title", "order"):
             assert "S75" in _rows(ds, cid, fact), (cid, fact)
     assert ds.sources.set_index("source_id").loc["S75", "kind"] == "press"
+
+
+def test_b3e_rests_on_pages_found_after_s76_was_withdrawn(ds):
+    """S76, whose stored copy could not be found again, is gone; B3-e keeps a press page for its date."""
+    assert "S76" not in set(ds.sources["source_id"]) and "S76" not in set(ds.case_sources["source_id"].astype(str))
+    assert _rows(ds, "B3-e", "date_in_force") == ["S40", "S69"]
+    assert _rows(ds, "B3-e", "detail") == ["S35"]
+    cs = ds.case_sources
+    row = cs[(cs["case_id"] == "B3-e") & (cs["fact"] == "counterpart")]
+    assert row["source_id"].tolist() == ["S33"] and row["support"].tolist() == ["stated"]
+    assert _case(ds, "B3-e")["date_in_force"] == "2024-11-24"
 
 
 def test_every_case_has_a_chinese_summary(ds):
