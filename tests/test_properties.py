@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import gbaresearch
 from gbaresearch.paths import REPO_DIR
-from gbaresearch.problems import Problem
+from gbaresearch.problems import CODES, Problem
 
 DATA = REPO_DIR / "data"
 FILES = sorted(p.name for p in DATA.glob("*.csv"))
@@ -66,6 +66,7 @@ def check_outcome(d: Path, name: str, data: bytes, clean) -> str:
                 assert isinstance(p, Problem)
                 assert isinstance(p.line, int) and p.line >= 0
                 assert p.file in KNOWN_FILES and p.field and p.message
+                assert p.code in CODES, p
                 m = LINE.fullmatch(str(p))
                 assert m, f"not one FILE:LINE: FIELD: MESSAGE line: {str(p)!r}"
                 assert (m["file"], int(m["line"])) == (p.file, p.line)
@@ -214,10 +215,10 @@ def test_checker_catches_a_partial_load(work, clean, monkeypatch):
     "bad",
     [
         [],
-        [Problem("cases.csv", -1, "batch", "negative line")],
-        [Problem("elsewhere.csv", 2, "batch", "unknown file")],
-        [Problem("cases.csv", 2, "batch", "two\nlines")],
-        [Problem("cases.csv", 2, "", "no field")],
+        [Problem("cases.csv", -1, "batch", "negative line", "bad-integer")],
+        [Problem("elsewhere.csv", 2, "batch", "unknown file", "bad-integer")],
+        [Problem("cases.csv", 2, "batch", "no code")],
+        [Problem("cases.csv", 2, "", "no field", "bad-integer")],
     ],
 )
 def test_checker_catches_a_malformed_error(work, clean, monkeypatch, bad):
@@ -228,3 +229,9 @@ def test_checker_catches_a_malformed_error(work, clean, monkeypatch, bad):
     with pytest.raises(AssertionError):
         check_outcome(work, "cases.csv", ORIGINAL["cases.csv"], clean)
     assert (work / "cases.csv").read_bytes() == ORIGINAL["cases.csv"]
+
+
+def test_a_problem_is_always_one_line():
+    p = Problem("cases\n.csv", 2, "batch\r", "two\nlines \x1b[2J\u202e\u2028", "bad-integer")
+    assert str(p) == "cases\\n.csv:2: batch\\r: two\\nlines \\x1b[2J\\u202e\\u2028"
+    assert LINE.fullmatch(str(p))
