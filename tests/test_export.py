@@ -15,6 +15,8 @@ from gbaresearch.problems import DataValidationError
 from gbaresearch.schema import read_package
 from gbaresearch.site.output import MANIFEST, OutputDirError
 
+pytestmark = pytest.mark.slow  # writes every format: left out of `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def ds():

@@ -20,6 +20,8 @@ pytest.importorskip("ipykernel")
 TIMEOUT = 8
 MARGIN = 12  # kernel shutdown and process start on a busy machine
 
+pytestmark = pytest.mark.slow  # starts kernels: left out of `make test-fast`
+
 
 def tiny_notebook(tmp_path: Path, source: str) -> Path:
     nb = nbformat.v4.new_notebook()

@@ -55,6 +55,7 @@ def read(site: Path, rel: str) -> str:
     return (site / rel).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_every_notebook_case_and_place_has_its_page(site, ds):
     for p in notebook_paths():
         page = read(site, f"notebooks/{p.stem}.html")
@@ -69,6 +70,7 @@ def test_every_notebook_case_and_place_has_its_page(site, ds):
         assert (site / rel).is_file(), rel
 
 
+@pytest.mark.slow
 def test_landing_page_questions_answers_thumbnails_coverage_citation(site, ds):
     index = read(site, "index.html")
     for p in notebook_paths():
@@ -92,6 +94,7 @@ def test_landing_page_questions_answers_thumbnails_coverage_citation(site, ds):
     assert "gbaresearch.cite()" in index and "How to cite · 引用方式" in index
 
 
+@pytest.mark.slow
 def test_case_page_carries_both_languages_sources_and_links(site, ds):
     page = read(site, "cases/B1-d.html")
     case = ds.cases.set_index("case_id").loc["B1-d"]
@@ -110,6 +113,7 @@ def test_case_page_carries_both_languages_sources_and_links(site, ds):
     assert len(primary) == 1 and page.count("yes · 是") == 1
 
 
+@pytest.mark.slow
 def test_place_page_lists_led_and_counterpart_cases(site, ds):
     page = read(site, "places/hengqin.html")
     for cid in ds.cases.loc[ds.cases["lead_place"] == "hengqin", "case_id"]:
@@ -119,6 +123,7 @@ def test_place_page_lists_led_and_counterpart_cases(site, ds):
     assert len(named) and all(f'href="../cases/{cid}.html"' in hk for cid in named)
 
 
+@pytest.mark.slow
 def test_case_browser_table_and_unidentified_counts(site, ds):
     page = read(site, "cases/index.html")
     body = page.split('<table id="gba-cases"', 1)[1].split("</table>", 1)[0]
@@ -128,6 +133,7 @@ def test_case_browser_table_and_unidentified_counts(site, ds):
     assert "Cases not yet identified · 尚未识别的案例" in page
 
 
+@pytest.mark.slow
 def test_downloads_are_linked_and_present(site):
     page = read(site, "downloads.html")
     files = sorted(p.name for p in (site / "downloads").iterdir())
@@ -136,6 +142,7 @@ def test_downloads_are_linked_and_present(site):
         assert f'href="downloads/{f}"' in page
 
 
+@pytest.mark.slow
 def test_codebook_page_renders_the_codebook(site, ds):
     page = read(site, "codebook.html")
     assert "<h1>Codebook · 编码手册" in page
@@ -147,6 +154,7 @@ ASSET = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_no_page_loads_anything_from_the_network(site):
     pages = list(site.rglob("*.html"))
     assert len(pages) > 60
@@ -280,6 +288,7 @@ def test_an_interrupted_write_leaves_the_old_page_whole(tmp_path, monkeypatch):
 HOSTILE = "<script>alert(1)</script> {eval-rst}`.. raw:: html` $x$ [a](javascript:alert(1)) | **b** &amp; <!-- c"
 
 
+@pytest.mark.slow
 def test_hostile_text_in_the_data_renders_as_text(tmp_path, data_copy):
     import csv
 

@@ -16,7 +16,7 @@ import pytest
 from gbaresearch import load_dataset, report
 from gbaresearch.paths import REPO_DIR
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")]
 
 SCREENSHOTS = REPO_DIR / "build" / "report" / "screenshots"
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
