@@ -162,7 +162,7 @@ def _rows(ds, cid, fact):
 
 def test_table_sizes(ds):
     sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
-    assert sizes == {"cases": 34, "sources": 77, "case_sources": 281, "indicators": 44, "corrections": 7}
+    assert sizes == {"cases": 34, "sources": 77, "case_sources": 282, "indicators": 44, "corrections": 7}
 
 
 def test_b1a_counterpart_is_stated_both(ds):
@@ -247,6 +247,30 @@ def test_batch2_list_on_a_press_page_character_for_character(ds):
         for fact in ("listed", "title", "order"):
             assert "S75" in _rows(ds, cid, fact), (cid, fact)
     assert ds.sources.set_index("source_id").loc["S75", "kind"] == "press"
+
+
+def test_b3a_counterpart_rests_on_the_official_page(ds):
+    cs = ds.case_sources
+    rows = cs[(cs["case_id"] == "B3-a") & (cs["fact"] == "counterpart")].set_index("source_id")["support"]
+    assert rows.astype(str).to_dict() == {"S33": "fallback", "S37": "stated"}
+    assert ds.sources.set_index("source_id").loc["S37", "kind"] == "official"
+
+
+def test_mechanisms_after_the_consistency_review(ds):
+    m = ds.case_mechanisms
+    of = lambda cid: sorted(m.loc[m["case_id"] == cid, "mechanism"].astype(str))  # noqa: E731
+    # B1-e: the case is the service channel; B1-g: the partnership law firms are not what the case introduces
+    assert of("B1-e") == ["digital_service"]
+    assert of("B1-g") == ["pilot", "targeted_legislation", "unilateral_opening"]
+    # pilot = a special regime in one zone, not a port or an estate that is located in one
+    assert of("B2-09") == ["joint_inspection"]
+    assert of("B3-k") == ["joint_organisation", "rule_adoption"]
+    pilots = set(m.loc[m["mechanism"] == "pilot", "case_id"])
+    assert pilots == {"B1-b", "B1-d", "B1-f", "B1-g", "B2-12", "B2-14", "B2-16", "B3-c", "B3-g", "B3-i"}
+    # unilateral opening covers people and qualifications from anywhere outside the mainland (B3-j)
+    v = ds.vocab_mechanisms.set_index("mechanism").loc["unilateral_opening", "definition_en"]
+    assert "elsewhere outside the mainland" in v
+    assert pd.isna(_case(ds, "B3-j")["counterpart"]) and of("B3-j") == ["unilateral_opening"]
 
 
 def test_b3e_rests_on_pages_found_after_s76_was_withdrawn(ds):
