@@ -26,7 +26,7 @@ report: $(STAMP)  ## validate the data, execute every notebook, write build/repo
 	$(PY) -m gbaresearch report
 
 test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q -rs
 
 test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
 	$(PY) -m pytest -n 2 -q -m "not slow" tests
@@ -50,8 +50,9 @@ export: $(STAMP)  ## write the downloads (zip, xlsx, flat csv, dta) to build/dow
 lab: $(STAMP)  ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/
 
-bench: $(STAMP)  ## measure import, load, validation scaling and notebook floor; writes build/bench/
+bench: $(STAMP)  ## measure import, load, validation scaling (vs frictionless), site build split; writes build/bench/
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/site_build.py
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf build

@@ -10,6 +10,12 @@ Importing the package never imports matplotlib or seaborn; plotting lives in
 ``gbaresearch.plotting``.
 """
 
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
 from .cite import cite
 from .load import (
     Dataset,
@@ -34,6 +40,21 @@ from .paths import data_dir
 from .problems import DataValidationError, Problem
 from .validation import validate
 
+
+def export(
+    formats: Iterable[str] | None, out_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None
+) -> list[Path]:
+    """Write downloads of the dataset into ``out_dir`` and return their paths.
+
+    ``formats`` is any of ``"zip"`` (the data package), ``"xlsx"`` (one sheet per table plus
+    README and codebook sheets), ``"csv"`` (one flat row per case) and ``"dta"`` (Stata, with
+    variable and value labels); ``None`` writes all four. Needs the ``export`` extra
+    (openpyxl, pyreadstat). See :mod:`gbaresearch.exports`."""
+    from .exports import export as _export
+
+    return _export(formats, Path(out_dir), data_dir=data_dir)
+
+
 __version__ = "0.2.0"
 
 __all__ = [
@@ -41,6 +62,7 @@ __all__ = [
     "DataValidationError",
     "Problem",
     "cite",
+    "export",
     "data_dir",
     "validate",
     "load_dataset",

@@ -20,7 +20,7 @@ from .paths import data_dir
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
-EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")
+EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")  # the same as gbaresearch.exports.FORMATS (tested)
 
 
 class UsageError(Exception):
@@ -92,14 +92,17 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
-    from .export import export
+    from .exports import ExportError, export
     from .problems import DataValidationError
+    from .site.output import OutputDirError
 
     formats = list(dict.fromkeys(args.format)) if args.format else None
     try:
         written = export(formats, Path(args.out), data_dir=d)
     except DataValidationError as exc:
         return _problems_exit(exc.problems, d)
+    except (ExportError, OutputDirError) as exc:
+        raise UsageError(str(exc)) from None
     for path in written:
         print(path)
     return EXIT_OK
@@ -156,11 +159,17 @@ def _report(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
     from . import report
     from .problems import DataValidationError
+    from .site.output import OutputDirError
 
     try:
-        index = report.build(Path(args.out) if args.out else None, data_dir=d)
+        index = report.build(Path(args.out) if args.out else None, data_dir=d, jobs=args.jobs)
     except DataValidationError as exc:
         return _problems_exit(exc.problems, d)
+    except report.ReportError as exc:
+        print(f"gbaresearch report: error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OutputDirError as exc:
+        raise UsageError(str(exc)) from None
     print(f"report written: {index}")
     return EXIT_OK
 
@@ -216,6 +225,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("report", _report, "validate the data, execute every notebook, build the site in build/report/")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument("--out", metavar="DIR", help="output directory (default: build/report in the repository)")
+    p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
     return parser
 
 

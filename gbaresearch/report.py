@@ -18,7 +18,6 @@ import base64
 import io
 import os
 import re
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -269,8 +268,8 @@ def build(
     import nbformat
 
     from .cite import cite
-    from .export import FORMATS, file_names
-    from .export import export as export_files
+    from .exports import FORMATS, file_names
+    from .exports import export as export_files
     from .load import load_dataset
     from .schema import read_package
     from .site import output
@@ -370,22 +369,3 @@ def build(
     index = out_dir / "index.html"
     say(f"site written to {index}")
     return index
-
-
-def build_report(out_dir: Path | None = None, jobs: int = 2) -> int:
-    """Build the site; print progress; return 0, 1 (invalid data or a failing notebook) or 2
-    (output directory refused). Kept for callers of the previous report."""
-    from .problems import DataValidationError
-
-    try:
-        build(out_dir, jobs=jobs)
-    except DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except ReportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OutputDirError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0

@@ -160,3 +160,38 @@ def test_cite_uses_the_version_of_the_data_in_use(data_copy):
     p.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
     assert "(Version 9.9.9)" in gba.cite(data_copy) and f"(Version {VERSION})" in gba.cite()
     assert "(Version 1.2.3)" in gba.cite(version="1.2.3")
+
+
+def test_export_choices_are_the_library_formats():
+    from gbaresearch.exports import FORMATS
+
+    assert cli.EXPORT_FORMATS == FORMATS
+
+
+def test_export_writes_the_requested_formats(tmp_path, capsys):
+    out = tmp_path / "downloads"
+    assert cli.main(["export", "--out", str(out), "--format", "csv", "--format", "csv"]) == 0
+    written = capsys.readouterr().out.splitlines()
+    assert len(written) == 1 and written[0].endswith(".csv") and (out / written[0].rsplit("/", 1)[1]).is_file()
+
+
+def test_export_leaves_other_files_in_the_output_directory_untouched(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("keep me")
+    r = run("export", "--out", str(out), "--format", "csv")
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert (out / "thesis.docx").read_text() == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [".gbaresearch-manifest", "thesis.docx", r.stdout.strip().rsplit("/", 1)[1]]
+    )
+
+
+def test_report_refuses_an_output_directory_it_did_not_write(tmp_path):
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "draft.md").write_text("keep me")
+    r = run("report", "--out", str(out))
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("usage: gbaresearch report ")
+    assert [p.name for p in out.iterdir()] == ["draft.md"] and (out / "draft.md").read_text() == "keep me"

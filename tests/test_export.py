@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gbaresearch import load_dataset
-from gbaresearch.export import FORMATS, ExportError, case_table, export, file_names
+from gbaresearch.exports import FORMATS, ExportError, case_table, export, file_names
 from gbaresearch.problems import DataValidationError
 from gbaresearch.schema import read_package
 from gbaresearch.site.output import MANIFEST, OutputDirError

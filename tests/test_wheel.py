@@ -65,11 +65,11 @@ def test_installed_wheel_loads_validates_cites_and_runs_cli(dist: Path, tmp_path
     script = (
         "import gbaresearch as g, pathlib\n"
         "ds = g.load_dataset()\n"
-        "assert pathlib.Path(g.__file__).resolve().is_relative_to(pathlib.Path(%r).resolve()), g.__file__\n"
-        "assert g.data_dir().is_relative_to(pathlib.Path(%r).resolve()), g.data_dir()\n"
+        f"assert pathlib.Path(g.__file__).resolve().is_relative_to(pathlib.Path({str(site)!r}).resolve()), g.__file__\n"
+        f"assert g.data_dir().is_relative_to(pathlib.Path({str(site)!r}).resolve()), g.data_dir()\n"
         "print(len(ds.cases), ds.version, g.validate() == [])\n"
         "print(g.cite())\n"
-    ) % (str(site), str(site))
+    )
     r = _run([str(py), "-c", script], cwd=elsewhere, env=env)
     n_cases, version, valid = r.stdout.splitlines()[0].split()
     assert int(n_cases) == len((REPO_DIR / "data" / "cases.csv").read_text(encoding="utf-8").splitlines()) - 1

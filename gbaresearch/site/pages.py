@@ -736,7 +736,7 @@ def downloads_page(files: Sequence[Download], version: str) -> str:
     )
     out.append(_raw(table))
     out.append(
-        "The same files come from the library: `gbaresearch.export.export(None, out_dir)` or "
+        "The same files come from the library: `gbaresearch.export(None, out_dir)` or "
         "`gbaresearch export --out DIR`. 也可在 Python 或命令行中生成同样的文件。\n"
     )
     return "\n".join(out)
