@@ -35,19 +35,19 @@ def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {
         "official": 9,
-        "press": 28,
+        "press": 27,
         "mirror": 24,
         "machine_translation": 2,
         "reference": 15,
     }
     assert prof["facts_supported"].to_dict() == {
-        "official": 25,
-        "press": 149,
+        "official": 26,
+        "press": 146,
         "mirror": 167,
         "machine_translation": 29,
         "reference": 15,
     }
-    assert round(167 / prof["facts_supported"].sum(), 2) == 0.43
+    assert round(167 / prof["facts_supported"].sum(), 2) == 0.44
     assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {
         "press": 20,
         "official": 7,
@@ -163,16 +163,17 @@ def test_cases_by_place(ds):
 # 05 · mechanisms
 def test_mechanisms(ds):
     m = A.mechanisms_by_batch(ds)
-    assert m.loc["unilateral_opening"].tolist() == [5, 5, 4]
+    assert m.loc["unilateral_opening"].tolist() == [4, 5, 4]
     assert m.loc[A.NOT_CODED].tolist() == [0, 2, 0]
     sh = A.mechanism_shares(ds)
-    assert sh.loc["unilateral_opening"].tolist() == [0.714, 0.357, 0.364]
+    assert sh.loc["unilateral_opening"].tolist() == [0.571, 0.357, 0.364]
     absent_first = [k for k, row in m.drop(index=A.NOT_CODED).iterrows() if row[1] == 0 and row.sum() > 0]
     assert absent_first == [
         "mutual_recognition",
         "shared_standards",
         "rule_adoption",
         "judicial_guidance",
+        "joint_organisation",
     ]
 
 
@@ -227,7 +228,7 @@ def test_corrections_and_machine_translation_dependence(ds):
     mt = ds.sources.loc[ds.sources["kind"] == "machine_translation", "source_id"].tolist()
     assert mt == ["S35", "S43"]
     sole = A.sole_source_facts(ds, mt)
-    assert (len(sole), sole["case_id"].nunique()) == (17, 6)
+    assert (len(sole), sole["case_id"].nunique()) == (18, 7)
     assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {
         "case_sources": 18,
         "indicators": 4,
