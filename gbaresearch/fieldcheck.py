@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -195,9 +195,22 @@ def value_checker(fld: Field, missing: frozenset[str], today: date) -> Callable[
     return check
 
 
+def _is_text(fld: Field) -> bool:
+    """True when :func:`value_checker` returns every present, non-blank, trimmed value of
+    ``fld`` unchanged (free text: no type to convert, no categories, pattern or bounds)."""
+    return (
+        fld.type in ("string", "any")
+        and not fld.partial_date
+        and fld.categories is None
+        and fld.regex is None
+        and fld.minimum is None
+        and fld.maximum is None
+    )
+
+
 def check_column(
     fld: Field,
-    values: list[str],
+    values: Sequence[str],
     lines: list[int],
     label: str,
     missing: frozenset[str],
@@ -206,10 +219,21 @@ def check_column(
 ) -> tuple[list[Any], set[int]]:
     """Return the converted column and the positions of bad cells; append one problem per bad cell.
 
-    Each distinct value is checked once by :func:`value_checker`."""
+    Each distinct value is checked once by :func:`value_checker`. For free text (see
+    :func:`_is_text`) only the values that are missing, blank or padded need the call: every
+    other value is its own verdict."""
     check = value_checker(fld, missing, today)
-    verdict = {v: check(v) for v in set(values)}
-    get = verdict.__getitem__
+    distinct = set(values)
+    if _is_text(fld):
+        odd = [v for v in distinct if v in missing or not v or v != v.strip()]
+        verdict = {v: check(v) for v in odd}
+        if not verdict:
+            return list(values), set()
+        full: dict[str, Any] = dict(zip(distinct, distinct))
+        full.update(verdict)
+    else:
+        verdict = full = {v: check(v) for v in distinct}
+    get = full.__getitem__
     if not any(type(r) is Bad for r in verdict.values()):
         return list(map(get, values)), set()
     out: list[Any] = []

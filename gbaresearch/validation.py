@@ -192,7 +192,7 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
     good: list[list[str]] = []
     lines: list[int] = []
     dropped = False
-    if all(len(r) == n for r in raw.records):  # the usual case: every row has the header's width
+    if set(map(len, raw.records)) <= {n}:  # the usual case: every row has the header's width
         good, lines = raw.records, raw.lines
     else:
         for rec, line in zip(raw.records, raw.lines):
@@ -207,7 +207,7 @@ def _read_table(res: Resource, directory: Path, today: date, problems: list[Prob
                 problems.append(
                     Problem(label, line, "-", f"row has {len(rec)} fields, the header has {n}{hint}", "row-width")
                 )
-    cols: list[list[str]] = [list(c) for c in zip(*good)] if good else [[] for _ in range(n)]
+    cols: list[tuple[str, ...]] = list(zip(*good)) if good else [() for _ in range(n)]
     missing = frozenset(res.missing_values)
     for fld, col in zip(res.fields, cols):
         table.columns[fld.name], table.bad[fld.name] = check_column(fld, col, lines, label, missing, today, problems)
