@@ -374,7 +374,7 @@ def gba_map(
     ]
     leg = ax.legend(
         handles=kinds,
-        loc="upper left",
+        loc="lower left",
         fontsize=8,
         title="Kind of place",
         title_fontsize=8,
