@@ -123,7 +123,7 @@ def test_case_without_listed_source(data_copy):
         (2, {"lead_body_en": ("NA", "Guangdong Public Security Department")}, "lead_body_en", "its lead body", "lead"),
         (2, {"lead_level": ("NA", "provincial")}, "lead_level", "its lead level", "lead"),
         (
-            2,
+            18,
             {"counterpart": ("NA", "both"), "counterpart_status": ("NA", "stated")},
             "counterpart_status",
             "its stated counterpart",
