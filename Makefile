@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# nbval checks every stored notebook output against a fresh run (strict: all cells compared).
+NBVAL := --nbval --nbval-sanitize-with=tests/nbval_sanitize.cfg --nbval-current-env
 
 .PHONY: help install report test test-fast lint notebooks validate export lab bench clean
 
@@ -26,10 +28,10 @@ report: $(STAMP)  ## validate the data, execute every notebook, write build/repo
 	$(PY) -m gbaresearch report
 
 test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
-	$(PY) -m pytest -n 2 -q -rs
+	$(PY) -m pytest -n 2 -q -rs $(NBVAL)
 
 test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
-	$(PY) -m pytest -n 2 -q -m "not slow" tests
+	$(PY) -m pytest -n 2 -q -p no:nbval -m "not slow" tests
 
 lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
 	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py
