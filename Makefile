@@ -28,7 +28,7 @@ report: $(STAMP)  ## validate the data, execute every notebook, write build/repo
 	$(PY) -m gbaresearch report
 
 test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
-	$(PY) -m pytest -n 2 -q -rs $(NBVAL)
+	$(PY) -m pytest -n 2 -q -rs
 
 test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
 	$(PY) -m pytest -n 2 -q -p no:nbval -m "not slow" tests
