@@ -57,7 +57,7 @@ def test_without_machine_translation_drops_cases_and_their_rows(ds):
     assert len(w.cases) == 29 and not set(w.cases["case_id"]) & dropped
     sizes = {n: (len(ds[n]), len(w[n])) for n in ds}
     assert sizes["case_domains"] == (46, 39)
-    assert sizes["case_mechanisms"] == (52, 44)
+    assert sizes["case_mechanisms"] == (50, 42)
     assert sizes["case_links"] == (6, 4)
     assert sizes["coding_second_domains"] == (46, 39)
     assert sizes["coding_second_links"] == (9, 5)
@@ -151,11 +151,11 @@ def test_compare_scalar_series_and_frame(ds):
     changed = t[S.differs(t)]
     mt, sc = S.WITHOUT_MT, S.SECOND_CODER
     assert changed.to_dict("index") == {
-        ("unilateral_opening", 1): {"as coded": 5, mt: 5, sc: 4},  # B1-e: second coder codes only the platform
         ("unilateral_opening", 3): {"as coded": 4, mt: 2, sc: 4},
         ("shared_standards", 3): {"as coded": 2, mt: 0, sc: 2},
         ("rule_adoption", 3): {"as coded": 2, mt: 1, sc: 2},
         ("pilot", 3): {"as coded": 3, mt: 1, sc: 3},
+        ("joint_organisation", 1): {"as coded": 0, mt: 0, sc: 1},  # B1-g: the firms were not set up by the case
         ("joint_organisation", 3): {"as coded": 3, mt: 2, sc: 3},
     }
 
