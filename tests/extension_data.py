@@ -2,6 +2,7 @@
 one case removed and one category emptied. Built on copies, never on data/."""
 
 from gbaresearch.extend import append_rows, drop_rows, edit_rows
+from gbaresearch.schema import read_package
 
 NEW_BATCH = 4
 NEW_DATE = "2026-03-02"
@@ -187,15 +188,11 @@ def add_fourth_batch(d):
 def remove_case_and_empty_category(d):
     """Drop case B3-b with every row that refers to it, and empty batch 3's major-platform category."""
     gone = "B3-b"
-    for table, col in [
-        ("case_sources", "case_id"),
-        ("indicators", "case_id"),
-        ("case_domains", "case_id"),
-        ("case_mechanisms", "case_id"),
-        ("corrections", "case_id"),
-    ]:
-        drop_rows(d, table, lambda r, col=col: r[col] == gone)
-    drop_rows(d, "case_links", lambda r: gone in (r["from_case_id"], r["to_case_id"]))
+    package = read_package(d)
+    for res in package.resources:  # every table that refers to cases, as the schema says
+        cols = [fk.field for fk in res.foreign_keys if (fk.resource, fk.ref_field) == ("cases", "case_id")]
+        if cols:
+            drop_rows(d, res.name, lambda r, cols=cols: any(r[c] == gone for c in cols))
     drop_rows(d, "cases", lambda r: r["case_id"] == gone)
     drop_rows(d, "sources", lambda r: r["source_id"] == "S36")  # cited only by the dropped case
     edit_rows(d, "batch_categories", lambda r: r["batch"] == "3" and r["category"] == "major_platforms", n_cases=0)
