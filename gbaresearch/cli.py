@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from .paths import data_dir
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
 EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")  # the same as gbaresearch.exports.FORMATS (tested)
 
 
@@ -122,7 +124,8 @@ def _notebooks(args: argparse.Namespace) -> int:
         try:
             nb = notebooks.execute(path)
         except Exception as exc:  # a failing cell or kernel: say which notebook, in one line
-            last = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+            text = ANSI_ESCAPE.sub("", str(exc)).strip()
+            last = text.splitlines()[-1] if text else repr(exc)
             print(f"{path.name}: error: {last}", file=sys.stderr)
             return EXIT_PROBLEMS
         if args.out:

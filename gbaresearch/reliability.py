@@ -441,3 +441,37 @@ def coding_summary(ds: Dataset) -> pd.DataFrame:
     t = pd.DataFrame(out)
     t.index.name = "count"
     return t
+
+
+def alpha_crosscheck(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
+    """Alpha per variable from :func:`alpha_nominal` and from the ``krippendorff`` package, on the same units.
+
+    Returns one row per variable in ``VARIABLES[:5]`` with columns ``variable``, ``n_units``,
+    ``alpha (gbaresearch)`` and ``alpha (krippendorff package)``. A unit one coder left
+    uncoded (missing) counts as missing for both functions; a variable with no pairable unit
+    gives NaN for both."""
+    import krippendorff
+
+    first = first if first is not None else first_coding(ds)
+    second = second if second is not None else second_coding(ds)
+    units = unit_values(ds, first, second)
+    rows = []
+    for var in VARIABLES[:5]:
+        sub = units[units["variable"] == var]
+        values = [v for v in pd.concat([sub["first"], sub["second"]]) if not _missing(v)]
+        codes = {v: float(i) for i, v in enumerate(sorted(set(map(str, values))))}
+
+        data = np.array(
+            [[np.nan if _missing(v) else codes[str(v)] for v in sub[col]] for col in ("first", "second")], dtype=float
+        )
+        pairable = int(np.sum(~np.isnan(data).any(axis=0)))
+        package = float(krippendorff.alpha(data, level_of_measurement="nominal")) if len(codes) > 1 else np.nan
+        rows.append(
+            {
+                "variable": var,
+                "n_units": pairable,
+                "alpha (gbaresearch)": alpha_nominal([list(sub["first"]), list(sub["second"])]),
+                "alpha (krippendorff package)": package,
+            }
+        )
+    return pd.DataFrame(rows)

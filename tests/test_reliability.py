@@ -278,3 +278,20 @@ def test_coding_summary(ds):
         "links": {"first": 8, "second": 9, "final": 6},
         "counterparts coded as none": {"first": 4, "second": 3, "final": 3},
     }
+
+
+def test_alpha_crosscheck_agrees_with_the_package_on_the_shipped_coding():
+    t = R.alpha_crosscheck(gba.load_dataset()).set_index("variable")
+    assert t.index.tolist() == list(R.VARIABLES[:5])
+    assert t["n_units"].tolist() == [34, 578, 374, 6, 365]
+    assert t["alpha (gbaresearch)"].round(3).tolist() == [0.969, 0.881, 0.713, 0.744, 0.58]
+    assert (t["alpha (gbaresearch)"] - t["alpha (krippendorff package)"]).abs().max() < 1e-12
+
+
+def test_alpha_crosscheck_treats_uncoded_cases_as_missing(data_copy):
+    from extension_data import add_fourth_batch
+
+    add_fourth_batch(data_copy)  # new cases have no second coding
+    t = R.alpha_crosscheck(gba.load_dataset(data_copy)).set_index("variable")
+    assert t.loc["primary_domain", "n_units"] == 34
+    assert (t["alpha (gbaresearch)"] - t["alpha (krippendorff package)"]).abs().max() < 1e-12
