@@ -6,7 +6,7 @@
 >>> gba.validate()                   # [] when the data is valid, else a list of Problem
 >>> print(gba.cite())
 
-Importing the package never imports matplotlib or seaborn; plotting lives in
+Importing the package never imports matplotlib; plotting lives in
 ``gbaresearch.plotting``.
 """
 
