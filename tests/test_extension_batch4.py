@@ -5,6 +5,7 @@ from notebook_runner import run_all
 
 import gbaresearch as gba
 from gbaresearch.analysis import coverage_by_batch
+from gbaresearch.notebooks import notebook_paths
 
 
 def test_fourth_batch_is_valid_and_counted(data_copy):
@@ -19,7 +20,7 @@ def test_fourth_batch_is_valid_and_counted(data_copy):
 def test_every_notebook_runs_on_a_fourth_batch(data_copy, monkeypatch):
     add_fourth_batch(data_copy)
     texts = run_all(monkeypatch, data_copy)
-    assert len(texts) == 9
+    assert len(texts) == len(notebook_paths()) >= 9
     assert NEW_DATE in texts["01-tour-of-the-dataset.ipynb"]
     assert "batch 4" in texts["02-composition-across-batches.ipynb"]
     assert (
@@ -29,5 +30,5 @@ def test_every_notebook_runs_on_a_fourth_batch(data_copy, monkeypatch):
     assert "光明" in texts["04-who-leads-and-with-whom.ipynb"]
     assert "batch 4" in texts["05-how-rules-are-connected.ipynb"]
     assert "B4-02" in texts["06-deepening-and-timing.ipynb"] and "B4-01" in texts["06-deepening-and-timing.ipynb"]
-    assert "I901" in texts["07-reported-outcomes.ipynb"]
+    assert "4 batches" in texts["07-reported-outcomes.ipynb"]
     assert "Problems after adding batch 5" in texts["09-extending-the-data.ipynb"]
