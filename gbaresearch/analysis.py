@@ -37,11 +37,8 @@ def batches(ds: Dataset) -> list[int]:
 def table_overview(ds: Dataset) -> pd.DataFrame:
     """One row per table: ``table``, ``kind`` (official / reference / project_coding), ``rows``,
     ``columns``, ``title``, ``description``; in the package's order."""
-    from .schema import read_package
-
-    pkg = read_package(ds.data_dir)
     rows = []
-    for res in pkg.resources:
+    for res in ds.package.resources:
         df = ds[res.name]
         rows.append(
             {
@@ -123,9 +120,7 @@ def source_profile(ds: Dataset) -> pd.DataFrame:
 
 
 def _source_columns(ds: Dataset) -> Iterator[tuple[str, str]]:
-    from .schema import read_package
-
-    for res in read_package(ds.data_dir).resources:
+    for res in ds.package.resources:
         for fk in res.foreign_keys:
             if fk.resource == "sources":
                 yield res.name, fk.field
@@ -552,25 +547,8 @@ def value_labels(ds: Dataset, table: str, field: str) -> dict[str, tuple[str, st
     """Display labels of an enumerated field from the package metadata (Table Schema
     ``categories``): value -> (English label, Chinese label). A value without a label maps to
     itself; a field without categories gives {}."""
-    labels = getattr(ds, "labels", None)
-    if callable(labels):  # the Dataset accessor, when the loader provides one
-        try:
-            en, zh = labels(table, field, "en"), labels(table, field, "zh")
-            return {str(v): (str(en[v]), str(zh.get(v, en[v]))) for v in en}
-        except TypeError:
-            pass
-    f = _package(ds).resource(table).field(field)
-    cats = getattr(f, "categories", None) or ()
-    return {str(c.value): (str(c.label), str(c.label_zh)) for c in cats}
-
-
-def _package(ds: Dataset) -> Any:
-    pkg = getattr(ds, "package", None)
-    if pkg is not None and hasattr(pkg, "resource"):
-        return pkg
-    from .schema import read_package
-
-    return read_package(ds.data_dir)
+    en, zh = ds.labels(table, field, "en"), ds.labels(table, field, "zh")
+    return {str(v): (str(en[v]), str(zh.get(v, en[v]))) for v in en}
 
 
 def category_labels(ds: Dataset, lang: str = "en") -> dict[str, str]:

@@ -61,7 +61,8 @@ def render(directory=None) -> str:
         out.append(f"{d.get('gba:description_zh', '')}  ")
         keys = ", ".join(f"`{k}`" for k in res.primary_key)
         fks = "; ".join(f"`{fk.field}` → `{fk.resource}.{fk.ref_field}`" for fk in res.foreign_keys)
-        out.append(f"Primary key: {keys}." + (f" Foreign keys: {fks}." if fks else ""))
+        key_text = f"Primary key: {keys}." if keys else "No primary key (rows may repeat a case)."
+        out.append(key_text + (f" Foreign keys: {fks}." if fks else ""))
         out.append("")
         out.append("| field | type | constraints | meaning | 说明 |")
         out.append("|---|---|---|---|---|")

@@ -61,7 +61,6 @@ def export(formats: Iterable[str] | None, out_dir: Path, data_dir: str | os.Path
     :class:`~gbaresearch.site.output.OutputDirError` when a file would overwrite one this
     function did not write."""
     from .load import load_dataset
-    from .schema import read_package
     from .site.output import install
 
     wanted = list(dict.fromkeys(formats)) if formats is not None else list(FORMATS)
@@ -69,7 +68,7 @@ def export(formats: Iterable[str] | None, out_dir: Path, data_dir: str | os.Path
     if unknown:
         raise ExportError(f"unknown export format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     ds = load_dataset(data_dir)
-    package = getattr(ds, "package", None) or read_package(ds.data_dir)
+    package = ds.package
     names = file_names(ds.version)
     writers = {"zip": write_zip, "xlsx": write_xlsx, "csv": write_case_csv, "dta": write_dta}
     with tempfile.TemporaryDirectory(prefix="gbaresearch-export-") as tmp:

@@ -271,7 +271,6 @@ def build(
     from .exports import FORMATS, file_names
     from .exports import export as export_files
     from .load import load_dataset
-    from .schema import read_package
     from .site import output
     from .site.pages import Download, NotebookEntry, write_pages
     from .site.text import Labels
@@ -283,7 +282,7 @@ def build(
     t0 = time.perf_counter()
     say("[1/4] validating data")
     ds = load_dataset(data_dir)
-    package = getattr(ds, "package", None) or read_package(ds.data_dir)
+    package = ds.package
     output.check(out_dir)  # refuse early, before the slow part
     say(f"      valid: version {ds.version}, {len(ds.cases)} identified cases")
     timings["validate"] = time.perf_counter() - t0

@@ -125,7 +125,15 @@ def test_dataset_keeps_the_parsed_package(ds):
         "营商环境",
         "重大平台建设",
     ]
-    assert ds.labels("cases", "counterpart") == {"hong_kong": "hong_kong", "macao": "macao", "both": "both"}
+    assert ds.labels("cases", "counterpart") == {
+        "hong_kong": "Hong Kong",
+        "macao": "Macao",
+        "both": "Hong Kong and Macao",
+    }
+    assert ds.labels("cases", "counterpart", "zh") == {"hong_kong": "香港", "macao": "澳门", "both": "港澳"}
+    assert ds.labels("case_sources", "fact") == {
+        f: f for f in ("listed", "title", "order", "category", "lead", "counterpart")
+    }
     assert ds.labels("cases", "batch") == {1: "1", 2: "2", 3: "3"}
     with pytest.raises(ValueError):
         ds.labels("cases", "category", "fr")
