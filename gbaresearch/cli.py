@@ -148,7 +148,7 @@ def _codebook(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "CODEBOOK.md"
             copy.write_bytes(target.read_bytes())
-            stale = codebook.update(copy)
+            stale = codebook.update(copy, directory=d)
         if stale:
             print(f"{target.name}:0: -: the field reference is out of date; run: gbaresearch codebook --write")
             return EXIT_PROBLEMS

@@ -8,10 +8,12 @@ the tests fail when it is out of date.
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from .paths import data_dir
-from .schema import read_package
+from .schema import Field, read_package
 
 START = (
     "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
@@ -20,13 +22,13 @@ END = "<!-- end of field reference -->"
 KIND = {"official": "official facts", "reference": "reference material", "project_coding": "this project's own coding"}
 
 
-def _type(f) -> str:
+def _type(f: Field) -> str:
     if f.partial_date:
         return "partial date"
-    return f.type
+    return str(f.type)
 
 
-def _constraints(f) -> str:
+def _constraints(f: Field) -> str:
     parts = []
     if f.required:
         parts.append("required")
@@ -49,7 +51,7 @@ def _constraints(f) -> str:
     return "; ".join(parts) or "optional"
 
 
-def render(directory=None) -> str:
+def render(directory: str | os.PathLike[str] | None = None) -> str:
     """The generated markdown: one section per table, one row per field."""
     pkg = read_package(data_dir(directory))
     out = [START, ""]
@@ -76,7 +78,7 @@ def render(directory=None) -> str:
     return "\n".join(out)
 
 
-def _vocabularies(directory) -> list[str]:
+def _vocabularies(directory: Path) -> list[str]:
     """The project's coding vocabularies, listed from their tables."""
     from .csvfile import read_records
 
@@ -97,13 +99,16 @@ def _vocabularies(directory) -> list[str]:
     return out
 
 
-def update(path=None) -> bool:
-    """Rewrite the generated part of CODEBOOK.md; return True when it changed."""
-    path = path or data_dir() / "CODEBOOK.md"
+def update(path: str | os.PathLike[str] | None = None, directory: str | os.PathLike[str] | None = None) -> bool:
+    """Rewrite the generated part of the codebook at ``path`` (default ``<data>/CODEBOOK.md``) from
+    the ``datapackage.json`` of ``directory`` (default: the folder of ``path``); return True when
+    it changed."""
+    path = Path(path) if path is not None else data_dir() / "CODEBOOK.md"
+    directory = directory if directory is not None else path.parent
     text = path.read_text(encoding="utf-8")
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)
-    new = head + render() + tail
+    new = head + render(directory) + tail
     if new != text:
         path.write_text(new, encoding="utf-8")
         return True

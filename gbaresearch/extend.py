@@ -24,7 +24,7 @@ def copy_data(dest: str | Path, source: str | Path | None = None) -> Path:
     return target
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return "NA"
     if value is True:
@@ -38,7 +38,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def append_rows(data_dir: str | Path, table: str, rows: Iterable[Mapping]) -> int:
+def append_rows(data_dir: str | Path, table: str, rows: Iterable[Mapping[str, object]]) -> int:
     """Append ``rows`` (mappings of column → value) to ``table``; return how many were written."""
     data_dir = Path(data_dir)
     res = read_package(data_dir).resource(table)
@@ -52,14 +52,14 @@ def append_rows(data_dir: str | Path, table: str, rows: Iterable[Mapping]) -> in
     return write_records(data_dir / res.path, names, out, append=True)
 
 
-def _read_rows(data_dir: Path, table: str) -> tuple[Path, list[str], list[dict]]:
+def _read_rows(data_dir: Path, table: str) -> tuple[Path, list[str], list[dict[str, str]]]:
     res = read_package(data_dir).resource(table)
     path = data_dir / res.path
     header, rows = read_records(path)
     return path, header, rows
 
 
-def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool]) -> int:
+def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict[str, str]], bool]) -> int:
     """Remove the rows of ``table`` for which ``where(row_dict)`` is true; return how many."""
     path, header, rows = _read_rows(Path(data_dir), table)
     keep = [r for r in rows if not where(r)]
@@ -67,7 +67,7 @@ def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool]) -
     return len(rows) - len(keep)
 
 
-def edit_rows(data_dir: str | Path, table: str, where: Callable[[dict], bool], **changes) -> int:
+def edit_rows(data_dir: str | Path, table: str, where: Callable[[dict[str, str]], bool], **changes: object) -> int:
     """Set ``changes`` (column=value) on the rows of ``table`` matching ``where``; return how many."""
     path, header, rows = _read_rows(Path(data_dir), table)
     hits = [r for r in rows if where(r)]

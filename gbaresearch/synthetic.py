@@ -438,9 +438,9 @@ def make_dataset(
         tables[name] = []
     for name, rows in tables.items():
         _write(dest, resources[name], rows)
-    counts = {name: len(rows) for name, rows in tables.items()} | {name: len(copied[name]) for name in COPIED}
+    row_counts = {name: len(rows) for name, rows in tables.items()} | {name: len(copied[name]) for name in COPIED}
     (dest / "SYNTHETIC.json").write_text(
-        json.dumps({"n_cases": n_cases, "seed": seed, "rows": counts, "schema_changes": changes}, indent=2) + "\n",
+        json.dumps({"n_cases": n_cases, "seed": seed, "rows": row_counts, "schema_changes": changes}, indent=2) + "\n",
         encoding="utf-8",
     )
     return dest
@@ -448,7 +448,8 @@ def make_dataset(
 
 def describe(dest_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``SYNTHETIC.json`` written by :func:`make_dataset` (rows per table, schema changes)."""
-    return json.loads((Path(dest_dir) / "SYNTHETIC.json").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads((Path(dest_dir) / "SYNTHETIC.json").read_text(encoding="utf-8"))
+    return doc
 
 
 if __name__ == "__main__":
