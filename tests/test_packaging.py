@@ -8,7 +8,6 @@ import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
-from pathlib import Path
 
 from gbaresearch.paths import PACKAGE_DIR, REPO_DIR
 
@@ -66,6 +65,10 @@ def test_import_and_load_use_only_the_core_dependencies():
     loaded = set(r.stdout.split())
     dists = packages_distributions()
     third_party = {m for m in loaded - set(sys.stdlib_module_names) if m in dists and m != "gbaresearch"}
-    allowed = {m for m in third_party if {d.lower() for d in dists[m]} & (CORE | {"python-dateutil", "tzdata", "six", "setuptools"})}
+    allowed = {
+        m
+        for m in third_party
+        if {d.lower() for d in dists[m]} & (CORE | {"python-dateutil", "tzdata", "six", "setuptools"})
+    }
     assert third_party - allowed == set()
     assert not {"matplotlib", "scipy", "krippendorff", "openpyxl", "sphinx", "nbclient"} & loaded
