@@ -115,10 +115,35 @@ def execute(
     return nb
 
 
+def coalesce_streams(nb: Any) -> Any:
+    """Merge consecutive stream outputs of the same name in every cell, in place; return ``nb``.
+
+    How a kernel splits printed text into messages depends on timing, so without this two runs
+    of the same notebook could store the same text in different pieces."""
+    for cell in nb.cells:
+        merged: list[Any] = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (
+                out.get("output_type") == "stream"
+                and prev is not None
+                and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")
+            ):
+                prev["text"] = prev["text"] + out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return nb
+
+
 def write(nb: Any, path: Path) -> None:
-    """Write ``nb`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    """Write ``nb`` to ``path`` atomically (temporary file in the same folder, then rename), with
+    stream outputs coalesced (:func:`coalesce_streams`) so that reruns store identical files."""
     import nbformat
 
+    coalesce_streams(nb)
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

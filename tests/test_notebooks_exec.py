@@ -119,3 +119,25 @@ def test_the_site_executor_gives_kernels_the_data_directory_and_names_failures(t
     nbformat.write(nb, bad)
     with pytest.raises(report.ReportError, match=r"^notebook failed: 02-bad.ipynb: ZeroDivisionError: no cases$"):
         report.execute_all([bad], out, tmp_path, jobs=1, timeout=60, log=lambda s: None)
+
+
+def test_stream_outputs_are_coalesced_so_reruns_store_identical_files():
+    import nbformat
+
+    from gbaresearch.notebooks import coalesce_streams
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a')")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="3 problems; nothing was loaded."),
+        nbformat.v4.new_output("stream", name="stdout", text="\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
+    ]
+    nb.cells.append(cell)
+    coalesce_streams(nb)
+    assert [(o["name"], o["text"]) for o in nb.cells[0].outputs] == [
+        ("stdout", "3 problems; nothing was loaded.\n"),
+        ("stderr", "warning\n"),
+        ("stdout", "after\n"),
+    ]
