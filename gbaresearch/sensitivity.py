@@ -25,6 +25,7 @@ from .load import Dataset
 
 AS_CODED = "as coded"
 WITHOUT_MT = "without machine-translation-only cases"
+FIRST_CODER = "first coder, before reconciliation"
 SECOND_CODER = "second coder"
 
 #: Columns that hold a key of ``cases``: a row with one of the dropped cases in any of them is dropped.
@@ -130,14 +131,69 @@ def second_coding(ds: Dataset) -> Dataset:
     return out
 
 
+def first_coding(ds: Dataset) -> Dataset:
+    """A copy of ``ds`` with the project coding set back to the first coder's values before
+    reconciliation (:func:`gbaresearch.reliability.first_coding`: the final tables with every unit
+    of ``coding_reconciliation`` given its ``first_value``).
+
+    Rebuilt rows keep the final row's ``basis``, ``link_status`` and ``source_id`` where the same
+    row exists in the final coding; rows only the first coder had get those missing (links:
+    ``link_status`` ``inferred``, as every project link is)."""
+    from .reliability import first_coding as coding_before
+
+    c = coding_before(ds)
+    out = copy_dataset(ds)
+    dom = ds["case_domains"].set_index(["case_id", "domain"])["basis"].to_dict()
+    rows = [
+        {"case_id": cid, "domain": d, "is_primary": d == c.primary.get(cid), "basis": dom.get((cid, d))}
+        for cid in c.cases
+        for d in sorted(c.domains.get(cid, set()), key=lambda d: (d != c.primary.get(cid), d))
+    ]
+    out["case_domains"] = _like(
+        ds["case_domains"], pd.DataFrame(rows, columns=["case_id", "domain", "is_primary", "basis"])
+    )
+    mech = ds["case_mechanisms"].set_index(["case_id", "mechanism"])["basis"].to_dict()
+    rows = [
+        {"case_id": cid, "mechanism": m, "basis": mech.get((cid, m))}
+        for cid in c.cases
+        for m in sorted(c.mechanisms.get(cid, set()))
+    ]
+    out["case_mechanisms"] = _like(ds["case_mechanisms"], pd.DataFrame(rows, columns=["case_id", "mechanism", "basis"]))
+    final_links = ds["case_links"].set_index(["from_case_id", "to_case_id"])
+    rows = []
+    for (a, b), relation in sorted(c.links.items()):
+        known = (a, b) in final_links.index
+        rows.append(
+            {
+                "from_case_id": a,
+                "to_case_id": b,
+                "relation": relation,
+                "link_status": final_links.loc[(a, b), "link_status"] if known else "inferred",
+                "basis": final_links.loc[(a, b), "basis"] if known else None,
+                "source_id": final_links.loc[(a, b), "source_id"] if known else None,
+            }
+        )
+    out["case_links"] = _like(ds["case_links"], pd.DataFrame(rows, columns=list(ds["case_links"].columns)))
+    cases = out["cases"]
+    recode = cases["case_id"].isin(list(c.counterparts))
+    values = cases.loc[recode, "case_id"].map(c.counterparts)
+    cases.loc[recode, "counterpart"] = values.where(values.notna(), None).tolist()
+    cases.loc[recode, "counterpart_status"] = ["inferred" if pd.notna(v) else None for v in values]
+    return out
+
+
 def variants(ds: Dataset) -> dict[str, Dataset]:
     """The dataset as coded and its sensitivity variants, in this order:
     ``"as coded"`` (``ds`` itself), ``"without machine-translation-only cases"``
     (:func:`drop_cases` of :func:`machine_translation_only_cases`) and, when the dataset holds the
-    second-coding tables, ``"second coder"`` (:func:`second_coding`). The variants are copies:
-    changing them never changes ``ds``."""
+    second-coding tables and the reconciliation log, ``"first coder, before reconciliation"``
+    (:func:`first_coding`) and ``"second coder"`` (:func:`second_coding`), the two independent
+    codings the final one was reconciled from. The variants are copies: changing them never
+    changes ``ds``."""
     out = {AS_CODED: ds, WITHOUT_MT: drop_cases(ds, machine_translation_only_cases(ds))}
     if has_second_coding(ds):
+        if "coding_reconciliation" in ds:
+            out[FIRST_CODER] = first_coding(ds)
         out[SECOND_CODER] = second_coding(ds)
     return out
 
@@ -149,6 +205,7 @@ def describe(ds: Dataset) -> pd.DataFrame:
     what = {
         AS_CODED: "The data as stored.",
         WITHOUT_MT: "Cases whose every source is a machine translation removed, with all their rows.",
+        FIRST_CODER: "Domains, mechanisms, links and non-stated counterparts as the first coder had them, before reconciliation.",
         SECOND_CODER: "Domains, mechanisms, links and non-stated counterparts from the independent second coding.",
     }
     base = set(ds.cases["case_id"])

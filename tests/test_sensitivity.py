@@ -46,7 +46,12 @@ def test_machine_translation_only_cases(ds):
 
 def test_variants_order_and_names(ds):
     v = S.variants(ds)
-    assert list(v) == ["as coded", "without machine-translation-only cases", "second coder"]
+    assert list(v) == [
+        "as coded",
+        "without machine-translation-only cases",
+        "first coder, before reconciliation",
+        "second coder",
+    ]
     assert v["as coded"] is ds
     assert S.has_second_coding(ds)
 
@@ -103,7 +108,12 @@ def test_variants_share_no_frames_with_the_original(ds):
 def test_second_coder_variant_replaces_project_coding(ds):
     ds2 = _with_second_coding(ds)
     v = S.variants(ds2)
-    assert list(v) == ["as coded", "without machine-translation-only cases", "second coder"]
+    assert list(v) == [
+        "as coded",
+        "without machine-translation-only cases",
+        "first coder, before reconciliation",
+        "second coder",
+    ]
     sc = v[S.SECOND_CODER]
     prim = sc.case_domains[sc.case_domains["is_primary"]].set_index("case_id")["domain"]
     assert prim["B1-a"] == "transport_vehicles"
@@ -139,24 +149,43 @@ def test_second_coding_needs_all_tables(ds):
 
 def test_compare_scalar_series_and_frame(ds):
     t = S.compare(ds, lambda d: len(d.cases))
-    assert t.columns.tolist() == ["as coded", "without machine-translation-only cases", "second coder"]
+    assert t.columns.tolist() == [
+        "as coded",
+        "without machine-translation-only cases",
+        "first coder, before reconciliation",
+        "second coder",
+    ]
     assert t.columns.name == "variant"
-    assert t.loc["value"].tolist() == [34, 29, 34]
+    assert t.loc["value"].tolist() == [34, 29, 34, 34]
     t = S.compare(ds, A.coverage_by_batch, index="batch", columns=["identified"])
     assert t["as coded"].tolist() == [7, 16, 11]
     assert t[S.WITHOUT_MT].tolist() == [7, 16, 6]
     assert t[S.SECOND_CODER].tolist() == [7, 16, 11]
+    assert t[S.FIRST_CODER].tolist() == [7, 16, 11]
     assert S.differs(t).tolist() == [False, False, True]
     t = S.compare(ds, A.mechanisms_by_batch)
     changed = t[S.differs(t)]
-    mt, sc = S.WITHOUT_MT, S.SECOND_CODER
-    assert changed.to_dict("index") == {
-        ("unilateral_opening", 3): {"as coded": 4, mt: 2, sc: 4},
-        ("shared_standards", 3): {"as coded": 2, mt: 0, sc: 2},
-        ("rule_adoption", 3): {"as coded": 2, mt: 1, sc: 2},
-        ("pilot", 3): {"as coded": 3, mt: 1, sc: 3},
-        ("joint_organisation", 1): {"as coded": 0, mt: 0, sc: 1},  # B1-g: the firms were not set up by the case
-        ("joint_organisation", 3): {"as coded": 3, mt: 2, sc: 3},
+    mt, fc, sc = S.WITHOUT_MT, S.FIRST_CODER, S.SECOND_CODER
+    rows = {k: (v["as coded"], v[mt], v[fc], v[sc]) for k, v in changed.to_dict("index").items()}
+    assert rows == {
+        ("mutual_recognition", 2): (0, 0, 1, 0),
+        ("mutual_recognition", 3): (1, 1, 2, 1),
+        ("joint_inspection", 3): (0, 0, 1, 0),
+        ("unilateral_opening", 2): (5, 5, 2, 5),
+        ("unilateral_opening", 3): (4, 2, 2, 4),
+        ("shared_standards", 2): (1, 1, 2, 1),
+        ("shared_standards", 3): (2, 0, 2, 2),
+        ("rule_adoption", 1): (0, 0, 1, 0),
+        ("rule_adoption", 2): (4, 4, 2, 4),
+        ("rule_adoption", 3): (2, 1, 2, 2),
+        ("targeted_legislation", 1): (1, 1, 0, 1),
+        ("pilot", 1): (4, 4, 2, 4),
+        ("pilot", 2): (3, 3, 2, 3),
+        ("pilot", 3): (3, 1, 1, 3),
+        ("joint_organisation", 1): (0, 0, 0, 1),  # B1-g: the firms were not set up by the case
+        ("joint_organisation", 2): (2, 2, 0, 2),
+        ("joint_organisation", 3): (3, 2, 3, 3),
+        ("(not coded)", 2): (2, 2, 3, 2),
     }
 
 
@@ -169,9 +198,28 @@ def test_compare_keeps_rows_a_variant_lacks(ds):
 
 def test_describe(ds):
     d = S.describe(_with_second_coding(ds))
-    assert d["variant"].tolist() == ["as coded", "without machine-translation-only cases", "second coder"]
-    assert d["identified"].tolist() == [34, 29, 34]
-    assert d["dropped"].tolist() == ["", "B3-f, B3-g, B3-h, B3-i, B3-j", ""]
-    assert d["domain_rows"].tolist() == [46, 39, 46]
-    assert d["link_rows"].tolist() == [6, 4, 1]
-    assert d["counterparts"].tolist() == [31, 27, 31]  # B2-10 gains one, B2-16 loses one
+    assert d["variant"].tolist() == [
+        "as coded",
+        "without machine-translation-only cases",
+        "first coder, before reconciliation",
+        "second coder",
+    ]
+    assert d["identified"].tolist() == [34, 29, 34, 34]
+    assert d["dropped"].tolist() == ["", "B3-f, B3-g, B3-h, B3-i, B3-j", "", ""]
+    assert d["domain_rows"].tolist() == [46, 39, 55, 46]
+    assert d["mechanism_rows"].tolist() == [50, 42, 40, 48]
+    assert d["link_rows"].tolist() == [6, 4, 8, 1]
+    assert d["counterparts"].tolist() == [31, 27, 30, 31]  # B2-10 gains one, B2-16 loses one
+
+
+def test_first_coder_variant_is_the_coding_before_reconciliation(ds):
+    from gbaresearch import reliability as R
+
+    fc = S.variants(ds)[S.FIRST_CODER]
+    rebuilt, logged = R.final_coding(fc), R.first_coding(ds)
+    assert rebuilt.primary == logged.primary
+    assert rebuilt.domains == logged.domains
+    assert {c: m for c, m in rebuilt.mechanisms.items() if m} == {c: m for c, m in logged.mechanisms.items() if m}
+    assert rebuilt.links == logged.links
+    assert (len(fc.case_domains), len(fc.case_mechanisms), len(fc.case_links)) == (55, 40, 8)  # as in data 0.1.0
+    assert len(ds.case_domains) == 46  # the original is untouched
