@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 import html
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from site_fixtures import copy_executor
 
 from gbaresearch import load_dataset, report
 from gbaresearch.notebooks import notebook_paths
@@ -27,23 +27,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")
 
 pytest.importorskip("sphinx")
 pytest.importorskip("myst_nb")
-
-
-def copy_executor(paths, out_dir, data_dir, jobs=2, timeout=600, log=print):
-    """Stand-in for gbaresearch.report.execute_all: the committed notebooks as executed copies."""
-    done = {}
-    for p in paths:
-        shutil.copy(p, out_dir / p.name)
-        done[p] = out_dir / p.name
-    return done
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "report"
-    index = report.build(out, executor=copy_executor, log=lambda s: None)
-    assert index == out / "index.html"
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gbaresearch import load_dataset, report
+from gbaresearch import load_dataset
 from gbaresearch.paths import REPO_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")]
@@ -40,21 +40,6 @@ if BROWSER is None:
     if os.environ.get("GBARESEARCH_REQUIRE_BROWSER") == "1":
         pytest.fail(f"GBARESEARCH_REQUIRE_BROWSER=1 but {WHY_NOT}", pytrace=False)
     pytest.skip(f"browser tests skipped: {WHY_NOT}", allow_module_level=True)
-
-
-def copy_executor(paths, out_dir, data_dir, jobs=2, timeout=600, log=print):
-    done = {}
-    for p in paths:
-        shutil.copy(p, out_dir / p.name)
-        done[p] = out_dir / p.name
-    return done
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser-site") / "report"
-    report.build(out, executor=copy_executor, log=lambda s: None)
-    return out
 
 
 @pytest.fixture(scope="module")
