@@ -653,26 +653,20 @@ def first_appearance_table(ds: Dataset) -> pd.DataFrame:
 
 # --- mechanisms by direction ----------------------------------------------------------------
 
-#: How each mechanism of the vocabulary acts, read from its definition: "two-sided" when both
-#: sides act (each accepts the other's, agencies of both sides, the places together, jointly run),
-#: "one-sided" when the mainland side acts alone (admits, adopts); mechanisms not listed are
-#: "other" (tools that can serve either: digital services, pilots, laws, guidance, instruments).
-MECHANISM_DIRECTION = {
-    "mutual_recognition": "two-sided",
-    "joint_inspection": "two-sided",
-    "shared_standards": "two-sided",
-    "joint_organisation": "two-sided",
-    "unilateral_opening": "one-sided",
-    "rule_adoption": "one-sided",
-}
+
+def mechanism_direction(ds: Dataset) -> dict[str, str]:
+    """Direction of each mechanism as stored in ``vocab_mechanisms.direction``, with the
+    codes written as "two-sided", "one-sided" or "neither" (keys: mechanism codes)."""
+    v = ds.vocab_mechanisms
+    return dict(zip(v["mechanism"].astype(str), v["direction"].astype(str).str.replace("_", "-")))
 
 
 def mechanism_direction_by_batch(ds: Dataset) -> pd.DataFrame:
-    """Cases using at least one two-sided / one-sided mechanism (:data:`MECHANISM_DIRECTION`),
+    """Cases using at least one two-sided / one-sided mechanism (:func:`mechanism_direction`),
     per batch: ``batch``, ``announced`` (official cases), ``identified``, ``coded`` (identified
     with mechanism coding), ``two_sided``, ``one_sided`` (cases; a case can count in both)."""
     cm = ds.case_mechanisms.merge(ds.cases[["case_id", "batch"]], on="case_id")
-    cm["direction"] = cm["mechanism"].astype(str).map(MECHANISM_DIRECTION).fillna("other")
+    cm["direction"] = cm["mechanism"].astype(str).map(mechanism_direction(ds)).fillna("neither")
     cov = coverage_by_batch(ds).set_index("batch")
     rows = []
     for b in batches(ds):

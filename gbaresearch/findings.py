@@ -25,6 +25,28 @@ def _direction(a: Any, b: Any) -> str:
     return "up" if b > a else "down" if b < a else "level"
 
 
+#: Two-sided p-value below which a change in a share between two batches is called "up" or "down".
+CHANGE_ALPHA = 0.05
+
+
+def fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Two-sided Fisher's exact test p-value for ``k1`` of ``n1`` against ``k2`` of ``n2``
+    (1.0 when either denominator is 0)."""
+    from scipy.stats import fisher_exact
+
+    if n1 <= 0 or n2 <= 0:
+        return 1.0
+    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
+
+
+def _change(k1: int, n1: int, k2: int, n2: int) -> str:
+    """ "up" or "down" when the share moves from ``k1/n1`` to ``k2/n2`` and Fisher's exact test
+    gives p < :data:`CHANGE_ALPHA`; otherwise "no clear change"."""
+    if fisher_p(k1, n1, k2, n2) >= CHANGE_ALPHA:
+        return "no clear change"
+    return _direction(k1 / n1, k2 / n2)
+
+
 def expanding_fields(ds: Dataset) -> pd.Series:
     """Notebook 03: the verdict for each field an announcement called new, the number that
     agree, and the domains first seen after the first batch."""
@@ -96,8 +118,10 @@ def leads_and_counterparts_counts(ds: Dataset) -> pd.Series:
 
 def mechanisms(ds: Dataset) -> pd.Series:
     """Notebook 05 findings: the most used mechanism, whether one-sided mechanisms are used by
-    most coded cases of the first batch, and the direction from the first to the last batch of
-    the two-sided and the one-sided share, against coded and against announced cases."""
+    most coded cases of the first batch, and the change from the first to the last batch of the
+    two-sided and the one-sided share, against coded and against announced cases ("up"/"down"
+    only when Fisher's exact test gives p < :data:`CHANGE_ALPHA`, else "no clear change").
+    Directions come from ``vocab_mechanisms.direction``."""
     mech = A.mechanisms_by_batch(ds).drop(index=A.NOT_CODED)
     labels = A.vocab_labels(ds, "mechanisms")
     totals = mech.sum(axis=1)
@@ -112,10 +136,10 @@ def mechanisms(ds: Dataset) -> pd.Series:
     }
     for side in ("two_sided", "one_sided"):
         name = side.replace("_", "-")
-        for den, label in (("coded", "coded"), ("announced", "announced")):
-            a = _share(d.loc[first, side], d.loc[first, den])
-            b = _share(d.loc[last, side], d.loc[last, den])
-            out[f"{name} share of {label} cases, batch {first} to {last}"] = _direction(a, b)
+        for den in ("coded", "announced"):
+            out[f"{name} share of {den} cases, batch {first} to {last}"] = _change(
+                int(d.loc[first, side]), int(d.loc[first, den]), int(d.loc[last, side]), int(d.loc[last, den])
+            )
     return pd.Series(out, dtype="object")
 
 

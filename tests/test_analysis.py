@@ -296,6 +296,14 @@ def tiny():
                 "label_zh": ["金融", "数据", "教育"],
             }
         ),
+        # directions are read from the vocabulary: "pilot" is two-sided here (unlike the real
+        # vocabulary) so the counts show the classification comes from the data
+        vocab_mechanisms=pd.DataFrame(
+            {
+                "mechanism": ["unilateral_opening", "mutual_recognition", "pilot", "joint_inspection", "rule_adoption"],
+                "direction": ["one_sided", "two_sided", "two_sided", "two_sided", "one_sided"],
+            }
+        ),
     )
     return ds
 
@@ -307,7 +315,7 @@ def test_mechanism_direction_counts_cases_not_rows(tiny):
         "announced": [4, 3],
         "identified": [3, 2],
         "coded": [2, 2],
-        "two_sided": [1, 1],
+        "two_sided": [2, 1],  # a1 (mutual recognition) and a2 (pilot, two-sided in this vocabulary)
         "one_sided": [1, 1],  # b2 uses two one-sided mechanisms: one case
     }
     assert A.coded_per_batch(tiny).tolist() == [2, 2]
@@ -441,7 +449,32 @@ def test_mechanism_findings_as_coded(ds):
     f = F.mechanisms(ds)
     assert f["most used mechanism"] == "Unilateral opening"
     assert f["most coded cases of batch 1 use a one-sided mechanism"] == "yes"
-    assert f["two-sided share of coded cases, batch 1 to 3"] == "up"
+    assert f.to_dict() == {
+        "most used mechanism": "Unilateral opening",
+        "most coded cases of batch 1 use a one-sided mechanism": "yes",
+        # 1 of 7 -> 3 of 11 and 4 of 7 -> 6 of 11 coded; 1 of 20 -> 3 of 16 and 4 of 20 -> 6 of 16
+        # announced: no Fisher p below 0.05
+        "two-sided share of coded cases, batch 1 to 3": "no clear change",
+        "two-sided share of announced cases, batch 1 to 3": "no clear change",
+        "one-sided share of coded cases, batch 1 to 3": "no clear change",
+        "one-sided share of announced cases, batch 1 to 3": "no clear change",
+    }
+    assert A.mechanism_direction(ds)["joint_organisation"] == "neither"
+    assert A.mechanism_direction_by_batch(ds)[["two_sided", "one_sided", "coded"]].to_dict("list") == {
+        "two_sided": [1, 2, 3],
+        "one_sided": [4, 7, 6],
+        "coded": [7, 14, 11],
+    }
     counts = F.mechanisms_counts(ds)
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     assert counts["batch 1: one-sided, of coded"] == A.of(d.loc[1, "one_sided"], d.loc[1, "coded"])
+
+
+def test_change_needs_fisher_p_below_alpha():
+    from gbaresearch import findings as F
+
+    assert F.fisher_p(0, 10, 10, 10) == pytest.approx(1.0825088224469026e-05)
+    assert F._change(0, 10, 10, 10) == "up"
+    assert F._change(10, 10, 0, 10) == "down"
+    assert F._change(1, 7, 3, 11) == "no clear change"  # p = 1.0
+    assert F.fisher_p(1, 0, 1, 5) == 1.0
