@@ -731,3 +731,20 @@ def detectable_effect(n: int, dof: int, alpha: float = 0.05, power: float = 0.8)
 def effect_size(test: dict[str, Any]) -> float:
     """Cohen's w of a :func:`composition_test` result: sqrt(chi2 / n), 2 decimals."""
     return round(float(np.sqrt(test["chi2"] / test["n"])), 2)
+
+
+# --- basis of the lead level -----------------------------------------------------------------
+
+#: Evidence a lead level rests on: a submitting body named in a source, or a place in the title.
+LEAD_BASES = ("named body", "place in title")
+
+
+def lead_basis_table(ds: Dataset) -> pd.DataFrame:
+    """Identified cases with a known lead level, by level (rows, as stored) and by the evidence
+    it rests on (columns :data:`LEAD_BASES`: a named leading body in ``lead_body_en``, else a
+    place named in the title); integer counts, levels with no case dropped."""
+    c = ds.cases[ds.cases["lead_level"].notna()]
+    basis = c["lead_body_en"].notna().map({True: LEAD_BASES[0], False: LEAD_BASES[1]})
+    out = pd.crosstab(c["lead_level"].astype(str), basis).reindex(columns=list(LEAD_BASES), fill_value=0)
+    out.index.name, out.columns.name = "lead_level", "basis"
+    return out.astype(int)

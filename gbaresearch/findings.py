@@ -76,25 +76,34 @@ def _share(k: Any, n: Any) -> float:
     return float(k) / float(n) if n else 0.0
 
 
+def _top_title_level(ds: Dataset) -> str:
+    """The lead level most often read from a place in the title ("none" when there is none)."""
+    col = A.lead_basis_table(ds)["place in title"]
+    return str(col.idxmax()) if col.sum() else "none"
+
+
 def leads_and_counterparts(ds: Dataset) -> pd.Series:
-    """Notebook 04 findings: the most common known lead level and counterpart, whether 'both'
-    is a majority of known counterparts, and the direction from the first to the last batch of
+    """Notebook 04 findings: the most common lead level among leads read from a place in the
+    title (levels resting on a named body are a different measurement and are not ranked with
+    them), the most common known counterpart, whether 'both' is a majority of known
+    counterparts, and, labelled as coverage, the direction from the first to the last batch of
     the share of cases with a known lead, against identified and against announced cases."""
     leads = A.lead_level_by_batch(ds)
     known = leads.drop(index=A.UNKNOWN)
-    per_level = known.sum(axis=1)
     cps = A.counterpart_by_batch(ds).drop(index=A.NOT_STATED).sum(axis=1)
     cov = A.coverage_by_batch(ds).set_index("batch")
     first, last = A.batches(ds)[0], A.batches(ds)[-1]
     out = {
-        "most common known lead level": str(per_level.idxmax()) if per_level.sum() else "none",
+        "most common level among leads read from a place in the title": _top_title_level(ds),
         "most common known counterpart": str(cps.idxmax()) if cps.sum() else "none",
         "'both' is a majority of known counterparts": _yes(cps.get("both", 0) > cps.sum() / 2),
     }
     for den, label in (("identified", "identified"), ("official", "announced")):
         a = _share(known[first].sum(), cov.loc[first, den])
         b = _share(known[last].sum(), cov.loc[last, den])
-        out[f"share with a known lead, of {label} cases, batch {first} to {last}"] = _direction(a, b)
+        out[f"coverage, not a finding: share with a known lead, of {label} cases, batch {first} to {last}"] = (
+            _direction(a, b)
+        )
     return pd.Series(out, dtype="object")
 
 

@@ -478,3 +478,12 @@ def test_change_needs_fisher_p_below_alpha():
     assert F._change(10, 10, 0, 10) == "down"
     assert F._change(1, 7, 3, 11) == "no clear change"  # p = 1.0
     assert F.fisher_p(1, 0, 1, 5) == 1.0
+
+
+def test_lead_basis_table_splits_named_bodies_from_title_places(ds):
+    t = A.lead_basis_table(ds)
+    assert list(t.columns) == ["named body", "place in title"]
+    assert t.to_dict() == {
+        "named body": {"city": 0, "platform": 0, "provincial": 6},
+        "place in title": {"city": 6, "platform": 9, "provincial": 0},
+    }
