@@ -394,10 +394,8 @@ def test_a_relative_directory_is_taken_from_the_working_directory(data_copy, mon
 
 
 def test_duplicated_column_that_the_schema_does_not_know(data_copy):
-    text = (data_copy / "vocab_mechanisms.csv").read_text(encoding="utf-8")
-    (data_copy / "vocab_mechanisms.csv").write_text(
-        text.replace("definition_en\n", "definition_en,,\n", 1), encoding="utf-8"
-    )
+    header, rest = (data_copy / "vocab_mechanisms.csv").read_text(encoding="utf-8").split("\n", 1)
+    (data_copy / "vocab_mechanisms.csv").write_text(header + ",,\n" + rest, encoding="utf-8")
     assert problems(data_copy) == [
         "vocab_mechanisms.csv:1: -: column '' appears 2 times",
         "vocab_mechanisms.csv:1: -: unknown column '' (the schema has no such field)",
