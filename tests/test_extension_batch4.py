@@ -1,5 +1,6 @@
 """A plausible fourth batch flows through every notebook without code edits."""
 
+import pytest
 from extension_data import NEW_DATE, add_fourth_batch
 from notebook_runner import run_all
 
@@ -17,6 +18,7 @@ def test_fourth_batch_is_valid_and_counted(data_copy):
     assert cov.iloc[-1][["batch", "official", "identified"]].tolist() == [4, 12, 3]
 
 
+@pytest.mark.slow
 def test_every_notebook_runs_on_a_fourth_batch(data_copy, monkeypatch):
     add_fourth_batch(data_copy)
     texts = run_all(monkeypatch, data_copy)

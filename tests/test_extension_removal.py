@@ -1,5 +1,6 @@
 """Removing a case and emptying a category also flows through every notebook."""
 
+import pytest
 from extension_data import remove_case_and_empty_category
 from notebook_runner import run_all
 
@@ -17,6 +18,7 @@ def test_removal_is_valid(data_copy):
     assert s[(3, "major_platforms")] == 0
 
 
+@pytest.mark.slow
 def test_every_notebook_runs_with_a_case_removed_and_a_category_emptied(data_copy, monkeypatch):
     remove_case_and_empty_category(data_copy)
     texts = run_all(monkeypatch, data_copy)
