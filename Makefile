@@ -31,7 +31,7 @@ test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbv
 	$(PY) -m pytest -n 2 -q -rs
 
 test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
-	$(PY) -m pytest -n 2 -q -p no:nbval -m "not slow" tests
+	$(PY) -m pytest -n 2 -q -m "not slow" tests
 
 lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
 	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py
