@@ -187,6 +187,7 @@ def test_export_leaves_other_files_in_the_output_directory_untouched(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_report_refuses_an_output_directory_it_did_not_write(tmp_path):
     out = tmp_path / "notes"
     out.mkdir()

@@ -167,6 +167,7 @@ def test_unknown_resolution_and_missing_data(monkeypatch):
 # --- figures --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_map_has_shoreline_distinct_colours_size_key_and_labels_by_markers(ds):
     places = A.cases_by_place(ds)
     with P.style():

@@ -89,6 +89,7 @@ def check_outcome(d: Path, name: str, data: bytes, clean) -> str:
 # --- (a) arbitrary bytes ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     name=st.sampled_from(FILES),
@@ -182,6 +183,7 @@ def truncation(draw, name):
 EDITS = {"cell": cell_edit, "line": line_edit, "insert": insertion, "truncate": truncation}
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=1000)
 @given(name=st.sampled_from(FILES), kind=st.sampled_from(sorted(EDITS)), draw=st.data())
 def test_arbitrary_edits_of_a_valid_file(work, clean, name, kind, draw):

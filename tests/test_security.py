@@ -125,6 +125,7 @@ def test_cli_prints_exactly_and_exits(attack, tmp_path, monkeypatch, capsys):
 RISKY = [a for a in ATTACKS if a.klass == 2]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attack", RISKY, ids=lambda a: a.name)
 def test_command_finishes_in_time(attack, tmp_path):
     d = tmp_path / "data"
