@@ -409,15 +409,27 @@ def date_precision(values: pd.Series) -> pd.Series:
 
 def time_to_selection(ds: Dataset) -> pd.DataFrame:
     """Cases with a known date in force: ``case_id``, ``batch``, ``title_en``, ``date_in_force``
-    (as recorded), ``precision``, ``in_force`` (start of the period), ``announced``, ``years``
-    (from in force to the batch's announcement, 1 decimal)."""
+    (as recorded), ``precision``, ``in_force`` (start of the period: a month-precision date is
+    taken as the first of the month), ``announced``, ``days`` (exact days from ``in_force`` to
+    the batch's announcement), ``years`` (``days / 365.25``, unrounded: round only for display)
+    and ``within_two_years`` (True when the announcement falls on or before the second
+    anniversary of ``in_force``, a calendar comparison, never a rounded one)."""
     c = ds.cases.dropna(subset=["date_in_force"])[["case_id", "batch", "title_en", "date_in_force"]].copy()
     c["precision"] = date_precision(c["date_in_force"])
     c["in_force"] = partial_date_start(c["date_in_force"])
     ann = dict(zip(ds.batches["batch"], ds.batches["announced"]))
     c["announced"] = pd.to_datetime(c["batch"].map(ann).astype("datetime64[ns]"))
-    c["years"] = ((c["announced"] - c["in_force"]).dt.days / 365.25).round(1)
+    c["days"] = (c["announced"] - c["in_force"]).dt.days.astype("Int64")
+    c["years"] = c["days"].astype("Float64") / 365.25
+    c["within_two_years"] = (c["announced"] <= c["in_force"] + pd.DateOffset(years=2)).astype("boolean")
     return c.sort_values(["batch", "in_force"]).reset_index(drop=True)
+
+
+def undated_cases(ds: Dataset) -> pd.DataFrame:
+    """Identified cases with no date in force (the dated sample of :func:`time_to_selection` is
+    what is left): ``case_id``, ``batch``, ``title_en``; in batch and id order."""
+    c = ds.cases[ds.cases["date_in_force"].isna()][["case_id", "batch", "title_en"]]
+    return c.sort_values(["batch", "case_id"]).reset_index(drop=True)
 
 
 # --- indicators ----------------------------------------------------------------------------
@@ -625,6 +637,30 @@ def identified_cases(ds: Dataset) -> pd.DataFrame:
         }
     )
     return out.sort_values(["batch", "case_id"]).reset_index(drop=True)
+
+
+def share_bounds(k: int, identified: int, announced: int) -> tuple[float, float]:
+    """The range a share over identified (or coded) cases could take over all announced cases:
+    ``(k / announced, (k + announced - identified) / announced)``, the cases not identified (or
+    not coded) all without the property, then all with it. ``(0.0, 1.0)`` when nothing is announced."""
+    if announced <= 0:
+        return (0.0, 1.0)
+    return (k / announced, (k + announced - identified) / announced)
+
+
+def coverage_robust(k1: int, i1: int, a1: int, k2: int, i2: int, a2: int) -> bool:
+    """True when the direction of a change from ``k1`` of ``i1`` to ``k2`` of ``i2`` (shares of
+    identified or coded cases) survives any filling-in of the unknown cases: for a rise, the
+    first batch's highest possible share (:func:`share_bounds` over ``a1`` announced cases) is
+    below the last batch's lowest; for a fall, the reverse. False when the shares are level."""
+    lo1, hi1 = share_bounds(k1, i1, a1)
+    lo2, hi2 = share_bounds(k2, i2, a2)
+    s1, s2 = (k1 / i1 if i1 else 0.0), (k2 / i2 if i2 else 0.0)
+    if s2 > s1:
+        return hi1 < lo2
+    if s2 < s1:
+        return hi2 < lo1
+    return False
 
 
 def unidentified_before(ds: Dataset) -> dict[int, int]:

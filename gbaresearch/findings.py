@@ -1,12 +1,13 @@
-"""The findings of notebooks 03–07 as small Series, so each can be recomputed on every
-sensitivity variant (:func:`gbaresearch.sensitivity.compare`) and reported as holding or not.
+"""The findings of notebooks 02–07 as small tables, so each can be recomputed on every
+sensitivity variant (:func:`gbaresearch.sensitivity.assess`) and reported as changed, held under
+a variant that could have changed it, or not testable by the variants.
 
-Every function takes a :class:`~gbaresearch.load.Dataset` and returns a ``pd.Series`` of
-strings indexed by a short description of the finding. Findings are statements (a label,
-"yes"/"no", "up"/"down"), so two variants agree exactly when the finding is the same; the
-``*_counts`` functions give the counts behind them with their denominators ("4 of 7 (57%)"),
-which naturally move when cases are dropped. Rows that compare batches are given twice: against
-identified (or coded) cases and against the official denominators (announced cases per batch).
+Every finding function takes a :class:`~gbaresearch.load.Dataset` and returns a DataFrame indexed
+by a short description of the finding with two string columns: ``value`` (the finding itself: a
+label, "yes"/"no", "up"/"down"/"no clear change") and ``basis`` (the counts it was computed from,
+with their denominators, e.g. "4 of 7 → 2 of 11; Fisher p = 0.31"). Two variants agree on a
+finding when ``value`` is the same; a variant *tested* a finding when it moved the ``basis``.
+The ``*_counts`` functions give the counts behind the findings as a Series of strings.
 """
 
 from __future__ import annotations
@@ -21,12 +22,22 @@ if TYPE_CHECKING:
     from .load import Dataset
 
 
+#: Two-sided p-value below which a change in a share between two batches is called "up" or "down".
+CHANGE_ALPHA = 0.05
+
+
 def _direction(a: Any, b: Any) -> str:
     return "up" if b > a else "down" if b < a else "level"
 
 
-#: Two-sided p-value below which a change in a share between two batches is called "up" or "down".
-CHANGE_ALPHA = 0.05
+def _frame(rows: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """``{finding: (value, basis)}`` as a findings DataFrame (index ``finding``; ``value``, ``basis``)."""
+    out = pd.DataFrame(
+        {"value": [v for v, _ in rows.values()], "basis": [b for _, b in rows.values()]},
+        index=pd.Index(list(rows), name="finding"),
+        dtype=object,
+    )
+    return out
 
 
 def fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
@@ -39,7 +50,7 @@ def fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
     return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
 
 
-def _change(k1: int, n1: int, k2: int, n2: int) -> str:
+def change(k1: int, n1: int, k2: int, n2: int) -> str:
     """ "up" or "down" when the share moves from ``k1/n1`` to ``k2/n2`` and Fisher's exact test
     gives p < :data:`CHANGE_ALPHA`; otherwise "no clear change"."""
     if fisher_p(k1, n1, k2, n2) >= CHANGE_ALPHA:
@@ -47,25 +58,8 @@ def _change(k1: int, n1: int, k2: int, n2: int) -> str:
     return _direction(k1 / n1, k2 / n2)
 
 
-def expanding_fields(ds: Dataset) -> pd.Series:
-    """Notebook 03: the verdict for each field an announcement called new, the number that
-    agree, and the domains first seen after the first batch."""
-    check = A.new_fields_check(ds)
-    out = {f"batch {r['batch']} '{r['field_en']}': verdict": str(r["verdict"]) for _, r in check.iterrows()}
-    out["fields first appearing in the announcing batch"] = A.of((check["verdict"] == "agrees").sum(), len(check))
-    first = A.first_appearance_table(ds)
-    seen = first.dropna(subset=["first_batch"])
-    later = seen[seen["first_batch"] > min(A.batches(ds))]
-    out["domains first seen after the first batch"] = ", ".join(sorted(later["domain"])) or "none"
-    return pd.Series(out, dtype="object")
-
-
-def _top_pair(counts: pd.Series) -> tuple[str, str]:
-    """The (case, unit) index of the largest count, or ("none", "none")."""
-    if not len(counts):
-        return ("none", "none")
-    top: Any = counts.idxmax()
-    return str(top[0]), str(top[1])
+def _change_basis(k1: int, n1: int, k2: int, n2: int) -> str:
+    return f"{A.of(k1, n1)} → {A.of(k2, n2)}; Fisher p = {fisher_p(k1, n1, k2, n2):.2f}"
 
 
 def _yes(flag: Any) -> str:
@@ -76,13 +70,91 @@ def _share(k: Any, n: Any) -> float:
     return float(k) / float(n) if n else 0.0
 
 
+# --- notebook 02: composition ---------------------------------------------------------------
+
+
+def composition_change(ds: Dataset) -> pd.DataFrame:
+    """Notebook 02, like for like: the categories used in every batch, with their counts in the
+    first and the last batch over the cases of those categories only. One row per such
+    category: ``category``, ``first`` (cases in the first batch), ``first_n`` (cases of the
+    shared categories in the first batch), ``last``, ``last_n``, ``change`` (share in the last
+    minus share in the first, percentage points, unrounded); in schema order."""
+    table = A.composition_table(ds)
+    always = [c for c in A.categories(ds) if c in table.columns and (table[c] > 0).all()]
+    first, last = A.batches(ds)[0], A.batches(ds)[-1]
+    n1, n2 = int(table.loc[first, always].sum()), int(table.loc[last, always].sum())
+    rows = []
+    for c in always:
+        k1, k2 = int(table.loc[first, c]), int(table.loc[last, c])
+        rows.append(
+            {
+                "category": c,
+                "first": k1,
+                "first_n": n1,
+                "last": k2,
+                "last_n": n2,
+                "change": 100 * (_share(k2, n2) - _share(k1, n1)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def unused_categories(ds: Dataset) -> list[str]:
+    """Categories with no case in at least one batch (the scheme did not use them there)."""
+    table = A.composition_table(ds)
+    return [c for c in A.categories(ds) if c not in table.columns or (table[c] == 0).any()]
+
+
+# --- notebook 03: expanding fields ----------------------------------------------------------
+
+
+def earlier_verdicts_firm(ds: Dataset) -> pd.DataFrame:
+    """The "earlier" verdicts of :func:`gbaresearch.analysis.new_fields_check`, each checked
+    again with every case whose batch membership is inferred dropped
+    (:func:`gbaresearch.sensitivity.inferred_membership_cases`). One row per field with an
+    "earlier" verdict (primary or secondary): ``batch``, ``field_en``, ``domain``, ``verdict``,
+    ``verdict_without_inferred`` and ``firm`` (True only when the verdict is the same without
+    them)."""
+    from .sensitivity import drop_cases, inferred_membership_cases
+
+    check = A.new_fields_check(ds)
+    lean = A.new_fields_check(drop_cases(ds, inferred_membership_cases(ds)))
+    lean_verdict = dict(zip(zip(lean["batch"], lean["field_en"]), lean["verdict"]))
+    out = check[check["verdict"].str.startswith("earlier")][["batch", "field_en", "domain", "verdict"]].copy()
+    out["verdict_without_inferred"] = [lean_verdict.get((b, f), "not coded") for b, f in zip(out["batch"], out["field_en"])]
+    out["firm"] = out["verdict"] == out["verdict_without_inferred"]
+    return out.reset_index(drop=True)
+
+
+def expanding_fields(ds: Dataset) -> pd.DataFrame:
+    """Notebook 03: the verdict for each field an announcement called new (basis: the first
+    batch with the domain, any and primary), the number that agree, and the domains first seen
+    after the first batch (basis: the cases that carry them)."""
+    check = A.new_fields_check(ds)
+    rows: dict[str, tuple[str, str]] = {}
+    for _, r in check.iterrows():
+        basis = f"first in batch {r['first_any']} (as primary: {r['first_primary']})"
+        rows[f"batch {r['batch']} '{r['field_en']}': verdict"] = (str(r["verdict"]), basis)
+    agree = int((check["verdict"] == "agrees").sum())
+    rows["fields first appearing in the announcing batch"] = (A.of(agree, len(check)), A.of(agree, len(check)))
+    first = A.first_appearance_table(ds)
+    seen = first.dropna(subset=["first_batch"])
+    later = seen[seen["first_batch"] > min(A.batches(ds))]
+    basis = "; ".join(f"{d}: {c}" for d, c in zip(later["domain"], later["first_cases"])) or "none"
+    rows["domains first seen after the first batch"] = (", ".join(sorted(later["domain"])) or "none", basis)
+    return _frame(rows)
+
+
+# --- notebook 04: leads and counterparts ----------------------------------------------------
+
+
 def _top_title_level(ds: Dataset) -> str:
     """The lead level most often read from a place in the title ("none" when there is none)."""
     col = A.lead_basis_table(ds)["place in title"]
     return str(col.idxmax()) if col.sum() else "none"
 
 
-def leads_and_counterparts(ds: Dataset) -> pd.Series:
+def leads_and_counterparts(ds: Dataset) -> pd.DataFrame:
     """Notebook 04 findings: the most common lead level among leads read from a place in the
     title (levels resting on a named body are a different measurement and are not ranked with
     them), the most common known counterpart, whether 'both' is a majority of known
@@ -93,18 +165,25 @@ def leads_and_counterparts(ds: Dataset) -> pd.Series:
     cps = A.counterpart_by_batch(ds).drop(index=A.NOT_STATED).sum(axis=1)
     cov = A.coverage_by_batch(ds).set_index("batch")
     first, last = A.batches(ds)[0], A.batches(ds)[-1]
-    out = {
-        "most common level among leads read from a place in the title": _top_title_level(ds),
-        "most common known counterpart": str(cps.idxmax()) if cps.sum() else "none",
-        "'both' is a majority of known counterparts": _yes(cps.get("both", 0) > cps.sum() / 2),
+    title = A.lead_basis_table(ds)["place in title"]
+    cp_basis = ", ".join(f"{k} {int(v)}" for k, v in cps.items())
+    rows: dict[str, tuple[str, str]] = {
+        "most common level among leads read from a place in the title": (
+            _top_title_level(ds),
+            ", ".join(f"{k} {int(v)}" for k, v in title.items()),
+        ),
+        "most common known counterpart": (str(cps.idxmax()) if cps.sum() else "none", cp_basis),
+        "'both' is a majority of known counterparts": (
+            _yes(cps.get("both", 0) > cps.sum() / 2),
+            A.of(cps.get("both", 0), cps.sum()),
+        ),
     }
     for den, label in (("identified", "identified"), ("official", "announced")):
-        a = _share(known[first].sum(), cov.loc[first, den])
-        b = _share(known[last].sum(), cov.loc[last, den])
-        out[f"coverage, not a finding: share with a known lead, of {label} cases, batch {first} to {last}"] = (
-            _direction(a, b)
-        )
-    return pd.Series(out, dtype="object")
+        k1, n1 = int(known[first].sum()), int(cov.loc[first, den])
+        k2, n2 = int(known[last].sum()), int(cov.loc[last, den])
+        key = f"coverage, not a finding: share with a known lead, of {label} cases, batch {first} to {last}"
+        rows[key] = (_direction(_share(k1, n1), _share(k2, n2)), f"{A.of(k1, n1)} → {A.of(k2, n2)}")
+    return _frame(rows)
 
 
 def leads_and_counterparts_counts(ds: Dataset) -> pd.Series:
@@ -125,11 +204,15 @@ def leads_and_counterparts_counts(ds: Dataset) -> pd.Series:
     return pd.Series(out, dtype="object")
 
 
-def mechanisms(ds: Dataset) -> pd.Series:
+# --- notebook 05: mechanisms ----------------------------------------------------------------
+
+
+def mechanisms(ds: Dataset) -> pd.DataFrame:
     """Notebook 05 findings: the most used mechanism, whether one-sided mechanisms are used by
-    most coded cases of the first batch, and the change from the first to the last batch of the
+    most coded cases of the first batch, the change from the first to the last batch of the
     two-sided and the one-sided share, against coded and against announced cases ("up"/"down"
-    only when Fisher's exact test gives p < :data:`CHANGE_ALPHA`, else "no clear change").
+    only when Fisher's exact test gives p < :data:`CHANGE_ALPHA`, else "no clear change"), and
+    whether each change is robust to coverage (:func:`gbaresearch.analysis.coverage_robust`).
     Directions come from ``vocab_mechanisms.direction``."""
     mech = A.mechanisms_by_batch(ds).drop(index=A.NOT_CODED)
     labels = A.vocab_labels(ds, "mechanisms")
@@ -137,19 +220,34 @@ def mechanisms(ds: Dataset) -> pd.Series:
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     first, last = d.index[0], d.index[-1]
     top = str(totals.idxmax())
-    out = {
-        "most used mechanism": labels.get(top, top) if totals.sum() else "none",
-        f"most coded cases of batch {first} use a one-sided mechanism": _yes(
-            d.loc[first, "one_sided"] > d.loc[first, "coded"] / 2
+    rows: dict[str, tuple[str, str]] = {
+        "most used mechanism": (
+            labels.get(top, top) if totals.sum() else "none",
+            ", ".join(f"{m} {int(v)}" for m, v in totals.sort_values(ascending=False).head(3).items()),
+        ),
+        f"most coded cases of batch {first} use a one-sided mechanism": (
+            _yes(d.loc[first, "one_sided"] > d.loc[first, "coded"] / 2),
+            A.of(d.loc[first, "one_sided"], d.loc[first, "coded"]),
         ),
     }
     for side in ("two_sided", "one_sided"):
         name = side.replace("_", "-")
+        k1, k2 = int(d.loc[first, side]), int(d.loc[last, side])
         for den in ("coded", "announced"):
-            out[f"{name} share of {den} cases, batch {first} to {last}"] = _change(
-                int(d.loc[first, side]), int(d.loc[first, den]), int(d.loc[last, side]), int(d.loc[last, den])
+            n1, n2 = int(d.loc[first, den]), int(d.loc[last, den])
+            rows[f"{name} share of {den} cases, batch {first} to {last}"] = (
+                change(k1, n1, k2, n2),
+                _change_basis(k1, n1, k2, n2),
             )
-    return pd.Series(out, dtype="object")
+        i1, i2 = int(d.loc[first, "coded"]), int(d.loc[last, "coded"])
+        a1, a2 = int(d.loc[first, "announced"]), int(d.loc[last, "announced"])
+        lo1, hi1 = A.share_bounds(k1, i1, a1)
+        lo2, hi2 = A.share_bounds(k2, i2, a2)
+        rows[f"{name} share, batch {first} to {last}: robust to uncoded and unidentified cases"] = (
+            _yes(A.coverage_robust(k1, i1, a1, k2, i2, a2)),
+            f"batch {first} {lo1:.0%}–{hi1:.0%}, batch {last} {lo2:.0%}–{hi2:.0%} of announced",
+        )
+    return _frame(rows)
 
 
 def mechanisms_counts(ds: Dataset) -> pd.Series:
@@ -164,26 +262,39 @@ def mechanisms_counts(ds: Dataset) -> pd.Series:
     return pd.Series(out, dtype="object")
 
 
-def deepening(ds: Dataset) -> pd.Series:
+# --- notebook 06: deepening and timing ------------------------------------------------------
+
+
+def deepening(ds: Dataset) -> pd.DataFrame:
     """Notebook 06 findings: which later batches link back to earlier cases, whether more links
     extend than deepen, whether the median time to selection is under one year and whether every
-    dated case was selected within two years."""
+    dated case was selected within two years (exact calendar comparison, never rounded)."""
     links = A.link_table(ds)
     tts = A.time_to_selection(ds)
-    out = {
-        "later batches with a link back": ", ".join(str(b) for b in sorted(links["from_batch"].dropna().unique()))
-        or "none",
-        "more links extend than deepen": _yes(
-            (links["relation"] == "extends").sum() > (links["relation"] == "deepens").sum()
+    ext, deep = int((links["relation"] == "extends").sum()), int((links["relation"] == "deepens").sum())
+    median_days = float(tts["days"].median()) if len(tts) else float("nan")
+    within = int(tts["within_two_years"].sum())
+    rows: dict[str, tuple[str, str]] = {
+        "later batches with a link back": (
+            ", ".join(str(b) for b in sorted(links["from_batch"].dropna().unique())) or "none",
+            f"{len(links)} links",
         ),
-        "median time to selection under one year": _yes(len(tts) and tts["years"].median() < 1),
-        "every dated case selected within two years": _yes(len(tts) and (tts["years"] <= 2).all()),
+        "more links extend than deepen": (_yes(ext > deep), f"{ext} extend, {deep} deepen"),
+        "median time to selection under one year": (
+            _yes(len(tts) and median_days < 365.25),
+            f"median {median_days:.0f} days of {len(tts)} dated cases" if len(tts) else "no dated case",
+        ),
+        "every dated case selected within two years": (
+            _yes(len(tts) and within == len(tts)),
+            A.of(within, len(tts)),
+        ),
     }
-    return pd.Series(out, dtype="object")
+    return _frame(rows)
 
 
 def deepening_counts(ds: Dataset) -> pd.Series:
-    """Notebook 06 counts: links, deepening links, dated cases, median years to selection."""
+    """Notebook 06 counts: links, deepening links, dated cases, median years to selection
+    (rounded for display only), cases selected within two years."""
     links = A.link_table(ds)
     tts = A.time_to_selection(ds)
     return pd.Series(
@@ -191,11 +302,22 @@ def deepening_counts(ds: Dataset) -> pd.Series:
             "links between identified cases": str(len(links)),
             "links that deepen": A.of((links["relation"] == "deepens").sum(), len(links)),
             "cases with a date in force": str(len(tts)),
-            "median years from taking effect to selection": f"{tts['years'].median():.1f}" if len(tts) else "NA",
-            "selected within two years": A.of((tts["years"] <= 2).sum(), len(tts)),
+            "median years from taking effect to selection": f"{tts['years'].median():.2f}" if len(tts) else "NA",
+            "selected within two years": A.of(int(tts["within_two_years"].sum()), len(tts)),
         },
         dtype="object",
     )
+
+
+# --- notebook 07: outcomes ------------------------------------------------------------------
+
+
+def _top_pair(counts: pd.Series) -> tuple[str, str]:
+    """The (case, unit) index of the largest count, or ("none", "none")."""
+    if not len(counts):
+        return ("none", "none")
+    top: Any = counts.idxmax()
+    return str(top[0]), str(top[1])
 
 
 def outcomes(ds: Dataset) -> pd.Series:
@@ -233,13 +355,15 @@ def outcomes_counts(ds: Dataset) -> pd.Series:
 
 
 def holds_sentence(table: pd.DataFrame, differs: pd.Series) -> str:
-    """Markdown: how many findings of a :func:`gbaresearch.sensitivity.compare` table hold in
-    every variant, and for each that changes, its value in every variant. Data text escaped."""
+    """Markdown for a :func:`gbaresearch.sensitivity.compare` table (findings as plain Series):
+    how many findings are the same in every variant, and for each that changes, its value in
+    every variant. Data text escaped. Sameness alone is not robustness: use
+    :func:`gbaresearch.sensitivity.assess` to tell tested findings from untested ones."""
     variants = list(table.columns)
     changed = table[differs]
     n, k = len(table), int(differs.sum())
     names = ", ".join(f"*{A.md_escape(v)}*" for v in variants[1:]) or "no other variant"
-    head = f"Variants compared: {names}. **{n - k} of {n} findings hold in every variant.**"
+    head = f"Variants compared: {names}. **{n - k} of {n} findings are the same in every variant.**"
     if not k:
         return head + " None changes."
     items = []

@@ -25,6 +25,7 @@ _PROVENANCE = (
     ("category_status", lambda v: v == "official", "category", "its official category"),
     ("lead_level", lambda v: v is not None, "lead", "its lead level"),
     ("lead_body_en", lambda v: v is not None, "lead", "its lead body"),
+    ("rule_level", lambda v: v is not None, "rule_maker", "who made its rule"),
     (
         "counterpart_status",
         lambda v: v == "stated",

@@ -8,10 +8,17 @@ forms, built from the data (nothing is hard-coded):
 - ``"without machine-translation-only cases"``: every identified case whose ``case_sources`` rows
   all cite sources of kind ``machine_translation`` is removed, with every row that refers to it in
   the case-level tables (see :func:`machine_translation_only_cases`);
-- ``"second coder"``: the project-coding tables replaced by the independent second coding
-  (``coding_second_*`` tables); present only when the dataset holds all four of them.
+- ``"without weakly evidenced cases"``: cases whose batch membership is this project's
+  inference (``cases.batch_status``) or whose listing rests only on copies (every ``listed``
+  source a mirror or a repost) removed (see :func:`weak_evidence_cases`);
+- ``"alternative classing"``: mechanism directions as the alternative the codebook set aside
+  (``vocab_mechanisms.direction_alt``, e.g. joint organisation as two-sided);
+- ``"first coder, before reconciliation"`` and ``"second coder"``: the project coding as each of
+  the two independent codings had it (present when the dataset holds the second coding).
 
-:func:`compare` runs one analysis function on every variant and returns the results side by side.
+:func:`compare` runs one analysis function on every variant and returns the results side by side;
+:func:`assess` also says, for each finding, whether a variant could have changed it (its basis
+moved) or whether no variant touched it ("not testable by these variants").
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from .load import Dataset
 
 AS_CODED = "as coded"
 WITHOUT_MT = "without machine-translation-only cases"
+WITHOUT_WEAK = "without weakly evidenced cases"
+ALT_CLASSING = "alternative classing"
 FIRST_CODER = "first coder, before reconciliation"
 SECOND_CODER = "second coder"
 
@@ -64,6 +73,55 @@ def machine_translation_only_cases(ds: Dataset) -> list[str]:
     all_mt = is_mt.groupby(cs["case_id"].astype(str)).all()
     only = set(all_mt[all_mt].index)
     return [c for c in ds.cases["case_id"] if c in only]
+
+
+#: Source kinds that are copies of another outlet's page (a listing resting only on these is weak).
+COPY_KINDS = ("mirror", "repost")
+
+
+def inferred_membership_cases(ds: Dataset) -> list[str]:
+    """Identified cases whose batch membership is this project's inference
+    (``cases.batch_status == "inferred"``), in the order of ``cases``; [] when the column is absent."""
+    if "batch_status" not in ds.cases.columns:
+        return []
+    c = ds.cases
+    return [str(x) for x in c.loc[c["batch_status"] == "inferred", "case_id"]]
+
+
+def copy_listed_cases(ds: Dataset) -> list[str]:
+    """Identified cases whose every ``listed`` row in ``case_sources`` cites a copy (a source of
+    a kind in :data:`COPY_KINDS`), in the order of ``cases``."""
+    kind = dict(zip(ds.sources["source_id"], ds.sources["kind"].astype(str)))
+    cs = ds.case_sources[ds.case_sources["fact"] == "listed"]
+    is_copy = cs["source_id"].map(kind).isin(COPY_KINDS)
+    all_copy = is_copy.groupby(cs["case_id"].astype(str)).all()
+    only = set(all_copy[all_copy].index)
+    return [c for c in ds.cases["case_id"] if c in only]
+
+
+def weak_evidence_cases(ds: Dataset) -> list[str]:
+    """:func:`inferred_membership_cases` and :func:`copy_listed_cases` together, in the order of
+    ``cases``."""
+    weak = set(inferred_membership_cases(ds)) | set(copy_listed_cases(ds))
+    return [c for c in ds.cases["case_id"] if c in weak]
+
+
+def alternative_classing(ds: Dataset) -> Dataset:
+    """A copy of ``ds`` whose ``vocab_mechanisms.direction`` takes ``direction_alt`` wherever
+    that is given (the alternative the codebook considered and set aside); a copy unchanged when
+    the column is absent."""
+    out = copy_dataset(ds)
+    v = out["vocab_mechanisms"]
+    if "direction_alt" in v.columns:
+        alt = v["direction_alt"].astype(object)
+        v["direction"] = v["direction"].astype(object).where(alt.isna(), alt).astype(v["direction"].dtype)
+    return out
+
+
+def has_alternative_classing(ds: Dataset) -> bool:
+    """True when some mechanism has an alternative direction (``vocab_mechanisms.direction_alt``)."""
+    v = ds.vocab_mechanisms
+    return "direction_alt" in v.columns and bool(v["direction_alt"].notna().any())
 
 
 def drop_cases(ds: Dataset, case_ids: Iterable[str]) -> Dataset:
@@ -185,12 +243,17 @@ def first_coding(ds: Dataset) -> Dataset:
 def variants(ds: Dataset) -> dict[str, Dataset]:
     """The dataset as coded and its sensitivity variants, in this order:
     ``"as coded"`` (``ds`` itself), ``"without machine-translation-only cases"``
-    (:func:`drop_cases` of :func:`machine_translation_only_cases`) and, when the dataset holds the
+    (:func:`drop_cases` of :func:`machine_translation_only_cases`), ``"without weakly evidenced
+    cases"`` (:func:`weak_evidence_cases`), ``"alternative classing"`` (when the vocabulary
+    records an alternative: :func:`alternative_classing`) and, when the dataset holds the
     second-coding tables and the reconciliation log, ``"first coder, before reconciliation"``
     (:func:`first_coding`) and ``"second coder"`` (:func:`second_coding`), the two independent
     codings the final one was reconciled from. The variants are copies: changing them never
     changes ``ds``."""
     out = {AS_CODED: ds, WITHOUT_MT: drop_cases(ds, machine_translation_only_cases(ds))}
+    out[WITHOUT_WEAK] = drop_cases(ds, weak_evidence_cases(ds))
+    if has_alternative_classing(ds):
+        out[ALT_CLASSING] = alternative_classing(ds)
     if has_second_coding(ds):
         if "coding_reconciliation" in ds:
             out[FIRST_CODER] = first_coding(ds)
@@ -205,6 +268,8 @@ def describe(ds: Dataset) -> pd.DataFrame:
     what = {
         AS_CODED: "The data as stored.",
         WITHOUT_MT: "Cases whose every source is a machine translation removed, with all their rows.",
+        WITHOUT_WEAK: "Cases whose batch membership is inferred, or whose listing rests only on mirrors or reposts, removed.",
+        ALT_CLASSING: "Mechanism directions as the alternative the codebook set aside (vocab_mechanisms.direction_alt).",
         FIRST_CODER: "Domains, mechanisms, links and non-stated counterparts as the first coder had them, before reconciliation.",
         SECOND_CODER: "Domains, mechanisms, links and non-stated counterparts from the independent second coding.",
     }
@@ -278,3 +343,68 @@ def differs(table: pd.DataFrame) -> pd.Series:
     others = [c for c in table.columns if c != AS_CODED]
     flags = [any(not _same(row[AS_CODED], row[c]) for c in others) for _, row in table.astype(object).iterrows()]
     return pd.Series(flags, index=table.index, dtype=bool)
+
+
+#: Statuses :func:`assess` gives a finding.
+CHANGED = "changed"
+HELD = "held under a variant that moved its basis"
+UNTESTED = "not testable by these variants"
+
+
+def assess(ds: Dataset, fn: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
+    """Run a findings function (a DataFrame indexed by finding, columns ``value`` and ``basis``,
+    as in :mod:`gbaresearch.findings`) on every variant of :func:`variants`.
+
+    Returns one row per finding (in the order of the data as coded, then rows only a variant
+    produces) with one column per variant holding the finding's ``value`` (missing where the
+    variant does not produce it), then ``status``: :data:`CHANGED` when any variant's value
+    differs from the data as coded; :data:`HELD` when every value is the same but at least one
+    variant moved the basis (so it could have changed the finding); :data:`UNTESTED` when no
+    variant moved the basis (sameness then says nothing about robustness). ``tested_by`` lists
+    the variants that moved the basis (or changed the value), comma-separated."""
+    results = {name: fn(v) for name, v in variants(ds).items()}
+    order: pd.Index | None = None
+    for r in results.values():
+        order = r.index if order is None else order.append(r.index[~r.index.isin(order)])
+    assert order is not None
+    values = pd.DataFrame({name: r["value"].reindex(order) for name, r in results.items()}, index=order)
+    bases = pd.DataFrame({name: r["basis"].reindex(order) for name, r in results.items()}, index=order)
+    others = [c for c in values.columns if c != AS_CODED]
+    status, tested = [], []
+    for idx in order:
+        moved = [c for c in others if not _same(bases.loc[idx, AS_CODED], bases.loc[idx, c])]
+        changed = [c for c in others if not _same(values.loc[idx, AS_CODED], values.loc[idx, c])]
+        status.append(CHANGED if changed else HELD if moved else UNTESTED)
+        tested.append(", ".join(c for c in others if c in moved or c in changed))
+    out = values.copy()
+    out.columns.name = "variant"
+    out["status"] = status
+    out["tested_by"] = tested
+    return out
+
+
+def assessment_sentence(table: pd.DataFrame) -> str:
+    """Markdown for an :func:`assess` table: how many findings changed in some variant (each
+    with its values), how many held under a variant that could have changed them (and which),
+    and how many no variant touched. Data text escaped."""
+    from .analysis import md_escape as esc
+
+    variants_ = [c for c in table.columns if c not in ("status", "tested_by")]
+    n = len(table)
+    ch = table[table["status"] == CHANGED]
+    held = table[table["status"] == HELD]
+    untested = table[table["status"] == UNTESTED]
+    parts = [
+        f"Of {n} findings, **{len(held)} held under a variant that could have changed them**, "
+        f"**{len(ch)} changed** in at least one variant, and **{len(untested)} are not testable by these "
+        f"variants** (no variant moved what they rest on, so their sameness shows nothing)."
+    ]
+    items = []
+    for idx, row in ch.iterrows():
+        vals = "; ".join(f"{esc(v)}: {esc(row[v])}" for v in variants_ if not _same(row[v], row[AS_CODED]))
+        items.append(f"- changed: {esc(idx)} (as coded: {esc(row[AS_CODED])}; {vals})")
+    for idx, row in held.iterrows():
+        items.append(f"- held: {esc(idx)} = {esc(row[AS_CODED])} (tested by {esc(row['tested_by'])})")
+    for idx, row in untested.iterrows():
+        items.append(f"- not testable: {esc(idx)} = {esc(row[AS_CODED])}")
+    return parts[0] + "\n\n" + "\n".join(items)
