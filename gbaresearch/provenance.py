@@ -3,8 +3,9 @@
 A *case fact* is a distinct ``(case_id, fact)`` pair in ``case_sources`` (for example
 ``("B2-09", "date_in_force")``). It *rests on an original page* when at least one
 ``case_sources`` row for that pair cites a source whose ``kind`` is ``official`` (a government
-body's own page) or ``press`` (a news outlet's own page). Rows citing mirrors, machine
-translations or reference pages never count, whatever their ``support``; a row whose
+body's own page) or ``press`` (a news outlet's own article). Rows citing reposts (a government or news site
+reproducing another outlet's article), mirrors, machine translations or reference pages never
+count, whatever their ``support``; a row whose
 ``support`` is ``inferred`` counts by the page it cites, like any other row. The measure is
 defined in ``CODEBOOK.md`` (section 4, Sources).
 
@@ -26,6 +27,9 @@ Tables = Mapping[str, pd.DataFrame]
 #: Source kinds that count as an official or original page.
 ORIGINAL_KINDS: tuple[str, ...] = ("official", "press")
 
+#: Source kinds that count as a government body's own page.
+OFFICIAL_KINDS: tuple[str, ...] = ("official",)
+
 
 @dataclass(frozen=True)
 class OriginalShare:
@@ -45,15 +49,15 @@ class OriginalShare:
         return self.facts - self.original
 
 
-def _fact_table(ds: Tables) -> pd.DataFrame:
+def _fact_table(ds: Tables, kinds: tuple[str, ...] = ORIGINAL_KINDS) -> pd.DataFrame:
     """One row per distinct (case_id, fact): ``case_id``, ``fact`` (str), ``rows`` (int),
-    ``original`` (bool)."""
+    ``original`` (bool: some row cites a source whose kind is in ``kinds``)."""
     kind = dict(zip(ds["sources"]["source_id"].astype(str), ds["sources"]["kind"].astype(str)))
     cs = pd.DataFrame(
         {
             "case_id": ds["case_sources"]["case_id"].astype(str),
             "fact": ds["case_sources"]["fact"].astype(str),
-            "original": ds["case_sources"]["source_id"].astype(str).map(kind).isin(ORIGINAL_KINDS),
+            "original": ds["case_sources"]["source_id"].astype(str).map(kind).isin(kinds),
         }
     )
     out = cs.groupby(["case_id", "fact"], sort=True).agg(rows=("original", "size"), original=("original", "any"))
@@ -62,14 +66,15 @@ def _fact_table(ds: Tables) -> pd.DataFrame:
     return out.reset_index()
 
 
-def original_share(ds: Tables) -> OriginalShare:
+def original_share(ds: Tables, kinds: tuple[str, ...] = ORIGINAL_KINDS) -> OriginalShare:
     """The share of case facts resting on an official or original page.
 
     Returns an :class:`OriginalShare` with ``facts`` (distinct ``(case_id, fact)`` pairs in
-    ``case_sources``), ``original`` (pairs with at least one row citing a source of kind
-    ``official`` or ``press``) and ``share`` (``original / facts``, unrounded; 0.0 when there are
-    no facts)."""
-    t = _fact_table(ds)
+    ``case_sources``), ``original`` (pairs with at least one row citing a source whose kind is in
+    ``kinds``: by default ``official`` or ``press``; reposts never count) and ``share``
+    (``original / facts``, unrounded; 0.0 when there are no facts). With
+    ``kinds=OFFICIAL_KINDS`` it is the share resting on a government body's own page."""
+    t = _fact_table(ds, kinds)
     facts = len(t)
     original = int(t["original"].sum())
     return OriginalShare(facts=facts, original=original, share=original / facts if facts else 0.0)
@@ -115,3 +120,35 @@ def facts_on_copies_only(ds: Tables) -> pd.DataFrame:
     srcs = cs.groupby(["case_id", "fact"])["source_id"].agg(lambda s: ", ".join(sorted(set(s))))
     out = keep.merge(srcs.rename("sources").reset_index(), on=["case_id", "fact"], how="left")
     return out.sort_values(["case_id", "fact"]).reset_index(drop=True)
+
+
+def single_page_facts(ds: Tables) -> pd.DataFrame:
+    """How concentrated the evidence is: for each source, the case facts that rest on it alone
+    (every ``case_sources`` row for the fact that is not a ``fallback`` cites that one source:
+    a fallback copy is kept only in case the page it backs up disappears, so it adds no
+    independent evidence).
+
+    Returns one row per source that alone supports at least one fact: ``source_id``, ``kind``
+    (str), ``facts_alone`` (int); sorted by ``facts_alone`` (most first), then ``source_id``.
+    The total of ``facts_alone`` is the number of facts resting on a single page."""
+    rows = ds["case_sources"]
+    rows = rows[rows["support"].astype(object) != "fallback"]
+    cs = pd.DataFrame(
+        {
+            "case_id": rows["case_id"].astype(str),
+            "fact": rows["fact"].astype(str),
+            "source_id": rows["source_id"].astype(str),
+        }
+    )
+    per_fact = cs.groupby(["case_id", "fact"])["source_id"].agg(lambda s: sorted(set(s)))
+    alone = per_fact[per_fact.map(len) == 1].map(lambda s: s[0])
+    counts = alone.value_counts()
+    kind = dict(zip(ds["sources"]["source_id"].astype(str), ds["sources"]["kind"].astype(str)))
+    out = pd.DataFrame(
+        {
+            "source_id": [str(s) for s in counts.index],
+            "kind": [kind.get(str(s), "") for s in counts.index],
+            "facts_alone": counts.astype(int).to_numpy(),
+        }
+    )
+    return out.sort_values(["facts_alone", "source_id"], ascending=[False, True]).reset_index(drop=True)

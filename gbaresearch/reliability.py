@@ -475,3 +475,176 @@ def alpha_crosscheck(ds: Dataset, first: Coding | None = None, second: Coding | 
             }
         )
     return pd.DataFrame(rows)
+
+
+# --- the published coding against an independent third coding ------------------------------
+
+#: Third-coding tables, by kind of coding.
+THIRD_TABLES = {
+    "domains": "coding_third_domains",
+    "mechanisms": "coding_third_mechanisms",
+    "counterparts": "coding_third_counterparts",
+    "links": "coding_third_links",
+}
+#: Below this many pairable units alpha is not reported (only raw agreement and the count).
+MIN_UNITS = 10
+#: Bootstrap draws for the intervals of :func:`final_vs_third` (seeded: the same every run).
+N_BOOT = 2000
+
+
+def has_third_coding(ds: Dataset) -> bool:
+    """True when the dataset holds the four third-coding tables."""
+    return all(t in ds for t in THIRD_TABLES.values())
+
+
+def project_counterpart_cases(ds: Dataset) -> list[str]:
+    """Cases whose final counterpart is project coding (``counterpart_status`` inferred or NA),
+    in the order of ``cases``: the units of the counterpart variable against the third coding."""
+    st = ds.cases["counterpart_status"]
+    return [str(c) for c in ds.cases.loc[st.isna() | (st == "inferred"), "case_id"]]
+
+
+def third_coding(ds: Dataset) -> Coding:
+    """The independent third coding (``coding_third_*`` tables), its counterparts restricted to
+    :func:`project_counterpart_cases` (stated counterparts are official facts, not coding)."""
+    c = coding_from_tables(*(ds[THIRD_TABLES[k]] for k in ("domains", "mechanisms", "counterparts", "links")))
+    keep = set(project_counterpart_cases(ds))
+    c.counterparts = {k: v for k, v in c.counterparts.items() if k in keep}
+    return c
+
+
+def _pair_matrices(t: pd.DataFrame, cases: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Per case, a values × values matrix counting its pairable units by (first, second) value."""
+    values = sorted(set(t["first"]) | set(t["second"]))
+    index = {v: i for i, v in enumerate(values)}
+    k = len(values)
+    pos = {c: i for i, c in enumerate(cases)}
+    m = np.zeros((len(cases), k, k))
+    np.add.at(m, ([pos[c] for c in t["case_id"]], [index[v] for v in t["first"]], [index[v] for v in t["second"]]), 1)
+    return m, values
+
+
+def _alpha_from_pairs(c: np.ndarray) -> float:
+    """Krippendorff's alpha (nominal, two coders, no missing) from a first × second count matrix."""
+    o = c + c.T
+    n = o.sum()
+    if n < 2:
+        return float("nan")
+    n_c = o.sum(axis=1)
+    d_e = n * n - (n_c**2).sum()
+    if d_e == 0:
+        return float("nan")
+    return float(1 - (n - 1) * (n - np.trace(o)) / d_e)
+
+
+def agreement_table(
+    ds: Dataset,
+    first: Coding,
+    second: Coding,
+    *,
+    cases: Iterable[str] | None = None,
+    n_boot: int = N_BOOT,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Agreement per variable between two codings, with bootstrap intervals by case.
+
+    One row per variable in :data:`VARIABLES` order: ``variable``, ``unit``, ``n_units``
+    (pairable units), ``n_cases`` (cases they belong to), ``raw_agreement`` (0–1),
+    ``disagreements``, ``alpha`` (Krippendorff's alpha, nominal; NA when fewer than
+    :data:`MIN_UNITS` units or undefined), ``alpha_low`` and ``alpha_high`` (the 2.5th and 97.5th
+    percentiles of alpha over ``n_boot`` resamples of the cases with replacement, ``seed``
+    fixed; NA with alpha) and ``note`` (why alpha is not given, else ""). With ``cases`` only
+    units of those cases are counted. Unrounded."""
+    units = _pairable(unit_values(ds, first, second))
+    if cases is not None:
+        units = units[units["case_id"].isin(set(cases))]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for var in VARIABLES:
+        if var == "link_relation":
+            t = units[(units["variable"] == "links") & (units["first"] != ABSENT) & (units["second"] != ABSENT)]
+        else:
+            t = units[units["variable"] == var]
+        t = t.astype({"first": str, "second": str, "case_id": str})
+        n = len(t)
+        agree = int((t["first"] == t["second"]).sum())
+        case_list = sorted(set(t["case_id"]))
+        row: dict[str, Any] = {
+            "variable": var,
+            "unit": UNITS[var],
+            "n_units": n,
+            "n_cases": len(case_list),
+            "raw_agreement": agree / n if n else float("nan"),
+            "disagreements": n - agree,
+            "alpha": float("nan"),
+            "alpha_low": float("nan"),
+            "alpha_high": float("nan"),
+            "note": "",
+        }
+        if n < MIN_UNITS:
+            row["note"] = f"too few units for alpha ({n} < {MIN_UNITS}): raw agreement only"
+        else:
+            mats, _ = _pair_matrices(t, case_list)
+            row["alpha"] = _alpha_from_pairs(mats.sum(axis=0))
+            if np.isnan(row["alpha"]):
+                row["note"] = "alpha undefined: every unit has the same value"
+            else:
+                draws = rng.integers(0, len(case_list), size=(n_boot, len(case_list)))
+                weights = np.stack([np.bincount(d, minlength=len(case_list)) for d in draws])
+                boot = np.array([_alpha_from_pairs(c) for c in np.tensordot(weights, mats, axes=1)])
+                boot = boot[~np.isnan(boot)]
+                if len(boot):
+                    row["alpha_low"], row["alpha_high"] = (float(x) for x in np.percentile(boot, [2.5, 97.5]))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for c in ("n_units", "n_cases", "disagreements"):
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+def final_vs_third(ds: Dataset, **kwargs: Any) -> pd.DataFrame:
+    """:func:`agreement_table` of the final (published) coding against the third coding
+    (counterparts: :func:`project_counterpart_cases`). Raises ``KeyError`` without the third
+    coding tables."""
+    missing = [t for t in THIRD_TABLES.values() if t not in ds]
+    if missing:
+        raise KeyError(f"third-coding tables missing: {', '.join(missing)}")
+    final = final_coding(ds, counterpart_cases=project_counterpart_cases(ds))
+    return agreement_table(ds, final, third_coding(ds), **kwargs)
+
+
+def cases_by_basis(ds: Dataset, coder: str) -> dict[str, list[str]]:
+    """The cases ``coder`` coded from each kind of material (``coding_case_basis.basis``:
+    sources, summary_title, title_only), each list in the order of ``cases``; {} when the table
+    is absent."""
+    if "coding_case_basis" not in ds:
+        return {}
+    t = ds["coding_case_basis"]
+    t = t[t["coder"].astype(str) == coder]
+    kinds = dict(zip(t["case_id"].astype(str), t["basis"].astype(str)))
+    out: dict[str, list[str]] = {}
+    for c in ds.cases["case_id"].astype(str):
+        if c in kinds:
+            out.setdefault(kinds[c], []).append(c)
+    return out
+
+
+def agreement_by_basis(ds: Dataset, coder: str, first: Coding, second: Coding) -> pd.DataFrame:
+    """:func:`agreement_table` split by what ``coder`` coded each case from: one block per kind
+    of material, with a first column ``coded_from`` and a column ``cases`` (how many); only
+    ``variable``, ``n_units``, ``raw_agreement``, ``alpha``, ``alpha_low``, ``alpha_high``, ``note``."""
+    blocks = []
+    for kind, cases in cases_by_basis(ds, coder).items():
+        t = agreement_table(ds, first, second, cases=cases)
+        t.insert(0, "cases", len(cases))
+        t.insert(0, "coded_from", kind)
+        blocks.append(t[["coded_from", "cases", "variable", "n_units", "raw_agreement", "alpha", "alpha_low", "alpha_high", "note"]])
+    return pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame()
+
+
+def uncoded_by(ds: Dataset, coder: str) -> list[str]:
+    """Identified cases that ``coder`` ("second" or "third") did not code (no domain row), in
+    the order of ``cases``: new cases waiting for that coding."""
+    table = (SECOND_TABLES if coder == "second" else THIRD_TABLES)["domains"]
+    coded = set(ds[table]["case_id"].astype(str)) if table in ds else set()
+    return [str(c) for c in ds.cases["case_id"] if str(c) not in coded]
