@@ -720,6 +720,31 @@ def mechanism_direction_by_batch(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def mechanism_direction_bounds(ds: Dataset) -> pd.DataFrame:
+    """For each batch and direction, the share of coded cases and the range it could take over
+    the announced cases (:func:`share_bounds`: uncoded and unidentified cases all without the
+    direction, then all with it): ``batch``, ``direction`` ("two-sided", "one-sided"), ``cases``,
+    ``coded``, ``announced``, ``share_of_coded``, ``low``, ``high`` (0–1, unrounded)."""
+    rows = []
+    for _, r in mechanism_direction_by_batch(ds).iterrows():
+        for side in ("two_sided", "one_sided"):
+            k, i, a = int(r[side]), int(r["coded"]), int(r["announced"])
+            lo, hi = share_bounds(k, i, a)
+            rows.append(
+                {
+                    "batch": int(r["batch"]),
+                    "direction": side.replace("_", "-"),
+                    "cases": k,
+                    "coded": i,
+                    "announced": a,
+                    "share_of_coded": k / i if i else float("nan"),
+                    "low": lo,
+                    "high": hi,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def coded_per_batch(ds: Dataset) -> pd.Series:
     """Identified cases with at least one mechanism coded, per batch (index: batches)."""
     coded = ds.cases[ds.cases["case_id"].isin(ds.case_mechanisms["case_id"])]

@@ -408,3 +408,15 @@ def assessment_sentence(table: pd.DataFrame) -> str:
     for idx, row in untested.iterrows():
         items.append(f"- not testable: {esc(idx)} = {esc(row[AS_CODED])}")
     return parts[0] + "\n\n" + "\n".join(items)
+
+
+def tally(table: pd.DataFrame) -> str:
+    """One plain sentence for an :func:`assess` table: across how many variants, how many
+    findings held under a variant that could have changed them, changed, or were not testable."""
+    n_var = len([c for c in table.columns if c not in ("status", "tested_by")])
+    counts = table["status"].value_counts()
+    return (
+        f"across {n_var} data variants, {int(counts.get(HELD, 0))} of {len(table)} findings held under a variant "
+        f"that could have changed them, {int(counts.get(CHANGED, 0))} changed and {int(counts.get(UNTESTED, 0))} "
+        "are not testable by these variants"
+    )
