@@ -128,8 +128,9 @@ def _source_columns(ds: Dataset) -> Iterator[tuple[str, str]]:
 
 def case_provenance(ds: Dataset) -> pd.DataFrame:
     """Per case: ``case_id``, ``batch``, ``sources`` (distinct sources), ``best_kind`` (the most
-    authoritative kind among them: official > press > mirror > machine_translation)."""
-    rank = {"official": 0, "press": 1, "mirror": 2, "machine_translation": 3, "reference": 4}
+    authoritative kind among them, in the schema's order of ``sources.kind``: official, press,
+    repost, mirror, machine translation, reference)."""
+    rank = {str(k): i for i, k in enumerate(ds.sources["kind"].cat.categories)}
     cs = ds.case_sources.merge(ds.sources[["source_id", "kind"]], on="source_id")
     cs["rank"] = cs["kind"].astype(str).map(rank)
     g = cs.groupby("case_id", observed=True).agg(sources=("source_id", "nunique"), rank=("rank", "min"))
