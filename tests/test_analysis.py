@@ -34,23 +34,25 @@ def test_coverage_by_category(ds):
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {
-        "official": 9,
-        "press": 27,
+        "official": 7,
+        "press": 18,
+        "repost": 11,
         "mirror": 24,
         "machine_translation": 2,
         "reference": 15,
     }
     assert prof["facts_supported"].to_dict() == {
-        "official": 26,
-        "press": 146,
+        "official": 22,
+        "press": 124,
+        "repost": 27,
         "mirror": 167,
         "machine_translation": 29,
         "reference": 15,
     }
-    assert round(167 / prof["facts_supported"].sum(), 2) == 0.44
+    assert round(167 / prof["facts_supported"].sum(), 2) == 0.43
     assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {
-        "press": 20,
-        "official": 7,
+        "press": 21,
+        "official": 6,
         "machine_translation": 5,
         "mirror": 2,
     }
@@ -184,9 +186,47 @@ def test_links_and_time_to_selection(ds):
     assert (links["from_batch"] > links["to_batch"]).all()
     t = A.time_to_selection(ds)
     assert len(t) == 12
-    assert t["years"].median() == 0.75 and f"{t['years'].median():.1f}" == "0.8"
-    assert (t["years"].min(), t["years"].max()) == (0.2, 2.0)
-    assert t.set_index("case_id").loc["B2-09", "years"] == 0.6
+    # exact day counts (first-of-month for month dates), rounded only for display
+    by = t.set_index("case_id")
+    assert by.loc["B1-d", "days"] == 735 and by.loc["B2-16", "days"] == 743
+    assert not by.loc["B1-d", "within_two_years"] and not by.loc["B2-16", "within_two_years"]
+    assert int(t["within_two_years"].sum()) == 10
+    assert f"{t['years'].median():.2f}" == "0.74" and t["days"].median() == 271.0
+    assert by.loc["B2-09", "days"] == 230
+    assert A.undated_cases(ds)["case_id"].tolist()[:2] == ["B1-a", "B1-b"] and len(A.undated_cases(ds)) == 22
+
+
+def test_deepening_findings_are_exact(ds):
+    from gbaresearch import findings as F
+
+    f = F.deepening(ds)
+    assert f.loc["every dated case selected within two years"].tolist() == ["no", "10 of 12 (83%)"]
+    assert f.loc["median time to selection under one year", "value"] == "yes"
+    assert F.deepening_counts(ds)["median years from taking effect to selection"] == "0.74"
+
+
+def test_composition_like_for_like(ds):
+    from gbaresearch import findings as F
+
+    cc = F.composition_change(ds).set_index("category")
+    # business environment rose among the three categories used in every batch: 7 of 20 -> 5 of 11
+    assert cc.loc["business_environment", ["first", "first_n", "last", "last_n"]].tolist() == [7, 20, 5, 11]
+    assert cc["change"].idxmax() == "business_environment" and cc["change"].idxmin() == "factor_flow"
+    assert F.unused_categories(ds) == ["major_platforms"]
+
+
+def test_earlier_verdict_firm_only_without_inferred_membership(ds):
+    from gbaresearch import findings as F
+
+    t = F.earlier_verdicts_firm(ds).set_index("field_en")
+    assert t.loc["diversified resolution of commercial disputes", "firm"] == False  # noqa: E712 - rests on B1-g
+    assert t["firm"].sum() == 2
+
+
+def test_coverage_bounds():
+    assert A.share_bounds(1, 7, 20) == (0.05, 14 / 20)
+    assert A.coverage_robust(0, 10, 10, 10, 10, 10) is True
+    assert A.coverage_robust(1, 7, 20, 3, 11, 16) is False
 
 
 def test_partial_dates():
@@ -415,11 +455,11 @@ def test_holds_sentence_lists_what_changes():
     )
     differs = pd.Series([True, False, False], index=table.index)
     assert F.holds_sentence(table, differs) == (
-        "Variants compared: *other*. **2 of 3 findings hold in every variant.** 1 change:\n\n"
+        "Variants compared: *other*. **2 of 3 findings are the same in every variant.** 1 change:\n\n"
         "- share, batch 1 to 3 changes (as coded: up; other: down)"
     )
     assert F.holds_sentence(table.iloc[1:], differs.iloc[1:]).endswith(
-        "**2 of 2 findings hold in every variant.** None changes."
+        "**2 of 2 findings are the same in every variant.** None changes."
     )
 
 
@@ -434,7 +474,8 @@ def test_findings_are_statements_not_counts(ds, name):
     from gbaresearch import findings as F
     from gbaresearch import sensitivity as S
 
-    table = S.compare(ds, getattr(F, name))
+    fn = getattr(F, name)
+    table = S.compare(ds, fn, columns=["value"]) if name != "outcomes" else S.compare(ds, fn)
     assert list(table.columns) == list(S.variants(ds))
     assert table.index.is_unique and table.notna().all().all()
     # a finding is a label, yes/no or a direction; counts live in the *_counts functions
@@ -446,7 +487,7 @@ def test_findings_are_statements_not_counts(ds, name):
 def test_mechanism_findings_as_coded(ds):
     from gbaresearch import findings as F
 
-    f = F.mechanisms(ds)
+    f = F.mechanisms(ds)["value"]
     assert f["most used mechanism"] == "Unilateral opening"
     assert f["most coded cases of batch 1 use a one-sided mechanism"] == "yes"
     assert f.to_dict() == {
@@ -458,6 +499,8 @@ def test_mechanism_findings_as_coded(ds):
         "two-sided share of announced cases, batch 1 to 3": "no clear change",
         "one-sided share of coded cases, batch 1 to 3": "no clear change",
         "one-sided share of announced cases, batch 1 to 3": "no clear change",
+        "two-sided share, batch 1 to 3: robust to uncoded and unidentified cases": "no",
+        "one-sided share, batch 1 to 3: robust to uncoded and unidentified cases": "no",
     }
     assert A.mechanism_direction(ds)["joint_organisation"] == "neither"
     assert A.mechanism_direction_by_batch(ds)[["two_sided", "one_sided", "coded"]].to_dict("list") == {
@@ -474,9 +517,9 @@ def test_change_needs_fisher_p_below_alpha():
     from gbaresearch import findings as F
 
     assert F.fisher_p(0, 10, 10, 10) == pytest.approx(1.0825088224469026e-05)
-    assert F._change(0, 10, 10, 10) == "up"
-    assert F._change(10, 10, 0, 10) == "down"
-    assert F._change(1, 7, 3, 11) == "no clear change"  # p = 1.0
+    assert F.change(0, 10, 10, 10) == "up"
+    assert F.change(10, 10, 0, 10) == "down"
+    assert F.change(1, 7, 3, 11) == "no clear change"  # p = 1.0
     assert F.fisher_p(1, 0, 1, 5) == 1.0
 
 

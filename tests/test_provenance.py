@@ -51,9 +51,17 @@ def ds():
 
 def test_shipped_share(ds):
     got = P.original_share(ds)
-    assert (got.facts, got.original, got.copies_only) == (159, 122, 37)
-    assert got.share == 122 / 159
-    assert round(got.share, 3) == 0.767
+    # data 0.3.0: reposts no longer count as originals (0.2.0 counted them: 122 of 159)
+    assert (got.facts, got.original, got.copies_only) == (160, 113, 47)
+    assert got.share == 113 / 160
+    gov = P.original_share(ds, P.OFFICIAL_KINDS)
+    assert (gov.facts, gov.original) == (160, 17)
+
+
+def test_single_page_facts(ds):
+    t = P.single_page_facts(ds)
+    assert t.iloc[0].to_dict() == {"source_id": "S75", "kind": "press", "facts_alone": 66}
+    assert int(t["facts_alone"].sum()) == 141
 
 
 def test_shipped_share_by_fact(ds):
@@ -64,40 +72,44 @@ def test_shipped_share_by_fact(ds):
         "order",
         "category",
         "lead",
+        "rule_maker",
         "counterpart",
         "date_in_force",
         "detail",
     ]
-    assert t["facts"].tolist() == [34, 16, 16, 6, 21, 29, 12, 25]
-    assert t["original"].tolist() == [23, 16, 16, 3, 11, 21, 12, 20]
+    assert t["facts"].tolist() == [34, 16, 16, 6, 21, 1, 29, 12, 25]
+    assert t["original"].tolist() == [23, 16, 16, 3, 10, 1, 20, 9, 15]
     assert t["share"].tolist() == [o / f for o, f in zip(t["original"], t["facts"])]
 
 
 def test_shipped_facts_on_copies_only(ds):
     t = P.facts_on_copies_only(ds)
-    assert len(t) == 37
+    assert len(t) == 47
     # batch 1's categories rest on the copy of the press-conference report; batch 3's cases on copies and a translation
     assert t.loc[t["fact"] == "category", "case_id"].tolist() == ["B1-a", "B1-b", "B1-c"]
     assert set(t.loc[t["sources"] == "S35", "case_id"]) == {"B3-e", "B3-f", "B3-g", "B3-h", "B3-i", "B3-j", "B3-k"}
     # B3-e's detail and counterpart rest on copies since S76 was withdrawn; its date in force on a press page
     assert t.loc[t["case_id"] == "B3-e", "fact"].tolist() == ["counterpart", "detail", "lead", "listed"]
-    assert set(t.loc[t["case_id"].str.startswith("B2-"), "case_id"]) == {"B2-08", "B2-14"}
+    # reposts of B2 reports (S27, S29, S61, S72, S73 and others) are copies since 0.3.0
+    assert set(t.loc[t["case_id"].str.startswith("B2-"), "case_id"]) == {
+        "B2-04", "B2-05", "B2-07", "B2-08", "B2-12", "B2-13", "B2-14"
+    }
 
 
 def test_support_follows_the_codebook_rule(ds):
     """fallback = a mirror row whose case and fact are also cited from an official or press page;
-    inferred = B1-g's listing only; every other row is stated."""
+    inferred = B1-g's listing rows only; every other row is stated."""
     kind = dict(zip(ds.sources["source_id"], ds.sources["kind"].astype(str)))
     cs = ds.case_sources.assign(
         kind=ds.case_sources["source_id"].map(kind), support=ds.case_sources["support"].astype(str)
     )
     better = set(map(tuple, cs.loc[cs["kind"].isin(P.ORIGINAL_KINDS), ["case_id", "fact"]].astype(str).to_numpy()))
     for r in cs.itertuples():
-        if (r.case_id, r.source_id, r.fact) == ("B1-g", "S05", "listed"):
+        if (r.case_id, r.fact) == ("B1-g", "listed"):
             expected = "inferred"
         elif r.kind == "mirror" and (r.case_id, str(r.fact)) in better:
             expected = "fallback"
         else:
             expected = "stated"
         assert r.support == expected, (r.case_id, r.source_id, r.fact)
-    assert cs["support"].value_counts().to_dict() == {"stated": 172, "fallback": 109, "inferred": 1}
+    assert cs["support"].value_counts().to_dict() == {"stated": 179, "fallback": 102, "inferred": 2}

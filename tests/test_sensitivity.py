@@ -49,6 +49,8 @@ def test_variants_order_and_names(ds):
     assert list(v) == [
         "as coded",
         "without machine-translation-only cases",
+        "without weakly evidenced cases",
+        "alternative classing",
         "first coder, before reconciliation",
         "second coder",
     ]
@@ -111,6 +113,8 @@ def test_second_coder_variant_replaces_project_coding(ds):
     assert list(v) == [
         "as coded",
         "without machine-translation-only cases",
+        "without weakly evidenced cases",
+        "alternative classing",
         "first coder, before reconciliation",
         "second coder",
     ]
@@ -142,7 +146,12 @@ def test_second_coding_needs_all_tables(ds):
     ds2 = _with_second_coding(ds)
     del ds2["coding_second_links"]
     assert not S.has_second_coding(ds2)
-    assert list(S.variants(ds2)) == ["as coded", "without machine-translation-only cases"]
+    assert list(S.variants(ds2)) == [
+        "as coded",
+        "without machine-translation-only cases",
+        "without weakly evidenced cases",
+        "alternative classing",
+    ]
     with pytest.raises(KeyError, match="coding_second_links"):
         S.second_coding(ds2)
 
@@ -152,40 +161,45 @@ def test_compare_scalar_series_and_frame(ds):
     assert t.columns.tolist() == [
         "as coded",
         "without machine-translation-only cases",
+        "without weakly evidenced cases",
+        "alternative classing",
         "first coder, before reconciliation",
         "second coder",
     ]
     assert t.columns.name == "variant"
-    assert t.loc["value"].tolist() == [34, 29, 34, 34]
+    assert t.loc["value"].tolist() == [34, 29, 28, 34, 34, 34]
     t = S.compare(ds, A.coverage_by_batch, index="batch", columns=["identified"])
     assert t["as coded"].tolist() == [7, 16, 11]
     assert t[S.WITHOUT_MT].tolist() == [7, 16, 6]
     assert t[S.SECOND_CODER].tolist() == [7, 16, 11]
     assert t[S.FIRST_CODER].tolist() == [7, 16, 11]
-    assert S.differs(t).tolist() == [False, False, True]
+    assert t[S.WITHOUT_WEAK].tolist() == [5, 16, 7]
+    assert S.differs(t).tolist() == [True, False, True]
     t = S.compare(ds, A.mechanisms_by_batch)
     changed = t[S.differs(t)]
-    mt, fc, sc = S.WITHOUT_MT, S.FIRST_CODER, S.SECOND_CODER
-    rows = {k: (v["as coded"], v[mt], v[fc], v[sc]) for k, v in changed.to_dict("index").items()}
+    cols = list(t.columns)
+    rows = {k: tuple(v[c] for c in cols) for k, v in changed.to_dict("index").items()}
+    # columns: as coded, without MT, without weak evidence, alternative classing, first coder, second coder
     assert rows == {
-        ("mutual_recognition", 2): (0, 0, 1, 0),
-        ("mutual_recognition", 3): (1, 1, 2, 1),
-        ("joint_inspection", 3): (0, 0, 1, 0),
-        ("unilateral_opening", 2): (5, 5, 2, 5),
-        ("unilateral_opening", 3): (4, 2, 2, 4),
-        ("shared_standards", 2): (1, 1, 2, 1),
-        ("shared_standards", 3): (2, 0, 2, 2),
-        ("rule_adoption", 1): (0, 0, 1, 0),
-        ("rule_adoption", 2): (4, 4, 2, 4),
-        ("rule_adoption", 3): (2, 1, 2, 2),
-        ("targeted_legislation", 1): (1, 1, 0, 1),
-        ("pilot", 1): (4, 4, 2, 4),
-        ("pilot", 2): (3, 3, 2, 3),
-        ("pilot", 3): (3, 1, 1, 3),
-        ("joint_organisation", 1): (0, 0, 0, 1),  # B1-g: the firms were not set up by the case
-        ("joint_organisation", 2): (2, 2, 0, 2),
-        ("joint_organisation", 3): (3, 2, 3, 3),
-        ("(not coded)", 2): (2, 2, 3, 2),
+        ("mutual_recognition", 2): (0, 0, 0, 0, 1, 0),
+        ("mutual_recognition", 3): (1, 1, 0, 1, 2, 1),
+        ("joint_inspection", 3): (0, 0, 0, 0, 1, 0),
+        ("unilateral_opening", 1): (4, 4, 2, 4, 4, 4),
+        ("unilateral_opening", 2): (5, 5, 5, 5, 2, 5),
+        ("unilateral_opening", 3): (4, 2, 2, 4, 2, 4),
+        ("shared_standards", 2): (1, 1, 1, 1, 2, 1),
+        ("shared_standards", 3): (2, 0, 2, 2, 2, 2),
+        ("rule_adoption", 1): (0, 0, 0, 0, 1, 0),
+        ("rule_adoption", 2): (4, 4, 4, 4, 2, 4),
+        ("rule_adoption", 3): (2, 1, 2, 2, 2, 2),
+        ("targeted_legislation", 1): (1, 1, 0, 1, 0, 1),
+        ("pilot", 1): (4, 4, 3, 4, 2, 4),
+        ("pilot", 2): (3, 3, 3, 3, 2, 3),
+        ("pilot", 3): (3, 1, 2, 3, 1, 3),
+        ("joint_organisation", 1): (0, 0, 0, 0, 0, 1),  # B1-g: the firms were not set up by the case
+        ("joint_organisation", 2): (2, 2, 2, 2, 0, 2),
+        ("joint_organisation", 3): (3, 2, 2, 3, 3, 3),
+        ("(not coded)", 2): (2, 2, 2, 2, 3, 2),
     }
 
 
@@ -193,7 +207,7 @@ def test_compare_keeps_rows_a_variant_lacks(ds):
     t = S.compare(ds, lambda d: d.cases.set_index("case_id")["title_en"])
     assert len(t) == 34
     assert t[S.WITHOUT_MT].isna().sum() == 5
-    assert S.differs(t).sum() == 5
+    assert S.differs(t).sum() == 11  # 5 machine-translation-only and 6 weakly evidenced cases
 
 
 def test_describe(ds):
@@ -201,15 +215,17 @@ def test_describe(ds):
     assert d["variant"].tolist() == [
         "as coded",
         "without machine-translation-only cases",
+        "without weakly evidenced cases",
+        "alternative classing",
         "first coder, before reconciliation",
         "second coder",
     ]
-    assert d["identified"].tolist() == [34, 29, 34, 34]
-    assert d["dropped"].tolist() == ["", "B3-f, B3-g, B3-h, B3-i, B3-j", "", ""]
-    assert d["domain_rows"].tolist() == [46, 39, 55, 46]
-    assert d["mechanism_rows"].tolist() == [50, 42, 40, 48]
-    assert d["link_rows"].tolist() == [6, 4, 8, 1]
-    assert d["counterparts"].tolist() == [31, 27, 30, 31]  # B2-10 gains one, B2-16 loses one
+    assert d["identified"].tolist() == [34, 29, 28, 34, 34, 34]
+    assert d["dropped"].tolist() == ["", "B3-f, B3-g, B3-h, B3-i, B3-j", "B1-c, B1-g, B3-a, B3-c, B3-d, B3-e", "", "", ""]
+    assert d["domain_rows"].tolist() == [46, 39, 36, 46, 55, 46]
+    assert d["mechanism_rows"].tolist() == [50, 42, 41, 50, 40, 48]
+    assert d["link_rows"].tolist() == [6, 4, 5, 6, 8, 1]
+    assert d["counterparts"].tolist() == [31, 27, 25, 31, 30, 31]  # B2-10 gains one, B2-16 loses one
 
 
 def test_first_coder_variant_is_the_coding_before_reconciliation(ds):
@@ -223,3 +239,25 @@ def test_first_coder_variant_is_the_coding_before_reconciliation(ds):
     assert rebuilt.links == logged.links
     assert (len(fc.case_domains), len(fc.case_mechanisms), len(fc.case_links)) == (55, 40, 8)  # as in data 0.1.0
     assert len(ds.case_domains) == 46  # the original is untouched
+
+
+def test_weak_evidence_and_alternative_classing(ds):
+    assert S.inferred_membership_cases(ds) == ["B1-g"]
+    assert S.weak_evidence_cases(ds) == ["B1-c", "B1-g", "B3-a", "B3-c", "B3-d", "B3-e"]
+    alt = S.alternative_classing(ds)
+    assert alt.vocab_mechanisms.set_index("mechanism").loc["joint_organisation", "direction"] == "two_sided"
+    assert ds.vocab_mechanisms.set_index("mechanism").loc["joint_organisation", "direction"] == "neither"
+    # joint organisation as two-sided: 1 of 20 -> 5 of 16 announced cases, Fisher p about 0.07
+    d = A.mechanism_direction_by_batch(alt).set_index("batch")
+    assert (d.loc[1, "two_sided"], d.loc[3, "two_sided"]) == (1, 5)
+
+
+def test_assess_tells_untested_from_held(ds):
+    from gbaresearch import findings as F
+
+    t = S.assess(ds, F.expanding_fields)
+    assert t.loc["batch 2 'vehicle clearance': verdict", "status"] == S.UNTESTED
+    assert t.loc["batch 2 'diversified resolution of commercial disputes': verdict", "status"] == S.CHANGED
+    d = S.assess(ds, F.deepening)
+    assert d.loc["every dated case selected within two years", "status"] == S.HELD
+    assert "alternative classing" not in d.loc["more links extend than deepen", "tested_by"]
