@@ -320,21 +320,23 @@ def _top_pair(counts: pd.Series) -> tuple[str, str]:
     return str(top[0]), str(top[1])
 
 
-def outcomes(ds: Dataset) -> pd.Series:
+def outcomes(ds: Dataset) -> pd.DataFrame:
     """Notebook 07 findings: the case with the longest series in one unit, whether some figures
     count person-times, and whether lower bounds outnumber approximate values."""
     ind = A.indicator_table(ds)
     counts = ind.groupby(["case_id", "unit"], observed=True).size()
     case_id, unit = _top_pair(counts)
-    return pd.Series(
+    lower, approx = int((ind["bound"] == "lower").sum()), int((ind["bound"] == "approximate").sum())
+    person_times = int((ind["unit"] == "person_times").sum())
+    return _frame(
         {
-            "longest series": f"{case_id} in {str(unit).replace('_', '-')}",
-            "some figures count person-times, not persons": _yes((ind["unit"] == "person_times").any()),
-            "lower bounds outnumber approximate values": _yes(
-                (ind["bound"] == "lower").sum() > (ind["bound"] == "approximate").sum()
+            "longest series": (
+                f"{case_id} in {str(unit).replace('_', '-')}",
+                f"{int(counts.max()) if len(counts) else 0} figures",
             ),
-        },
-        dtype="object",
+            "some figures count person-times, not persons": (_yes(person_times), A.of(person_times, len(ind))),
+            "lower bounds outnumber approximate values": (_yes(lower > approx), f"{lower} lower, {approx} approximate"),
+        }
     )
 
 

@@ -475,7 +475,7 @@ def test_findings_are_statements_not_counts(ds, name):
     from gbaresearch import sensitivity as S
 
     fn = getattr(F, name)
-    table = S.compare(ds, fn, columns=["value"]) if name != "outcomes" else S.compare(ds, fn)
+    table = S.compare(ds, fn, columns=["value"])
     assert list(table.columns) == list(S.variants(ds))
     assert table.index.is_unique and table.notna().all().all()
     # a finding is a label, yes/no or a direction; counts live in the *_counts functions

@@ -162,7 +162,7 @@ def _rows(ds, cid, fact):
 
 def test_table_sizes(ds):
     sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
-    assert sizes == {"cases": 34, "sources": 77, "case_sources": 282, "indicators": 44, "corrections": 7}
+    assert sizes == {"cases": 34, "sources": 77, "case_sources": 283, "indicators": 44, "corrections": 7}
 
 
 def test_b1a_counterpart_is_stated_both(ds):
@@ -194,9 +194,31 @@ def test_no_batch3_category_is_inferred_from_the_platform_list(ds):
 def test_b1g_listing_rests_on_the_portal_folder_only(ds):
     cs = ds.case_sources
     row = cs[(cs["case_id"] == "B1-g") & (cs["fact"] == "listed")]
-    assert row["source_id"].tolist() == ["S05"] and row["support"].tolist() == ["inferred"]
+    # S05 is the case's own portal page; S04, a confirmed batch-1 case in the same folder, is the basis
+    assert row["source_id"].tolist() == ["S05", "S04"] and row["support"].tolist() == ["inferred", "inferred"]
     assert "folder" in row["notes"].iloc[0]
-    assert (cs["support"] == "inferred").sum() == 1
+    assert (cs["support"] == "inferred").sum() == 2
+    assert _case(ds, "B1-g")["batch_status"] == "inferred"
+    assert set(ds.cases.loc[ds.cases["case_id"] != "B1-g", "batch_status"]) == {"stated"}
+    # S04 is about another case: it supports no fact of B1-g's content
+    assert _rows(ds, "B1-g", "detail") == ["S05"]
+
+
+def test_b3a_rule_maker_is_apart_from_the_submitting_unit(ds):
+    c = _case(ds, "B3-a")
+    assert (c["lead_level"], c["rule_level"], c["rule_body_en"]) == (
+        "provincial",
+        "national",
+        "National Immigration Administration",
+    )
+    assert _rows(ds, "B3-a", "rule_maker") == ["S37"]
+    assert ds.sources.set_index("source_id").loc["S37", "date_published"] == "2024-07-01"
+
+
+def test_reposts_are_not_originals(ds):
+    s = ds.sources.set_index("source_id")
+    for sid in ("S13", "S17", "S26", "S27", "S29", "S32", "S61", "S63", "S67", "S72", "S73"):
+        assert s.loc[sid, "kind"] == "repost" and pd.notna(s.loc[sid, "outlet"]), sid
 
 
 def test_c04_is_a_missing_date_not_a_translation_error(ds):

@@ -67,20 +67,22 @@ def test_setup_folded_and_answer_reads_as_prose(path):
 def test_sensitivity_variants_side_by_side(path):
     nb = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "S.compare(ds, F." in code and "S.differs(held)" in code and "F.holds_sentence" in code
-    # the sentence about what holds is computed and shown after the "What this shows" heading
+    assert "S.assess(ds, F." in code and "S.assessment_sentence(held)" in code and "S.tally(held)" in code
+    # the sentence on which findings a variant could change is computed after "What this shows"
     idx = next(
         i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## What this shows")
     )
-    after = [c for c in nb.cells[idx:] if c.cell_type == "code" and "F.holds_sentence" in c.source]
+    after = [c for c in nb.cells[idx:] if c.cell_type == "code" and "S.assessment_sentence" in c.source]
     assert after and "remove-input" in after[0].metadata.get("tags", [])
     md = "".join(o["data"]["text/markdown"] for o in after[0].outputs if "text/markdown" in o.get("data", {}))
-    assert re.search(r"\d+ of \d+ findings hold in every variant", md)
+    assert re.search(r"Of \d+ findings, \*\*\d+ held under a variant that could have changed them\*\*", md)
+    assert "not testable by these variants" in md
     compared = [
-        c for c in nb.cells if c.cell_type == "code" and c.source.strip().startswith("held = S.compare(ds, F.")
+        c for c in nb.cells if c.cell_type == "code" and c.source.strip().startswith("held = S.assess(ds, F.")
     ][0]
     html = "".join(o.get("data", {}).get("text/html", "") for o in compared.outputs)
-    assert "as coded" in html and "without machine-translation-only cases" in html
+    for variant in ("as coded", "without machine-translation-only cases", "without weakly evidenced cases", "status"):
+        assert variant in html
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
