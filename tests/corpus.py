@@ -400,6 +400,12 @@ _c(
     "coding_second_counterparts.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_counterparts.csv} rows here refer to it)",
     "coding_second_links.csv:2: from_case_id: 'B2-09' is not a case_id in cases.csv, which has no rows ({rows:coding_second_links.csv} rows here refer to it)",
     "coding_second_links.csv:2: to_case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_links.csv} rows here refer to it)",
+    "coding_third_domains.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_third_domains.csv} rows here refer to it)",
+    "coding_third_mechanisms.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_third_mechanisms.csv} rows here refer to it)",
+    "coding_third_counterparts.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_third_counterparts.csv} rows here refer to it)",
+    "coding_third_links.csv:2: from_case_id: 'B2-07' is not a case_id in cases.csv, which has no rows ({rows:coding_third_links.csv} rows here refer to it)",
+    "coding_third_links.csv:2: to_case_id: 'B1-g' is not a case_id in cases.csv, which has no rows ({rows:coding_third_links.csv} rows here refer to it)",
+    "coding_case_basis.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_case_basis.csv} rows here refer to it)",
     "coding_reconciliation.csv:2: case_id: 'B3-c' is not a case_id in cases.csv, which has no rows ({rows:coding_reconciliation.csv} rows here refer to it)",
 )
 _c(
@@ -407,6 +413,7 @@ _c(
     _header_only("vocab_mechanisms.csv"),
     "case_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows ({rows:case_mechanisms.csv} rows here refer to it)",
     "coding_second_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows ({rows:coding_second_mechanisms.csv} rows here refer to it)",
+    "coding_third_mechanisms.csv:2: mechanism: 'joint_inspection' is not a mechanism in vocab_mechanisms.csv, which has no rows ({rows:coding_third_mechanisms.csv} rows here refer to it)",
 )
 _c(
     "semicolon_delimiter",
@@ -575,7 +582,7 @@ _c(
 _c(
     "near_miss_fact",
     _cell("case_sources.csv", 11, "fact", "Listed", "listed"),
-    "case_sources.csv:11: fact: 'Listed' is not one of the allowed values (listed, title, order, category, lead, counterpart, date_in_force, detail); did you mean 'listed'?",
+    "case_sources.csv:11: fact: 'Listed' is not one of the allowed values (listed, title, order, category, lead, rule_maker, counterpart, date_in_force, detail); did you mean 'listed'?",
 )
 _c(
     "bad_batch_number",
@@ -687,8 +694,8 @@ _c(
 )
 _c(
     "unterminated_quote",
-    _edit_line("case_sources.csv", 149, lambda s: s.replace(",detail,NA", ',detail,"NA')),
-    "case_sources.csv:149: -: unterminated quoted field: a '\"' opens a field that never closes",
+    _edit_line("case_sources.csv", 284, lambda s: s.replace(",rule_maker,", ',"rule_maker,')),
+    "case_sources.csv:284: -: unterminated quoted field: a '\"' opens a field that never closes",
 )
 _c("blank_line_in_middle", _insert("cases.csv", 10, ""), "cases.csv:10: -: empty row: delete it")
 _c(
