@@ -82,10 +82,11 @@ def composition_change(ds: Dataset) -> pd.DataFrame:
     table = A.composition_table(ds)
     always = [c for c in A.categories(ds) if c in table.columns and (table[c] > 0).all()]
     first, last = A.batches(ds)[0], A.batches(ds)[-1]
-    n1, n2 = int(table.loc[first, always].sum()), int(table.loc[last, always].sum())
+    counts = table[always].astype(int)
+    n1, n2 = int(counts.loc[first].sum()), int(counts.loc[last].sum())
     rows = []
     for c in always:
-        k1, k2 = int(table.loc[first, c]), int(table.loc[last, c])
+        k1, k2 = A._int(counts.at[first, c]), A._int(counts.at[last, c])
         rows.append(
             {
                 "category": c,
@@ -121,7 +122,9 @@ def earlier_verdicts_firm(ds: Dataset) -> pd.DataFrame:
     lean = A.new_fields_check(drop_cases(ds, inferred_membership_cases(ds)))
     lean_verdict = dict(zip(zip(lean["batch"], lean["field_en"]), lean["verdict"]))
     out = check[check["verdict"].str.startswith("earlier")][["batch", "field_en", "domain", "verdict"]].copy()
-    out["verdict_without_inferred"] = [lean_verdict.get((b, f), "not coded") for b, f in zip(out["batch"], out["field_en"])]
+    out["verdict_without_inferred"] = [
+        lean_verdict.get((b, f), "not coded") for b, f in zip(out["batch"], out["field_en"])
+    ]
     out["firm"] = out["verdict"] == out["verdict_without_inferred"]
     return out.reset_index(drop=True)
 
@@ -179,8 +182,8 @@ def leads_and_counterparts(ds: Dataset) -> pd.DataFrame:
         ),
     }
     for den, label in (("identified", "identified"), ("official", "announced")):
-        k1, n1 = int(known[first].sum()), int(cov.loc[first, den])
-        k2, n2 = int(known[last].sum()), int(cov.loc[last, den])
+        k1, n1 = int(known[first].sum()), A._int(cov.at[first, den])
+        k2, n2 = int(known[last].sum()), A._int(cov.at[last, den])
         key = f"coverage, not a finding: share with a known lead, of {label} cases, batch {first} to {last}"
         rows[key] = (_direction(_share(k1, n1), _share(k2, n2)), f"{A.of(k1, n1)} → {A.of(k2, n2)}")
     return _frame(rows)

@@ -638,7 +638,21 @@ def agreement_by_basis(ds: Dataset, coder: str, first: Coding, second: Coding) -
         t = agreement_table(ds, first, second, cases=cases)
         t.insert(0, "cases", len(cases))
         t.insert(0, "coded_from", kind)
-        blocks.append(t[["coded_from", "cases", "variable", "n_units", "raw_agreement", "alpha", "alpha_low", "alpha_high", "note"]])
+        blocks.append(
+            t[
+                [
+                    "coded_from",
+                    "cases",
+                    "variable",
+                    "n_units",
+                    "raw_agreement",
+                    "alpha",
+                    "alpha_low",
+                    "alpha_high",
+                    "note",
+                ]
+            ]
+        )
     return pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame()
 
 

@@ -77,9 +77,9 @@ def test_sensitivity_variants_side_by_side(path):
     md = "".join(o["data"]["text/markdown"] for o in after[0].outputs if "text/markdown" in o.get("data", {}))
     assert re.search(r"Of \d+ findings, \*\*\d+ held under a variant that could have changed them\*\*", md)
     assert "not testable by these variants" in md
-    compared = [
-        c for c in nb.cells if c.cell_type == "code" and c.source.strip().startswith("held = S.assess(ds, F.")
-    ][0]
+    compared = [c for c in nb.cells if c.cell_type == "code" and c.source.strip().startswith("held = S.assess(ds, F.")][
+        0
+    ]
     html = "".join(o.get("data", {}).get("text/html", "") for o in compared.outputs)
     for variant in ("as coded", "without machine-translation-only cases", "without weakly evidenced cases", "status"):
         assert variant in html

@@ -92,7 +92,13 @@ def test_shipped_facts_on_copies_only(ds):
     assert t.loc[t["case_id"] == "B3-e", "fact"].tolist() == ["counterpart", "detail", "lead", "listed"]
     # reposts of B2 reports (S27, S29, S61, S72, S73 and others) are copies since 0.3.0
     assert set(t.loc[t["case_id"].str.startswith("B2-"), "case_id"]) == {
-        "B2-04", "B2-05", "B2-07", "B2-08", "B2-12", "B2-13", "B2-14"
+        "B2-04",
+        "B2-05",
+        "B2-07",
+        "B2-08",
+        "B2-12",
+        "B2-13",
+        "B2-14",
     }
 
 

@@ -221,7 +221,14 @@ def test_describe(ds):
         "second coder",
     ]
     assert d["identified"].tolist() == [34, 29, 28, 34, 34, 34]
-    assert d["dropped"].tolist() == ["", "B3-f, B3-g, B3-h, B3-i, B3-j", "B1-c, B1-g, B3-a, B3-c, B3-d, B3-e", "", "", ""]
+    assert d["dropped"].tolist() == [
+        "",
+        "B3-f, B3-g, B3-h, B3-i, B3-j",
+        "B1-c, B1-g, B3-a, B3-c, B3-d, B3-e",
+        "",
+        "",
+        "",
+    ]
     assert d["domain_rows"].tolist() == [46, 39, 36, 46, 55, 46]
     assert d["mechanism_rows"].tolist() == [50, 42, 41, 50, 40, 48]
     assert d["link_rows"].tolist() == [6, 4, 5, 6, 8, 1]
