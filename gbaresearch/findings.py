@@ -83,7 +83,7 @@ def composition_change(ds: Dataset) -> pd.DataFrame:
     always = [c for c in A.categories(ds) if c in table.columns and (table[c] > 0).all()]
     first, last = A.batches(ds)[0], A.batches(ds)[-1]
     counts = table[always].astype(int)
-    n1, n2 = int(counts.loc[first].sum()), int(counts.loc[last].sum())
+    n1, n2 = A._int(counts.loc[first].sum()), A._int(counts.loc[last].sum())
     rows = []
     for c in always:
         k1, k2 = A._int(counts.at[first, c]), A._int(counts.at[last, c])
