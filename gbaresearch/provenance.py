@@ -152,3 +152,33 @@ def single_page_facts(ds: Tables) -> pd.DataFrame:
         }
     )
     return out.sort_values(["facts_alone", "source_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+#: Source kinds that are copies of another outlet's page or a translation of it.
+COPY_KINDS: tuple[str, ...] = ("repost", "mirror", "machine_translation")
+
+
+def batch_facts_on_copies(ds: Tables) -> pd.DataFrame:
+    """Batch-level official facts (``batches`` and ``batch_categories`` rows) whose cited source
+    is a copy (kind in :data:`COPY_KINDS`): ``table``, ``batch`` (int), ``what`` (the category,
+    or "batch" for the batch row), ``source_id``, ``kind``; in table, batch and row order. Such a
+    fact is official in content but rests on a copy of the official statement."""
+    kind = dict(zip(ds["sources"]["source_id"].astype(str), ds["sources"]["kind"].astype(str)))
+    rows = []
+    for table, what in (("batches", None), ("batch_categories", "category")):
+        if table not in ds:
+            continue
+        t = ds[table]
+        for _, r in t.iterrows():
+            sid = str(r["source_id"])
+            if kind.get(sid) in COPY_KINDS:
+                rows.append(
+                    {
+                        "table": table,
+                        "batch": int(r["batch"]),
+                        "what": "batch" if what is None else str(r[what]),
+                        "source_id": sid,
+                        "kind": kind[sid],
+                    }
+                )
+    return pd.DataFrame(rows, columns=["table", "batch", "what", "source_id", "kind"])

@@ -34,25 +34,25 @@ def test_coverage_by_category(ds):
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {
-        "official": 7,
-        "press": 18,
+        "official": 12,
+        "press": 20,
         "repost": 11,
-        "mirror": 24,
+        "mirror": 26,
         "machine_translation": 2,
-        "reference": 15,
+        "reference": 5,
     }
     assert prof["facts_supported"].to_dict() == {
-        "official": 22,
-        "press": 124,
+        "official": 29,
+        "press": 131,
         "repost": 27,
-        "mirror": 167,
+        "mirror": 165,
         "machine_translation": 29,
         "reference": 15,
     }
-    assert round(167 / prof["facts_supported"].sum(), 2) == 0.43
+    assert round(165 / prof["facts_supported"].sum(), 2) == 0.42
     assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {
-        "press": 21,
-        "official": 6,
+        "press": 20,
+        "official": 7,
         "machine_translation": 5,
         "mirror": 2,
     }

@@ -162,7 +162,7 @@ def _rows(ds, cid, fact):
 
 def test_table_sizes(ds):
     sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
-    assert sizes == {"cases": 34, "sources": 77, "case_sources": 283, "indicators": 44, "corrections": 7}
+    assert sizes == {"cases": 34, "sources": 76, "case_sources": 295, "indicators": 44, "corrections": 7}
 
 
 def test_b1a_counterpart_is_stated_both(ds):
@@ -197,7 +197,7 @@ def test_b1g_listing_rests_on_the_portal_folder_only(ds):
     # S05 is the case's own portal page; S04, a confirmed batch-1 case in the same folder, is the basis
     assert row["source_id"].tolist() == ["S05", "S04"] and row["support"].tolist() == ["inferred", "inferred"]
     assert "folder" in row["notes"].iloc[0]
-    assert (cs["support"] == "inferred").sum() == 2
+    assert (cs["support"] == "inferred").sum() == 3  # and B2-12's date on S88
     assert _case(ds, "B1-g")["batch_status"] == "inferred"
     assert set(ds.cases.loc[ds.cases["case_id"] != "B1-g", "batch_status"]) == {"stated"}
     # S04 is about another case: it supports no fact of B1-g's content
@@ -211,7 +211,8 @@ def test_b3a_rule_maker_is_apart_from_the_submitting_unit(ds):
         "national",
         "National Immigration Administration",
     )
-    assert _rows(ds, "B3-a", "rule_maker") == ["S37"]
+    assert _rows(ds, "B3-a", "rule_maker") == ["S37", "S81", "S82"]
+    assert ds.sources.set_index("source_id").loc["S82", "kind"] == "official"  # Hong Kong government page
     assert ds.sources.set_index("source_id").loc["S37", "date_published"] == "2024-07-01"
 
 
@@ -312,3 +313,13 @@ def test_every_case_has_a_chinese_summary(ds):
     assert zh.str.endswith("。").all() and zh.str.len().le(80).all()
     assert zh.str.count(r"[\u4e00-\u9fff]").ge(12).all()
     assert zh.is_unique
+
+
+def test_better_pages_of_0_3_0(ds):
+    assert _rows(ds, "B1-d", "date_in_force") == ["S20", "S77", "S80"]
+    assert set(ds.batch_categories.loc[ds.batch_categories["batch"] == 1, "source_id"]) == {"S01"}
+    assert set(ds.batch_categories.loc[ds.batch_categories["batch"] == 3, "source_id"]) == {"S33"}
+    cities = ds.places[ds.places["kind"].isin(["mainland_city", "sar"])]
+    assert set(cities["source_id"]) == {"S79"} and len(cities) == 11
+    assert ds.places.set_index("place_id").loc["shenzhen", ["lat", "lon"]].tolist() == [22.54554, 114.0683]
+    assert not set(ds.sources["source_id"]) & {f"S{i}" for i in range(46, 57)}  # mirrors no longer cited
