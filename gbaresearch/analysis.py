@@ -721,6 +721,48 @@ def mechanism_direction_by_batch(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def coverage_bounds(ds: Dataset, counts: Any, label: str) -> pd.DataFrame:
+    """A per-batch count of identified cases with some property, with the range its share could
+    take over the announced cases (:func:`share_bounds`). ``counts`` maps batch → cases (a dict
+    or Series; missing batches count 0). One row per batch: ``batch``, ``what`` (``label``),
+    ``cases``, ``identified``, ``announced``, ``share_of_identified``, ``low``, ``high`` (0–1,
+    unrounded)."""
+    cov = coverage_by_batch(ds).set_index("batch")
+    rows = []
+    for b in batches(ds):
+        k = int(counts.get(b, 0)) if hasattr(counts, "get") else 0
+        i, a = _int(cov.at[b, "identified"]), _int(cov.at[b, "official"])
+        lo, hi = share_bounds(k, i, a)
+        rows.append(
+            {
+                "batch": int(b),
+                "what": label,
+                "cases": k,
+                "identified": i,
+                "announced": a,
+                "share_of_identified": k / i if i else float("nan"),
+                "low": lo,
+                "high": hi,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def bounds_display(t: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`coverage_bounds` or :func:`mechanism_direction_bounds` table for reading:
+    ``batch``, the count "k of n (p%)" and the range over announced cases "low–high"."""
+    den = "identified" if "identified" in t.columns and "coded" not in t.columns else "coded"
+    return pd.DataFrame(
+        {
+            "batch": t["batch"],
+            "what": t["what"] if "what" in t.columns else t["direction"],
+            f"of {den}": [of(k, n) for k, n in zip(t["cases"], t[den])],
+            "announced": t["announced"],
+            "range over announced": [f"{lo:.0%}–{hi:.0%}" for lo, hi in zip(t["low"], t["high"])],
+        }
+    )
+
+
 def mechanism_direction_bounds(ds: Dataset) -> pd.DataFrame:
     """For each batch and direction, the share of coded cases and the range it could take over
     the announced cases (:func:`share_bounds`: uncoded and unidentified cases all without the

@@ -134,10 +134,16 @@ def _unique(res: Resource, table: Table, label: str, problems: list[Problem]) ->
             fld = pk[0] if len(pk) == 1 else "-"
             for line, *key in zip(table.lines, *keycols):
                 k = tuple(key)
-                if any(x is None for x in k):
+                # a composite key may hold a missing part (a case-level unit of the reconciliation
+                # log has no item); only a key missing throughout is left to the required check
+                if all(x is None for x in k):
                     continue
                 if k in seen:
-                    shown = excerpt(k[0]) if len(k) == 1 else "(" + ", ".join(str(x) for x in k) + ")"
+                    shown = (
+                        excerpt(k[0])
+                        if len(k) == 1
+                        else "(" + ", ".join("NA" if x is None else str(x) for x in k) + ")"
+                    )
                     problems.append(
                         Problem(label, line, fld, f"duplicate key {shown} (first at line {seen[k]})", "duplicate-key")
                     )

@@ -488,6 +488,11 @@ _c(
     _duplicate_line("case_sources.csv", 2),
     "case_sources.csv:{last:case_sources.csv}: -: duplicate key (B1-a, S03, listed) (first at line 2)",
 )
+_c(
+    "duplicate_reconciliation_row",
+    _duplicate_line("coding_reconciliation.csv", 2),
+    "coding_reconciliation.csv:{last:coding_reconciliation.csv}: -: duplicate key (primary_domain, B3-c, NA) (first at line 2)",
+)
 _c("blank_required", _cell("cases.csv", 4, "title_en", ""), "cases.csv:4: title_en: required value is blank")
 _c(
     "blank_optional",
@@ -750,6 +755,7 @@ CODES = {
     "unknown_place": "foreign-key",
     "duplicate_primary_key": "duplicate-key",
     "duplicate_composite_key": "duplicate-key",
+    "duplicate_reconciliation_row": "duplicate-key",
     "blank_required": "missing-value",
     "blank_optional": "blank-value",
     "na_in_required": "missing-value",

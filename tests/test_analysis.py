@@ -530,3 +530,13 @@ def test_lead_basis_table_splits_named_bodies_from_title_places(ds):
         "named body": {"city": 0, "platform": 0, "provincial": 6},
         "place in title": {"city": 6, "platform": 9, "provincial": 0},
     }
+
+
+def test_coverage_bounds_tables(ds):
+    t = A.coverage_bounds(ds, A.counterpart_by_batch(ds).loc["both"], "counterpart both").set_index("batch")
+    # batch 1: 7 of 7 identified are 'both', 13 of 20 announced unknown: 35% to 100%
+    assert t.loc[1, ["cases", "identified", "announced"]].tolist() == [7, 7, 20]
+    assert (t.loc[1, "low"], t.loc[1, "high"]) == (0.35, 1.0)
+    assert t.loc[2, "low"] == t.loc[2, "high"] == 7 / 16  # batch 2 is fully identified
+    shown = A.bounds_display(A.mechanism_direction_bounds(ds))
+    assert shown.iloc[0].tolist() == [1, "two-sided", "1 of 7 (14%)", 20, "5%–70%"]
