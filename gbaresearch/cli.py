@@ -1,6 +1,7 @@
 """The command line: ``gbaresearch COMMAND`` (or ``python -m gbaresearch COMMAND``).
 
-Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``codebook``, ``report``.
+Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``codebook``, ``report``, and for
+extending the data ``template``, ``add`` and ``release``.
 
 Exit codes, the same for every command: 0 success; 1 the data (or a notebook) has problems,
 printed as one ``FILE:LINE: FIELD: MESSAGE`` line each; 2 wrong usage or a data directory that
@@ -177,6 +178,49 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _template(args: argparse.Namespace) -> int:
+    from .announce import template
+
+    d = _existing_dir(args.data_dir)
+    print(template(d), end="")
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    from .announce import add
+
+    d = _existing_dir(args.data_dir)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"announcement file not found: {args.file}")
+    result = add(path, d, dry_run=args.check)
+    if result.problems:
+        return _problems_exit(result.problems, path if result.plan.rows else d)
+    counts = ", ".join(f"{t} +{n}" for t, n in result.plan.count().items())
+    verb = "would add" if args.check else "added"
+    ids = ", ".join(result.plan.case_ids) or "no cases"
+    print(f"{verb} to {d}: {ids} ({counts})")
+    if result.plan.source_ids:
+        print("sources: " + ", ".join(f"{k} = {v}" for k, v in result.plan.source_ids.items()))
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .release import VersionError, release
+
+    d = _existing_dir(args.data_dir)
+    try:
+        result = release(args.version, d)
+    except VersionError as exc:
+        raise UsageError(str(exc)) from None
+    if result.problems:
+        return _problems_exit(result.problems, d)
+    for path in result.written:
+        print(f"written: {path}")
+    print(f"released data version {args.version}: describe the change in the new CHANGELOG entry")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gbaresearch",
@@ -229,6 +273,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument("--out", metavar="DIR", help="output directory (default: build/report in the repository)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
+
+    p = command("template", _template, "print an annotated announcement file to fill in for `gbaresearch add`")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+
+    p = command(
+        "add",
+        _add,
+        "check an announcement file (YAML) and add its batch, sources and cases to the data in one step",
+    )
+    p.add_argument("file", metavar="FILE.yaml", help="the announcement (start from `gbaresearch template`)")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+    p.add_argument("--check", action="store_true", help="check only: report problems, write nothing")
+
+    p = command(
+        "release",
+        _release,
+        "set the data version in datapackage.json and CITATION.cff and open a CHANGELOG entry",
+    )
+    p.add_argument("version", metavar="VERSION", help="the new version, MAJOR.MINOR.PATCH, greater than the current")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     return parser
 
 
