@@ -98,14 +98,15 @@ def _write(path: Path, text: str) -> None:
 def release(version: str, data_dir: str | os.PathLike[str] | None = None, today: date | None = None) -> Released:
     """Set the data version to ``version`` and record it.
 
-    Refuses (returns problems, writes nothing) when the data has problems or ``version`` is not
+    ``today`` is the release date (default: today). Refuses (returns problems, writes nothing)
+    when the data has problems or ``version`` is not
     greater than the current one; raises :class:`VersionError` for a malformed version. Writes
     ``datapackage.json`` (version and row counts), ``CHANGELOG.md`` (a new entry at the top) and
     the ``CITATION.cff`` of :func:`citation_for` (version and date)."""
     new = parse_version(version)
     day = today or date.today()
     d = _data_dir(data_dir)
-    checked = check_dataset(d, today)
+    checked = check_dataset(d)
     if checked.problems or checked.package is None:
         return Released(list(checked.problems))
     desc = json.loads(read_file_bytes(d / PACKAGE_FILE, MAX_PACKAGE_BYTES).decode("utf-8"))
