@@ -116,6 +116,11 @@ def _notebooks(args: argparse.Namespace) -> int:
 
     if args.out and len(args.names) != 1:
         raise UsageError("--out takes exactly one notebook")
+    if args.in_place and not args.force and _other_data():
+        raise UsageError(
+            f"the data directory is {data_dir()}, not the repository's data/: --in-place would store outputs "
+            "of other data in the notebooks; use --out, or add --force"
+        )
     paths = [Path(n).resolve() for n in args.names] or notebooks.notebook_paths()
     for path in paths:
         if not path.is_file():
@@ -134,6 +139,13 @@ def _notebooks(args: argparse.Namespace) -> int:
         elif args.in_place:
             notebooks.write(nb, path)
     return EXIT_OK
+
+
+def _other_data() -> bool:
+    """True when the notebooks would read a data directory other than the repository's data/."""
+    from .paths import REPO_DIR, _in_checkout
+
+    return _in_checkout() and data_dir() != (REPO_DIR / "data").resolve()
 
 
 def _codebook(args: argparse.Namespace) -> int:
@@ -262,6 +274,11 @@ def _parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--in-place", action="store_true", help="write the outputs back into the notebooks")
     mode.add_argument("--out", metavar="PATH", help="write the executed notebook here (one notebook only)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --in-place: write the outputs even when $GBARESEARCH_DATA names another data directory",
+    )
 
     p = command("codebook", _codebook, "print, check or rewrite the generated field reference of CODEBOOK.md")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
