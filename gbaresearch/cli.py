@@ -203,7 +203,7 @@ def _add(args: argparse.Namespace) -> int:
 
     d = _existing_dir(args.data_dir)
     path = Path(args.file)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise UsageError(f"announcement file not found: {args.file}")
     result = add(path, d, dry_run=args.check)
     if result.problems:
