@@ -40,7 +40,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,7 +49,7 @@ from .csvfile import copy_file, read_raw, write_records
 from .fieldcheck import suggest
 from .paths import data_dir as _data_dir
 from .problems import Problem
-from .schema import PACKAGE_FILE, Field, Package, Resource
+from .schema import PACKAGE_FILE, Package, Resource
 from .validation import check_dataset
 from .yamlfile import Item, read_yaml
 
@@ -97,7 +97,7 @@ class Added:
     written: bool = False
 
 
-def _children(package: Package, parent: str) -> dict[str, str]:
+def children(package: Package, parent: str) -> dict[str, str]:
     """Tables that refer to ``parent``'s one-field key: table name → the referring field."""
     res = package.resource(parent)
     if len(res.primary_key) != 1:
@@ -113,7 +113,7 @@ def _children(package: Package, parent: str) -> dict[str, str]:
     return out
 
 
-def _source_fields(package: Package) -> dict[str, set[str]]:
+def source_fields(package: Package) -> dict[str, set[str]]:
     """For each table, the fields that hold a ``sources.source_id``."""
     out: dict[str, set[str]] = {}
     for r in package.resources:
@@ -145,7 +145,7 @@ class _Builder:
         self.plan = Plan()
         self.source_keys: dict[str, str] = {}  # key → assigned source_id
         self.source_refs: list[tuple[Row, str]] = []
-        self.src_fields = _source_fields(package)
+        self.src_fields = source_fields(package)
         self.taken: dict[str, set[str]] = {}
 
     def problem(self, line: int, fld: str, message: str, code: str) -> None:
@@ -173,8 +173,6 @@ class _Builder:
         for key, sub in item.value.items():
             kline = item.key_lines[key]
             if key in nested:
-                continue
-            if key in filled and key not in names:
                 continue
             if key not in names:
                 hint = suggest(key, [n for n in names if n not in filled] + sorted(nested))
@@ -224,7 +222,7 @@ class _Builder:
 
     def nested(self, parent: str, item: Item, key_value: str, skip: set[str]) -> None:
         """Rows of the tables that refer to ``parent``, given under their names in ``item``."""
-        for child, fk_field in _children(self.package, parent).items():
+        for child, fk_field in children(self.package, parent).items():
             if child in skip or not item.is_map or child not in item.value:
                 continue
             sub = item.value[child]
@@ -234,7 +232,7 @@ class _Builder:
                 self.problem(sub.line, child, f"must be a list of rows of {child}", "announcement-shape")
                 continue
             for entry in sub.value:
-                grand = set(_children(self.package, child))
+                grand = set(children(self.package, child))
                 r = self.row(child, entry, {fk_field: key_value}, grand)
                 if r is not None:
                     self.after_child(child, entry, r)
@@ -282,8 +280,8 @@ class _Builder:
             return None
         self.plan.batch = int(b)
         known = {r["batch"] for r in self.existing["batches"]}
-        children = _children(self.package, "batches")
-        children.pop("cases", None)
+        kids = children(self.package, "batches")
+        kids.pop("cases", None)
         if b in known:
             extra = [k for k in item.value if k != "batch"]
             for k in extra:
@@ -296,12 +294,12 @@ class _Builder:
             return b
         self.plan.new_batch = True
         short = item.value.get(CATEGORIES_SHORT)
-        row = self.row("batches", item, {}, set(children) | {CATEGORIES_SHORT})
+        row = self.row("batches", item, {}, set(kids) | {CATEGORIES_SHORT})
         if row is not None and short is not None and short.value is not None:
             if not short.is_map:
                 self.problem(short.line, CATEGORIES_SHORT, "must be a mapping of category: cases", "announcement-shape")
             else:
-                fk = children.get("batch_categories", "batch")
+                fk = kids.get("batch_categories", "batch")
                 for cat, n in short.value.items():
                     r = Row(
                         "batch_categories",
@@ -334,8 +332,8 @@ class _Builder:
         if not item.is_list:
             self.problem(item.line, CASES_KEY, "must be a list of cases", "announcement-shape")
             return
-        children = _children(self.package, "cases")
-        cs_field = children.pop("case_sources", None)
+        kids = children(self.package, "cases")
+        cs_field = kids.pop("case_sources", None)
         taken = self.taken_ids("cases", "case_id")
         for entry in item.value:
             if not entry.is_map:
@@ -356,7 +354,7 @@ class _Builder:
             taken.add(case_id)
             self.plan.case_ids.append(case_id)
             filled = {"batch": batch} if cid is not None else {"batch": batch, "case_id": case_id}
-            row = self.row("cases", entry, filled, set(children) | {CASE_SOURCES_SHORT})
+            row = self.row("cases", entry, filled, set(kids) | {CASE_SOURCES_SHORT})
             if row is None:
                 continue
             short = entry.value.get(CASE_SOURCES_SHORT)
@@ -462,7 +460,7 @@ def plan(
             b.problem(sub.line, key, f"must be a list of rows of {key}", "announcement-shape")
             continue
         for entry in sub.value:
-            r = b.row(key, entry, {}, set(_children(package, key)))
+            r = b.row(key, entry, {}, set(children(package, key)))
             if r is not None:
                 b.after_child(key, entry, r)
     b.resolve_sources()
@@ -568,121 +566,3 @@ def add(
         return Added([], the_plan, d, written=True)
     finally:
         shutil.rmtree(staging.path, ignore_errors=True)
-
-
-def rows_by_table(the_plan: Plan) -> Iterator[tuple[str, int]]:
-    """``(table, rows added)`` in the order the tables were first touched."""
-    yield from the_plan.count().items()
-
-
-def _describe(fld: Field, package: Package, source_field: bool = False) -> str:
-    """A field's description from the schema, with its type and allowed values."""
-    text = str(fld.descriptor.get("description", fld.title))
-    notes = []
-    if fld.required:
-        notes.append("required")
-    if fld.type not in ("string", "any"):
-        notes.append(fld.type + (" YYYY-MM-DD" if fld.type == "date" else ""))
-    if fld.partial_date:
-        notes.append("YYYY, YYYY-MM or YYYY-MM-DD")
-    if fld.categories:
-        notes.append(
-            "one of: "
-            + "; ".join(f"{c.value} = {c.label}" if c.label != str(c.value) else str(c.value) for c in fld.categories)
-        )
-    if fld.categories_from and fld.descriptor.get("name") != package.resource(fld.categories_from[0]).primary_key[0]:
-        notes.append(f"a {fld.categories_from[1]} of {package.resource(fld.categories_from[0]).path}")
-    if source_field:
-        notes.append("a source key of this file, or a source_id in sources.csv")
-    return text + (f" [{'; '.join(notes)}]" if notes else "")
-
-
-def _comment(text: str, indent: str, width: int = 96) -> list[str]:
-    import textwrap
-
-    return [indent + "# " + line for line in textwrap.wrap(text, width - len(indent) - 2)]
-
-
-def _fields(res: Resource, package: Package, indent: str, skip: set[str], first: str = "") -> list[str]:
-    out: list[str] = []
-    lead = first
-    for fld in res.fields:
-        if fld.name in skip:
-            continue
-        out += _comment(_describe(fld, package, fld.name in _source_fields(package).get(res.name, ())), indent)
-        out.append(f"{indent}{lead}{fld.name}:")
-        if lead:
-            indent, lead = indent + "  ", ""
-    return out
-
-
-def _nested_template(package: Package, parent: str, indent: str, skip: set[str]) -> list[str]:
-    out: list[str] = []
-    for child, fk in _children(package, parent).items():
-        if child in skip:
-            continue
-        res = package.resource(child)
-        kind = "project coding" if res.provenance == "project_coding" else res.provenance
-        out += _comment(f"{child} ({kind}): {res.title}. A list; each row:", indent)
-        out.append(f"{indent}{child}:")
-        own = _fields(res, package, indent + "  ", {fk}, first="- ")
-        own_indent = indent + "    "
-        grand = _nested_template(package, child, own_indent, set()) if len(res.primary_key) == 1 else []
-        out += own + grand
-    return out
-
-
-def template(data_dir: str | os.PathLike[str] | None = None) -> str:
-    """An annotated announcement file: every section and field, each explained by the schema's
-    description with its allowed values. Fill it in and run ``gbaresearch add``."""
-    from .schema import read_package
-
-    package = read_package(_data_dir(data_dir))
-    out = [
-        "# An announcement for gbaresearch: one batch (or cases added to a batch) in one file.",
-        f"# Generated from datapackage.json (data version {package.version}). Fill in what the sources",
-        "# say; leave a value empty when it is not known (it is written as NA); delete rows and",
-        "# sections you do not need. Check and write it with: gbaresearch add THIS_FILE.yaml",
-        "# Rules for every value: data/CODEBOOK.md. Write values as in the CSV files (codes in",
-        "# lower case, dates YYYY-MM-DD, true/false).",
-        "",
-        "# New sources: a short key of your choice (used below to cite it) and the source's fields.",
-        "# The source_id is assigned. Cite an existing source by its id (S12) instead.",
-        f"{SOURCES_KEY}:",
-        "  announcement:",
-    ]
-    out += _fields(package.resource("sources"), package, "    ", {"source_id"})
-    out += [
-        "",
-        "# The batch. To add cases to a batch that exists already, give only its number.",
-        f"{BATCH_KEY}:",
-    ]
-    out += _fields(package.resource("batches"), package, "  ", set())
-    cat = package.resource("batch_categories").field("category")
-    out += _comment(
-        "categories: the official number of cases in each category (0 when not used); cited to the "
-        "batch's source_id. " + _describe(cat, package),
-        "  ",
-    )
-    out.append(f"  {CATEGORIES_SHORT}:")
-    for c in cat.categories or ():
-        out.append(f"    {c.value}:")
-    out += _nested_template(package, "batches", "  ", {"cases", "batch_categories"})
-    out += [
-        "",
-        "# The cases you can identify, one list item each. case_id and batch are filled in:",
-        "# B<batch>-<order as two digits> when order_in_batch is known, else the next free letter.",
-        f"{CASES_KEY}:",
-    ]
-    case_fields = _fields(package.resource("cases"), package, "  ", {"case_id", "batch"}, first="- ")
-    out += case_fields
-    fact = package.resource("case_sources").field("fact")
-    out += _comment(
-        "sources: the facts each source supports, fact: source key or id (or a list of them, or of "
-        "{source: KEY, support: fallback, notes: ...}). Every case needs 'listed', and one row for each "
-        "fact filled above. " + _describe(fact, package),
-        "    ",
-    )
-    out += [f"    {CASE_SOURCES_SHORT}:", "      listed: announcement"]
-    out += _nested_template(package, "cases", "    ", {"case_sources"})
-    return "\n".join(out) + "\n"

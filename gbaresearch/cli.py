@@ -191,7 +191,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .announce import template
+    from .template import template
 
     d = _existing_dir(args.data_dir)
     print(template(d), end="")

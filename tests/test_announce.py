@@ -13,6 +13,7 @@ from gbaresearch.csvfile import read_records
 from gbaresearch.paths import REPO_DIR
 from gbaresearch.release import release
 from gbaresearch.schema import read_package
+from gbaresearch.template import template
 from gbaresearch.yamlfile import read_yaml
 
 EXAMPLE = REPO_DIR / "docs" / "examples" / "batch4.yaml"
@@ -205,7 +206,7 @@ def test_add_usage_errors_exit_2(tmp_path, data_copy):
 
 
 def test_template_explains_every_field_and_lists_allowed_values(tmp_path):
-    text = announce.template()
+    text = template()
     package = read_package(REPO_DIR / "data")
     for table, skip in (("sources", {"source_id"}), ("batches", set()), ("cases", {"case_id", "batch"})):
         for f in package.resource(table).fields:
@@ -225,7 +226,7 @@ def test_template_explains_every_field_and_lists_allowed_values(tmp_path):
 
 def test_template_command_prints_the_template(capsys):
     assert cli.main(["template"]) == 0
-    assert capsys.readouterr().out == announce.template()
+    assert capsys.readouterr().out == template()
 
 
 # --- release ---------------------------------------------------------------------------------
