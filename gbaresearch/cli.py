@@ -207,7 +207,7 @@ def _add(args: argparse.Namespace) -> int:
         raise UsageError(f"announcement file not found: {args.file}")
     result = add(path, d, dry_run=args.check)
     if result.problems:
-        return _problems_exit(result.problems, path if result.plan.rows else d)
+        return _problems_exit(result.problems, path if any(p.file == path.name for p in result.problems) else d)
     counts = ", ".join(f"{t} +{n}" for t, n in result.plan.count().items())
     verb = "would add" if args.check else "added"
     ids = ", ".join(result.plan.case_ids) or "no cases"

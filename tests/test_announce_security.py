@@ -39,3 +39,12 @@ def test_add_refuses_exactly_and_touches_nothing(attack, tmp_path, capsys):
     assert code == attack.exit_code
     assert capsys.readouterr().out.splitlines() == list(attack.expected)
     assert _files(tmp_path) == before
+
+
+def test_refused_file_is_named_in_the_summary(tmp_path, capsys):
+    d = tmp_path / "data"
+    shutil.copytree(REPO_DIR / "data", d)
+    f = tmp_path / "announcement.yaml"
+    f.write_text("batch: !x {batch: 4}\n", encoding="utf-8")
+    assert cli.main(["add", str(f), str(d)]) == 1
+    assert capsys.readouterr().err.strip() == f"1 problem found in {f}"
