@@ -481,10 +481,9 @@ class _Staging:
     changed: list[str]
 
 
-def _stage(d: Path, package: Package, the_plan: Plan) -> tuple[_Staging, dict[tuple[str, int], Row]]:
-    """Copy the descriptor and every table into a hidden directory inside ``d`` and append the
-    planned rows there; return it and where each new row landed (file, line)."""
-    tmp = Path(tempfile.mkdtemp(prefix=".add-", dir=d))
+def _stage(d: Path, tmp: Path, package: Package, the_plan: Plan) -> tuple[_Staging, dict[tuple[str, int], Row]]:
+    """Copy the descriptor and every table of ``d`` into ``tmp`` (a hidden directory inside
+    ``d``) and append the planned rows there; return it and where each new row landed."""
     copy_file(d / PACKAGE_FILE, tmp / PACKAGE_FILE)
     by_table: dict[str, list[Row]] = {}
     for r in the_plan.rows:
@@ -549,8 +548,9 @@ def add(
         return Added(problems, Plan(), d)
     existing = _read_existing(d, package)
     the_plan, problems = plan(item, package, existing, label)
-    staging, where = _stage(d, package, the_plan)
+    tmp = Path(tempfile.mkdtemp(prefix=".add-", dir=d))
     try:
+        staging, where = _stage(d, tmp, package, the_plan)
         after = check_dataset(staging.path, today)
         anchor = item.key_lines.get(CASES_KEY) or item.key_lines.get(BATCH_KEY, 1) if item.is_map else 1
         seen = {(p.line, p.field) for p in problems if p.code == "unknown-source"}
@@ -565,4 +565,4 @@ def add(
         _replace_all(d, staging)
         return Added([], the_plan, d, written=True)
     finally:
-        shutil.rmtree(staging.path, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
