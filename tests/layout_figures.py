@@ -54,11 +54,17 @@ def domain_heatmap(ds):  # notebook 03
     return fig
 
 
+def _humane(ds, table):
+    names = {v: en for v, (en, zh) in A.value_labels(ds, "cases", table.index.name).items()}
+    return {r: names.get(r, r).replace("_", " ").title() if not str(r).startswith("(") else r for r in table.index}
+
+
 def leads(ds):  # notebook 04
     cov = A.coverage_by_batch(ds)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    P.stacked_counts(axes[0], A.lead_level_by_batch(ds), "Lead level", coverage=cov)
-    P.stacked_counts(axes[1], A.counterpart_by_batch(ds), "Counterpart", coverage=cov)
+    lead_tab, cp_tab = A.lead_level_by_batch(ds), A.counterpart_by_batch(ds)
+    P.stacked_counts(axes[0], lead_tab, "Lead level", labels=_humane(ds, lead_tab), coverage=cov)
+    P.stacked_counts(axes[1], cp_tab, "Counterpart", labels=_humane(ds, cp_tab), coverage=cov)
     axes[0].set_ylabel("Identified cases")
     fig.tight_layout()
     P.caption(fig, ds.version, "Bars count identified cases only; grey: not known from the sources.")

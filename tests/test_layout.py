@@ -72,3 +72,15 @@ def test_caption_sits_below_the_lowest_label():
         P.caption(fig, "0.0.0", "A long explanation of what the bars count.")
         assert P.text_collisions(fig) == []
         plt.close(fig)
+
+
+def test_the_shipped_lead_figure_needed_fitting(monkeypatch):
+    """With the notebook's legend labels, the three shipped batches already crowd the lead figure:
+    without fitting its labels collide (the test above would fail)."""
+    from layout_figures import leads
+
+    monkeypatch.setattr(P, "fit_labels", lambda fig: None)
+    with P.style():
+        fig = leads(gba.load_dataset(DATA))
+        assert ("Batch 2\n16 of 16 identified", "Batch 3\n11 of 16 identified") in P.text_collisions(fig)
+        plt.close(fig)
