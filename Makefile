@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Another data directory (a copy being extended): make validate DATA=/path/to/data. The default is
+# $$GBARESEARCH_DATA when set, else data/. validate, notebooks, report and lab all use it; with
+# another directory, `make notebooks` executes the notebooks without rewriting their outputs.
+DATA ?= $(GBARESEARCH_DATA)
+DATA_ARG := $(if $(DATA),$(abspath $(DATA)),)
 # nbval checks every stored notebook output against a fresh run (strict: all cells compared).
 NBVAL := --nbval --nbval-sanitize-with=tests/nbval_sanitize.cfg --nbval-current-env
 
@@ -25,7 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)  ## create .venv with the pinned requirements
 
 report: $(STAMP)  ## validate the data, execute every notebook, write build/report/index.html
-	$(PY) -m gbaresearch report
+	$(PY) -m gbaresearch report $(DATA_ARG)
 
 test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
 	$(PY) -m pytest -n 2 -q -rs
@@ -39,18 +44,18 @@ lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, val
 	$(VENV)/bin/mypy gbaresearch
 
 notebooks: $(STAMP)  ## re-execute the notebooks in place to refresh their stored outputs
-	$(PY) -m gbaresearch notebooks --in-place
+	GBARESEARCH_DATA=$(DATA_ARG) $(PY) -m gbaresearch notebooks $(if $(DATA_ARG),,--in-place)
 
 validate: $(STAMP)  ## check data/ against datapackage.json and the cross-table rules
-	$(PY) -m gbaresearch validate
-	$(PY) -m gbaresearch codebook --check
-	$(PY) -m frictionless validate --trusted data/datapackage.json
+	$(PY) -m gbaresearch validate $(DATA_ARG)
+	$(PY) -m gbaresearch codebook --check $(DATA_ARG)
+	$(PY) -m frictionless validate --trusted $(or $(DATA_ARG),data)/datapackage.json
 
 export: $(STAMP)  ## write the downloads (zip, xlsx, flat csv, dta) to build/downloads
 	$(PY) -m gbaresearch export --out build/downloads
 
 lab: $(STAMP)  ## open JupyterLab on notebooks/
-	$(VENV)/bin/jupyter lab notebooks/
+	GBARESEARCH_DATA=$(DATA_ARG) $(VENV)/bin/jupyter lab notebooks/
 
 bench: $(STAMP)  ## measure import, load, validation scaling (vs frictionless), site build split; writes build/bench/
 	$(PY) benchmarks/run.py

@@ -1,6 +1,7 @@
 """The command line: ``gbaresearch COMMAND`` (or ``python -m gbaresearch COMMAND``).
 
-Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``codebook``, ``report``.
+Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``codebook``, ``report``, and for
+extending the data ``template``, ``add`` and ``release``.
 
 Exit codes, the same for every command: 0 success; 1 the data (or a notebook) has problems,
 printed as one ``FILE:LINE: FIELD: MESSAGE`` line each; 2 wrong usage or a data directory that
@@ -115,6 +116,11 @@ def _notebooks(args: argparse.Namespace) -> int:
 
     if args.out and len(args.names) != 1:
         raise UsageError("--out takes exactly one notebook")
+    if args.in_place and not args.force and _other_data():
+        raise UsageError(
+            f"the data directory is {data_dir()}, not the repository's data/: --in-place would store outputs "
+            "of other data in the notebooks; use --out, or add --force"
+        )
     paths = [Path(n).resolve() for n in args.names] or notebooks.notebook_paths()
     for path in paths:
         if not path.is_file():
@@ -133,6 +139,13 @@ def _notebooks(args: argparse.Namespace) -> int:
         elif args.in_place:
             notebooks.write(nb, path)
     return EXIT_OK
+
+
+def _other_data() -> bool:
+    """True when the notebooks would read a data directory other than the repository's data/."""
+    from .paths import REPO_DIR, _in_checkout
+
+    return _in_checkout() and data_dir() != (REPO_DIR / "data").resolve()
 
 
 def _codebook(args: argparse.Namespace) -> int:
@@ -177,6 +190,49 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _template(args: argparse.Namespace) -> int:
+    from .template import template
+
+    d = _existing_dir(args.data_dir)
+    print(template(d), end="")
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    from .announce import add
+
+    d = _existing_dir(args.data_dir)
+    path = Path(args.file)
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"announcement file not found: {args.file}")
+    result = add(path, d, dry_run=args.check)
+    if result.problems:
+        return _problems_exit(result.problems, path if any(p.file == path.name for p in result.problems) else d)
+    counts = ", ".join(f"{t} +{n}" for t, n in result.plan.count().items())
+    verb = "would add" if args.check else "added"
+    ids = ", ".join(result.plan.case_ids) or "no cases"
+    print(f"{verb} to {d}: {ids} ({counts})")
+    if result.plan.source_ids:
+        print("sources: " + ", ".join(f"{k} = {v}" for k, v in result.plan.source_ids.items()))
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .release import VersionError, release
+
+    d = _existing_dir(args.data_dir)
+    try:
+        result = release(args.version, d)
+    except VersionError as exc:
+        raise UsageError(str(exc)) from None
+    if result.problems:
+        return _problems_exit(result.problems, d)
+    for path in result.written:
+        print(f"written: {path}")
+    print(f"released data version {args.version}: describe the change in the new CHANGELOG entry")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gbaresearch",
@@ -218,6 +274,11 @@ def _parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--in-place", action="store_true", help="write the outputs back into the notebooks")
     mode.add_argument("--out", metavar="PATH", help="write the executed notebook here (one notebook only)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --in-place: write the outputs even when $GBARESEARCH_DATA names another data directory",
+    )
 
     p = command("codebook", _codebook, "print, check or rewrite the generated field reference of CODEBOOK.md")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
@@ -229,6 +290,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument("--out", metavar="DIR", help="output directory (default: build/report in the repository)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
+
+    p = command("template", _template, "print an annotated announcement file to fill in for `gbaresearch add`")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+
+    p = command(
+        "add",
+        _add,
+        "check an announcement file (YAML) and add its batch, sources and cases to the data in one step",
+    )
+    p.add_argument("file", metavar="FILE.yaml", help="the announcement (start from `gbaresearch template`)")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
+    p.add_argument("--check", action="store_true", help="check only: report problems, write nothing")
+
+    p = command(
+        "release",
+        _release,
+        "set the data version in datapackage.json and CITATION.cff and open a CHANGELOG entry",
+    )
+    p.add_argument("version", metavar="VERSION", help="the new version, MAJOR.MINOR.PATCH, greater than the current")
+    p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     return parser
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -188,3 +189,24 @@ def write_records(
                 writer.writerow(row)
             n += 1
     return n
+
+
+def read_file_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file ``path`` (at most ``limit`` bytes, default
+    :func:`~gbaresearch.limits.max_file_bytes`); raise :class:`~gbaresearch.limits.Refused`
+    otherwise. Whole-file reads of the data directory go through here."""
+    return read_bounded(Path(path), max_file_bytes() if limit is None else limit)
+
+
+def write_file_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as a new regular file (never through a symbolic link there)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(Path(path), flags, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    """Copy the regular file ``src`` to ``dst`` through :func:`read_file_bytes` and
+    :func:`write_file_bytes` (size limit, no symbolic link written through)."""
+    write_file_bytes(dst, read_file_bytes(src))

@@ -1,6 +1,10 @@
 """Work on a copy of the data: copy it, append or drop rows, so that extending the dataset can
 be tried (and validated) without touching the real ``data/``.
 
+New batches and cases are added from one announcement file with :func:`gbaresearch.announce.add`
+(``gbaresearch add``), which checks everything before it writes; the functions here are the
+low-level tools for tests and for corrections made in code.
+
 Rows are written in the schema's column order; a column left out is written as ``NA``. Files
 are read and written by :mod:`gbaresearch.csvfile` (UTF-8, LF line endings).
 """

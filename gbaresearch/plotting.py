@@ -22,7 +22,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -31,6 +31,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
@@ -152,9 +153,20 @@ def category_colors(categories: Sequence[str]) -> dict[str, str]:
 
 
 def caption(fig: Figure, version: str, extra: str = "") -> None:
-    """Write the source line under a figure."""
+    """Write the source line under a figure, after laying out its labels so none collide
+    (:func:`fit_labels`: the last step of every figure, whatever the number of batches)."""
+    fit_labels(fig)
     text = SOURCE_NOTE.format(version=version) + (" " + extra if extra else "")
-    fig.text(0.01, -0.02, plain(text), ha="left", va="top", fontsize=8, color="0.35", wrap=True)
+    fig.text(
+        0.01,
+        min(-0.02, _lowest_text(fig) - 0.01),
+        plain(text),
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="0.35",
+        wrap=True,
+    )
 
 
 def batch_label(batch: object, identified: int | None = None, announced: int | None = None) -> str:
@@ -434,10 +446,12 @@ def link_diagram(
         ordered = sorted(members, key=lambda c: (-rank[c], c))
         for k, cid in enumerate(ordered):
             pos[cid] = (b, -float(k))
-    boxes = {}
+    boxes: dict[str, Text] = {}
+    texts: dict[str, tuple[str, str]] = {}
     for cid, (x, y) in pos.items():
         title = str(info.loc[cid, col])
         mark = DESCRIPTIVE_MARK if str(info.loc[cid, "title_status"]) != "official" else ""
+        texts[cid] = (title, mark)
         boxes[cid] = ax.text(
             x,
             y,
@@ -450,6 +464,8 @@ def link_diagram(
             zorder=4,
             bbox=dict(boxstyle="round,pad=0.35", facecolor="white", edgecolor="0.6", linewidth=0.8),
         )
+    ax.set_xlim(min(batches) - 0.5, max(batches) + 0.5)
+    _narrow_boxes(ax, boxes, texts, width if font is not None else 2 * width)
     for _, r in links.iterrows():
         ls, color = RELATION_STYLES.get(str(r["relation"]), ("-", "0.5"))
         ax.annotate(
@@ -478,6 +494,32 @@ def link_diagram(
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=2, title="Relation (earlier → later)", fontsize=8)
+
+
+def _narrow_boxes(ax: Axes, boxes: dict[str, Text], texts: dict[str, tuple[str, str]], width: int) -> None:
+    """Narrow the case boxes of :func:`link_diagram` until boxes of neighbouring columns stand
+    apart: wrap titles at fewer characters (never cutting a word that fits), then a smaller font."""
+    fig = _figure(ax)
+    if fig is None or len(boxes) < 2:
+        return
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+    def clash() -> bool:
+        fig.draw_without_rendering()
+        ext = [b.get_window_extent(renderer).expanded(1.1, 1.0) for b in boxes.values()]
+        return any(a.overlaps(b) for i, a in enumerate(ext) for b in ext[i + 1 :])
+
+    w = width
+    while clash() and w > 6:
+        w -= 2 if w > 10 else 1
+        for cid, t in boxes.items():
+            title, mark = texts[cid]
+            t.set_text(plain(cid) + "\n" + wrap(title, w) + mark)
+    size = 8.0
+    while clash() and size > 6:
+        size -= 0.5
+        for t in boxes.values():
+            t.set_fontsize(size)
 
 
 # --- indicators ------------------------------------------------------------------------------
@@ -515,3 +557,169 @@ def indicator_panels(fig: Figure, table: pd.DataFrame, label_width: int = 50) ->
         ax.grid(axis="y", visible=False)
         ax.set_title(plain(sub["unit_label"].iloc[0]), fontsize=10, loc="left", color=color)
     return list(axes)
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+def _labels(fig: Figure) -> list[Text]:
+    """The visible, non-empty texts of a figure that must not overlap one another: tick labels,
+    axis labels, titles and texts placed in the axes (cell and bar annotations, boxes)."""
+    out: list[Text] = []
+    for ax in fig.axes:
+        for t in [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label]:
+            out.append(t)
+        out.append(ax.title)
+        out += [t for t in ax.texts if not isinstance(t, Annotation)]
+        legend = ax.get_legend()
+        if legend is not None:
+            out += legend.get_texts()
+    out += list(fig.texts)
+    return [t for t in out if t.get_visible() and t.get_text().strip()]
+
+
+def _figure(ax: Axes) -> Figure | None:
+    """The figure an axes is drawn on (None for an axes not on a figure)."""
+    fig = ax.get_figure(root=True)
+    return fig if isinstance(fig, Figure) else None
+
+
+def _lowest_text(fig: Figure) -> float:
+    """The bottom of the lowest label of ``fig``, in figure coordinates (0 = the figure's foot)."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    bottoms = [t.get_window_extent(renderer).y0 for t in _labels(fig)]
+    height = fig.bbox.height
+    return min(bottoms, default=0.0) / height if height else 0.0
+
+
+def text_collisions(fig: Figure, pad: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of texts of ``fig`` whose drawn boxes overlap (by more than ``pad`` pixels), as
+    ``(text, text)``; empty when every label stands clear. Draws the figure to measure."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw_without_rendering()
+    boxes = [(t, t.get_window_extent(renderer).padded(-pad)) for t in _labels(fig)]
+    found = []
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1 :]:
+            if ba.width > 0 and bb.width > 0 and ba.overlaps(bb):
+                found.append((a.get_text(), b.get_text()))
+    return found
+
+
+def _rewrap(text: str, width: int) -> str:
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
+        for line in text.split("\n")
+    )
+
+
+def _crowded(texts: Sequence[Text], renderer: Any, vertical: bool) -> bool:
+    boxes = sorted(
+        (t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()),
+        key=lambda b: b.y0 if vertical else b.x0,
+    )
+    gap = 2.0
+    for a, b in zip(boxes, boxes[1:]):
+        if (b.y0 < a.y1 + gap) if vertical else (b.x0 < a.x1 + gap):
+            return True
+    return False
+
+
+def fit_tick_labels(ax: Axes, which: Literal["x", "y"] = "x", min_size: float = 7.0) -> None:
+    """Keep an axis' tick labels apart when they are too wide for their places: wrap their lines
+    at spaces (never inside a word), then make them smaller (down to ``min_size``), then turn
+    them upright. Labels that already fit are left exactly as they are."""
+    fig = _figure(ax)
+    if fig is None:
+        return
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    vertical = which == "y"
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = [t for t in axis.get_majorticklabels() if t.get_text()]
+    if len(texts) < 2 or not _crowded(texts, renderer, vertical):
+        return
+    original = [t.get_text() for t in axis.get_majorticklabels()]
+    locs = list(axis.get_majorticklocs())
+    if not vertical:
+        longest = max(len(line) for text in original for line in text.split("\n"))
+        word = max(len(w) for text in original for w in text.split())
+        for width in range(longest - 1, max(word, 10) - 1, -1):
+            axis.set_ticks(locs, [_rewrap(t, width) for t in original])
+            fig.draw_without_rendering()
+            if not _crowded(axis.get_majorticklabels(), renderer, vertical):
+                return
+    size = float(axis.get_majorticklabels()[0].get_fontsize())
+    while size > min_size:
+        size = max(min_size, size * 0.9)
+        ax.tick_params(axis=which, labelsize=size)
+        fig.draw_without_rendering()
+        if not _crowded(axis.get_majorticklabels(), renderer, vertical):
+            return
+    if not vertical:
+        for width in range(max(word, 10) - 1, 5, -1):
+            axis.set_ticks(locs, [_rewrap(t, width) for t in original])
+            fig.draw_without_rendering()
+            if not _crowded(axis.get_majorticklabels(), renderer, vertical):
+                return
+        axis.set_ticks(locs, original)
+        ax.tick_params(axis="x", labelrotation=90)
+
+
+def fit_legend(ax: Axes) -> None:
+    """Move an axes' legend out to the right of the plot when it covers texts placed in the axes."""
+    fig, legend = _figure(ax), ax.get_legend()
+    if fig is None or legend is None:
+        return
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = legend.get_window_extent(renderer)
+    if any(t.get_text() and box.overlaps(t.get_window_extent(renderer)) for t in ax.texts):
+        legend.set_loc("upper left")
+        legend.set_bbox_to_anchor((1.01, 1.0), transform=ax.transAxes)
+
+
+def fit_texts(ax: Axes, min_size: float = 7.0) -> None:
+    """Keep single-line texts placed in the axes (annotations over bars) apart: texts that
+    overlap a neighbour are broken into two balanced lines, then made smaller."""
+    fig = _figure(ax)
+    if fig is None:
+        return
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = [t for t in ax.texts if not isinstance(t, Annotation) and t.get_text() and "\n" not in t.get_text()]
+    if len(texts) < 2:
+        return
+
+    def clash() -> bool:
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+    if not clash():
+        return
+    for t in texts:
+        words = t.get_text().split(" ")
+        if len(words) > 1:
+            half = len(t.get_text()) / 2
+            cut = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - half))
+            t.set_text(" ".join(words[:cut]) + "\n" + " ".join(words[cut:]))
+    fig.draw_without_rendering()
+    size = float(texts[0].get_fontsize())
+    while clash() and size > min_size:
+        size = max(min_size, size * 0.9)
+        for t in texts:
+            t.set_fontsize(size)
+        fig.draw_without_rendering()
+
+
+def fit_labels(fig: Figure) -> None:
+    """Lay out every axes' tick labels and placed texts of ``fig`` so none collide
+    (:func:`fit_tick_labels`, :func:`fit_texts`); called by :func:`caption`."""
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison:
+            continue
+        fit_texts(ax)
+        fit_legend(ax)
+        fit_tick_labels(ax, "x")
+        fit_tick_labels(ax, "y")

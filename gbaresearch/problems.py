@@ -67,6 +67,19 @@ code                        meaning
 ``case-link``               a case linked to itself or to a later batch
 ``primary-domain``          a case without exactly one primary domain
 ``unused-source``           a source no table cites
+``yaml-syntax``             an announcement file is not valid YAML
+``yaml-refused``            an announcement file uses what the reader refuses: tags, anchors
+                            and aliases, merge keys, keys that are not text, too deep nesting,
+                            too many values
+``yaml-duplicate-key``      an announcement file gives a key twice in one mapping
+``announcement-shape``      a section or value of an announcement has the wrong form (a list
+                            where a mapping is expected, a list where one value is)
+``unknown-key``             an announcement names a section or field the schema does not have,
+                            or one that is filled in automatically
+``unknown-source``          an announcement cites a source that is neither its own nor in
+                            ``sources.csv``
+``batch-exists``            an announcement gives facts for a batch that exists already
+``version-order``           a release version that is not greater than the current one
 ==========================  ==================================================================
 """
 

@@ -662,3 +662,32 @@ def uncoded_by(ds: Dataset, coder: str) -> list[str]:
     table = (SECOND_TABLES if coder == "second" else THIRD_TABLES)["domains"]
     coded = set(ds[table]["case_id"].astype(str)) if table in ds else set()
     return [str(c) for c in ds.cases["case_id"] if str(c) not in coded]
+
+
+def cases_without_second_coding(ds: Dataset) -> pd.DataFrame:
+    """The coded cases (a row in ``case_domains``) that the second coder has not coded (no row in
+    ``coding_second_domains``): their agreement is not measured, so the reliability figures
+    cover fewer cases than the final coding. Returns ``case_id`` and ``batch``, in case order;
+    every coded case when the dataset has no second coding."""
+    coded = list(dict.fromkeys(str(c) for c in ds.case_domains["case_id"]))
+    second_table = SECOND_TABLES["domains"]
+    second = {str(c) for c in ds[second_table]["case_id"]} if second_table in ds else set()
+    batch = _batch_of(ds)
+    order = {str(c): i for i, c in enumerate(ds.cases["case_id"])}
+    missing = sorted((c for c in coded if c not in second), key=lambda c: order.get(c, len(order)))
+    return pd.DataFrame({"case_id": missing, "batch": [batch.get(c) for c in missing]}, columns=["case_id", "batch"])
+
+
+def second_coding_coverage(ds: Dataset) -> str:
+    """One sentence saying how many coded cases the second coding covers and naming those it
+    lacks (for example cases added since the second coding was done)."""
+    coded = len(set(map(str, ds.case_domains["case_id"])))
+    lacking = cases_without_second_coding(ds)
+    if lacking.empty:
+        return f"The second coding covers all {coded} coded cases."
+    ids = ", ".join(lacking["case_id"])
+    n = len(lacking)
+    return (
+        f"The second coding covers {coded - n} of {coded} coded cases; {n} coded case{'s' if n != 1 else ''} "
+        f"without a second coding ({ids}) {'are' if n != 1 else 'is'} left out of the agreement figures."
+    )

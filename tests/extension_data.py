@@ -201,3 +201,70 @@ def remove_case_and_empty_category(d):
     )
     edit_rows(d, "cases", lambda r: r["category"] == "major_platforms", category="NA", category_status="unknown")
     return d
+
+
+def announcement_yaml(batch: int, announced: str, n_cases: int = 20, identified: int = 2) -> str:
+    """A made-up announcement for ``gbaresearch add``: batch ``batch`` with ``n_cases`` cases in the
+    four official categories, ``identified`` of them named (numbered from 1), each with a domain."""
+    per = [n_cases // 4 + (1 if i < n_cases % 4 else 0) for i in range(4)]
+    cats = ("factor_flow", "livelihood", "business_environment", "major_platforms")
+    lines = [
+        "sources:",
+        "  release:",
+        "    publisher: Example Provincial Government",
+        f"    title: Batch {batch} of typical cases (made-up)",
+        "    language: zh-Hans",
+        f"    date_published: {announced}",
+        f"    date_accessed: {announced}",
+        f"    url: https://example.org/batch-{batch}",
+        "    kind: official",
+        "batch:",
+        f"  batch: {batch}",
+        f"  announced: {announced}",
+        "  announced_by_en: Guangdong GBA Office (made-up)",
+        "  announced_by_zh: 省大湾区办（示例）",
+        f"  n_cases: {n_cases}",
+        "  source_id: release",
+        "  categories:",
+        *[f"    {c}: {n}" for c, n in zip(cats, per)],
+        "cases:",
+    ]
+    for k in range(1, identified + 1):
+        lines += [
+            f"  - order_in_batch: {k}",
+            f"    title_zh: 示例案例{batch}-{k}",
+            "    title_status: official",
+            f"    title_en: Made-up case {k} of batch {batch}",
+            "    category_status: unknown",
+            "    lead_level: provincial",
+            "    counterpart: both",
+            "    counterpart_status: stated",
+            "    summary_en: A made-up case.",
+            "    sources: {listed: release, title: release, order: release, lead: release, counterpart: release}",
+            "    case_domains: [{domain: data, is_primary: true, basis: Made up.}]",
+            "    case_mechanisms: [{mechanism: pilot, basis: Made up.}]",
+        ]
+        if k == 1:
+            earlier = "B2-04" if batch == 4 else f"B{batch - 1}-01"
+            lines.append(
+                f"    case_links: [{{to_case_id: {earlier}, relation: deepens, link_status: inferred,"
+                " basis: Made up., source_id: release}]"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def add_batches(d, last: int, identified: int = 2):
+    """Add made-up batches after the shipped ones up to batch ``last`` through ``gbaresearch add``."""
+    from datetime import date, timedelta
+
+    import gbaresearch as gba
+    from gbaresearch.announce import add
+
+    first = int(gba.load_dataset(d).batches["batch"].max()) + 1
+    start = date(2025, 6, 1)
+    for b in range(first, last + 1):
+        path = d.parent / f"batch{b}.yaml"
+        path.write_text(announcement_yaml(b, (start + timedelta(days=60 * (b - first))).isoformat(), 20, identified))
+        result = add(path, d)
+        assert result.problems == [] and result.written, [str(p) for p in result.problems]
+    return d

@@ -125,7 +125,17 @@ def test_notebooks_usage_errors(tmp_path):
 def test_every_subcommand_and_argument_has_help():
     parser = cli._parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"validate", "summary", "export", "notebooks", "codebook", "report"}
+    assert set(sub.choices) == {
+        "validate",
+        "summary",
+        "export",
+        "notebooks",
+        "codebook",
+        "report",
+        "template",
+        "add",
+        "release",
+    }
     for name, p in sub.choices.items():
         for action in p._actions:
             assert action.help, f"{name}: {action.dest} has no help"
@@ -196,3 +206,31 @@ def test_report_refuses_an_output_directory_it_did_not_write(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith("usage: gbaresearch report ")
     assert [p.name for p in out.iterdir()] == ["draft.md"] and (out / "draft.md").read_text() == "keep me"
+
+
+def test_notebooks_in_place_refuses_other_data(data_copy, monkeypatch, capsys):
+    monkeypatch.setenv("GBARESEARCH_DATA", str(data_copy))
+    before = {p: p.read_bytes() for p in (REPO_DIR / "notebooks").glob("*.ipynb")}
+    assert cli.main(["notebooks", "--in-place"]) == 2
+    assert "not the repository's data/" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (REPO_DIR / "notebooks").glob("*.ipynb")} == before
+
+
+def test_make_validate_takes_another_data_directory():
+    make = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    assert "DATA ?= $(GBARESEARCH_DATA)" in make
+    r = subprocess.run(
+        ["make", "-n", "validate", "report", "notebooks", "lab", "DATA=/elsewhere/data", "STAMP="],
+        capture_output=True,
+        text=True,
+        cwd=REPO_DIR,
+    )
+    lines = [line for line in r.stdout.splitlines() if "gbaresearch" in line or "frictionless" in line or "lab" in line]
+    assert lines == [
+        ".venv/bin/python -m gbaresearch validate /elsewhere/data",
+        ".venv/bin/python -m gbaresearch codebook --check /elsewhere/data",
+        ".venv/bin/python -m frictionless validate --trusted /elsewhere/data/datapackage.json",
+        ".venv/bin/python -m gbaresearch report /elsewhere/data",
+        "GBARESEARCH_DATA=/elsewhere/data .venv/bin/python -m gbaresearch notebooks ",
+        "GBARESEARCH_DATA=/elsewhere/data .venv/bin/jupyter lab notebooks/",
+    ]

@@ -295,3 +295,24 @@ def test_alpha_crosscheck_treats_uncoded_cases_as_missing(data_copy):
     t = R.alpha_crosscheck(gba.load_dataset(data_copy)).set_index("variable")
     assert t.loc["primary_domain", "n_units"] == 34
     assert (t["alpha (gbaresearch)"] - t["alpha (krippendorff package)"]).abs().max() < 1e-12
+
+
+def test_shipped_second_coding_covers_every_coded_case(ds):
+    assert R.cases_without_second_coding(ds).empty
+    n = ds.case_domains["case_id"].nunique()
+    assert R.second_coding_coverage(ds) == f"The second coding covers all {n} coded cases."
+
+
+def test_cases_added_without_second_coding_are_named(data_copy):
+    from gbaresearch.announce import add
+    from gbaresearch.paths import REPO_DIR
+
+    assert add(REPO_DIR / "docs" / "examples" / "batch4.yaml", data_copy).written
+    ds = gba.load_dataset(data_copy)
+    lacking = R.cases_without_second_coding(ds)
+    assert lacking.to_dict("list") == {"case_id": ["B4-01", "B4-a"], "batch": [4, 4]}
+    n = ds.case_domains["case_id"].nunique()
+    assert R.second_coding_coverage(ds) == (
+        f"The second coding covers {n - 2} of {n} coded cases; 2 coded cases without a second coding "
+        "(B4-01, B4-a) are left out of the agreement figures."
+    )
