@@ -82,12 +82,27 @@ def rows(d: Path, table: str) -> list[dict[str, str]]:
     return read_records(d / read_package(d).resource(table).path)[1]
 
 
+def _next_ids(prefix: str, table: str, column: str, n: int = 2) -> list[str]:
+    """The next ``n`` ids the codebook's rules give after the shipped data's largest one."""
+    d = REPO_DIR / "data"
+    top = max(int(r[column][len(prefix) :]) for r in rows(d, table))
+    return [f"{prefix}{top + i:0{2 if prefix == 'S' else 3}d}" for i in range(1, n + 1)]
+
+
+SHIPPED_VERSION = read_package(REPO_DIR / "data").descriptor["version"]
+_major, _minor, _patch = (int(x) for x in SHIPPED_VERSION.split("."))
+NEXT_MINOR = f"{_major}.{_minor + 1}.0"
+NEXT_PATCH = f"{_major}.{_minor + 1}.1"
+
+
 def test_example_adds_a_batch_with_two_cases(data_copy):
     before = {t: len(rows(data_copy, t)) for t in read_package(data_copy).names}
     result = announce.add(EXAMPLE, data_copy)
     assert result.problems == [] and result.written
     assert result.plan.case_ids == ["B4-01", "B4-a"]
-    assert result.plan.source_ids == {"release": "S79", "report": "S80"}
+    s1, s2 = _next_ids("S", "sources", "source_id")
+    (i1,) = _next_ids("I", "indicators", "indicator_id", 1)
+    assert result.plan.source_ids == {"release": s1, "report": s2}
     assert gba.validate(data_copy) == []
     added = {t: len(rows(data_copy, t)) - n for t, n in before.items() if len(rows(data_copy, t)) != n}
     assert added == {
@@ -108,12 +123,12 @@ def test_example_adds_a_batch_with_two_cases(data_copy):
     assert cases["B4-a"]["order_in_batch"] == "NA" and cases["B4-a"]["category"] == "NA"
     assert rows(data_copy, "batch_new_fields")[-1]["field_id"] == "B4-low-altitude"
     assert rows(data_copy, "coding_new_fields")[-1]["field_id"] == "B4-low-altitude"
-    assert rows(data_copy, "indicators")[-1]["indicator_id"] == "I045"
-    assert rows(data_copy, "indicators")[-1]["source_id"] == "S80"
+    assert rows(data_copy, "indicators")[-1]["indicator_id"] == i1
+    assert rows(data_copy, "indicators")[-1]["source_id"] == s2
     link = rows(data_copy, "case_links")[-1]
-    assert (link["from_case_id"], link["to_case_id"], link["source_id"]) == ("B4-a", "B2-04", "S79")
+    assert (link["from_case_id"], link["to_case_id"], link["source_id"]) == ("B4-a", "B2-04", s1)
     facts = [(r["source_id"], r["fact"]) for r in rows(data_copy, "case_sources") if r["case_id"] == "B4-01"]
-    assert ("S79", "counterpart") in facts and ("S80", "counterpart") in facts and ("S80", "date_in_force") in facts
+    assert (s1, "counterpart") in facts and (s2, "counterpart") in facts and (s2, "date_in_force") in facts
     assert not [p for p in data_copy.iterdir() if p.name.startswith(".")]
 
 
@@ -234,36 +249,38 @@ def test_template_command_prints_the_template(capsys):
 
 def test_release_sets_the_version_and_lists_the_changes(data_copy):
     (data_copy / "CITATION.cff").write_bytes((REPO_DIR / "CITATION.cff").read_bytes())
+    before = {t: len(rows(data_copy, t)) for t in read_package(data_copy).names}
     announce.add(EXAMPLE, data_copy)
-    result = release("0.3.0", data_copy, today=date(2026, 3, 9))
+    result = release(NEXT_MINOR, data_copy, today=date(2026, 3, 9))
     assert result.problems == []
     assert [p.name for p in result.written] == ["datapackage.json", "CHANGELOG.md", "CITATION.cff"]
-    assert gba.load_dataset(data_copy).version == "0.3.0"
+    assert gba.load_dataset(data_copy).version == NEXT_MINOR
     cff = (data_copy / "CITATION.cff").read_text(encoding="utf-8")
-    assert "\nversion: 0.3.0\n" in cff and "\ndate-released: 2026-03-09\n" in cff
+    assert f"\nversion: {NEXT_MINOR}\n" in cff and "\ndate-released: 2026-03-09\n" in cff
     log = (data_copy / "CHANGELOG.md").read_text(encoding="utf-8")
-    entry = log[log.index("## 0.3.0") : log.index("## 0.2.0")]
+    entry = log[log.index(f"## {NEXT_MINOR}") : log.index(f"## {SHIPPED_VERSION}")]
+    n_src, n_cs = before["sources"], before["case_sources"]
     assert entry.splitlines()[:6] == [
-        "## 0.3.0 — 2026-03-09",
+        f"## {NEXT_MINOR} — 2026-03-09",
         "",
-        "### Rows added or removed since 0.2.0",
+        f"### Rows added or removed since {SHIPPED_VERSION}",
         "",
-        "- `sources`: 77 → 79 rows (+2)",
+        f"- `sources`: {n_src} → {n_src + 2} rows (+2)",
         "- `batches`: 3 → 4 rows (+1)",
     ]
-    assert "- `case_sources`: 282 → 293 rows (+11)" in entry and "coding_reconciliation" not in entry
+    assert f"- `case_sources`: {n_cs} → {n_cs + 11} rows (+11)" in entry and "coding_reconciliation" not in entry
     assert gba.validate(data_copy) == []
     # the next release compares with this one
-    again = release("0.3.1", data_copy, today=date(2026, 3, 10))
+    again = release(NEXT_PATCH, data_copy, today=date(2026, 3, 10))
     log = (data_copy / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert again.problems == [] and "- No table gained or lost rows since 0.3.0." in log
+    assert again.problems == [] and f"- No table gained or lost rows since {NEXT_MINOR}." in log
 
 
 def test_release_refuses_a_version_not_greater(data_copy, capsys):
     before = snapshot(data_copy)
-    assert cli.main(["release", "0.2.0", str(data_copy)]) == 1
+    assert cli.main(["release", SHIPPED_VERSION, str(data_copy)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "datapackage.json:0: version: 0.2.0 is not greater than the current version 0.2.0"
+        f"datapackage.json:0: version: {SHIPPED_VERSION} is not greater than the current version {SHIPPED_VERSION}"
     ]
     assert cli.main(["release", "0.1.9", str(data_copy)]) == 1
     assert cli.main(["release", "v0.3", str(data_copy)]) == 2
@@ -272,7 +289,7 @@ def test_release_refuses_a_version_not_greater(data_copy, capsys):
 
 def test_release_of_a_copy_writes_no_citation_outside_it(data_copy):
     cff = (REPO_DIR / "CITATION.cff").read_bytes()
-    result = release("0.3.0", data_copy)
+    result = release(NEXT_MINOR, data_copy)
     assert [p.name for p in result.written] == ["datapackage.json", "CHANGELOG.md"]
     assert (REPO_DIR / "CITATION.cff").read_bytes() == cff
     assert not (data_copy / "CITATION.cff").exists()

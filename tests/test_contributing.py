@@ -82,8 +82,8 @@ def _check_batch4(d: Path) -> None:
     ds = gba.load_dataset(d)
     assert ds.batches["batch"].tolist() == [1, 2, 3, 4]
     assert {"B4-01", "B4-a"} <= set(ds.cases["case_id"])
-    assert ds.version == "0.3.0"
-    assert "## 0.3.0" in (d / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert ds.version == "0.4.0"
+    assert "## 0.4.0" in (d / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
 def test_try_it_on_a_copy(tmp_path):
@@ -125,5 +125,5 @@ def test_the_copy_reaches_every_notebook_and_the_site(tmp_path):
     )
     assert "B4-a" in pages["06-deepening-and-timing.html"]
     assert "4 batches" in pages["07-reported-outcomes.html"]
-    assert "0.3.0" in (site / "index.html").read_text(encoding="utf-8")
+    assert "0.4.0" in (site / "index.html").read_text(encoding="utf-8")
     assert any("B4-01" in p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*.html"))
