@@ -25,9 +25,12 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from .confined import Refused, file_kind, read_file
+
+__all__ = ["Refused", "file_kind", "read_bounded", "path_problem", "compile_pattern", "max_file_bytes"]
 
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024
@@ -61,82 +64,18 @@ def path_problem(path: object) -> tuple[str, str] | None:
         return "path-invalid", "path must be a relative file name (no URL, drive letter, backslash or NUL)"
     if path.startswith(("/", "~")):
         return "path-outside", "path must be relative to the data directory, not absolute"
-    if ".." in PurePosixPath(path).parts:
+    if ".." in path.split("/"):
         return "path-outside", "path must not contain '..'"
+    if path.endswith("/") or not PurePosixPath(path).parts or PurePosixPath(path).name in (".", ""):
+        return "path-invalid", "path must name a file, not a folder (no trailing '/', not '.')"
     return None
-
-
-def resolve_inside(directory: Path, path: str) -> Path | None:
-    """``directory / path`` with symbolic links resolved, or None when that leaves ``directory``."""
-    base = directory.resolve()
-    target = (base / path).resolve()
-    if target == base or base not in target.parents:
-        return None
-    return target
-
-
-def file_kind(mode: int) -> str:
-    """A reader's word for a non-regular file's type."""
-    for test, word in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return word
-    return "not a regular file"
-
-
-class Refused(Exception):
-    """A file that is not read: ``code`` and ``reason`` say why."""
-
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
     """The bytes of the regular file ``path``, refused (:class:`Refused`) when it is missing, not
-    a regular file, or larger than ``limit`` bytes. A FIFO or device is never opened."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise Refused("file-missing", "file is missing (datapackage.json lists it)") from None
-    except OSError as exc:
-        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise Refused("not-regular-file", f"is {file_kind(st.st_mode)}, not a regular file: it is not read")
-    if st.st_size > limit:
-        raise Refused(
-            "file-too-large",
-            f"file is {st.st_size} bytes, more than the limit of {limit} (set {MAX_FILE_ENV} to raise it)",
-        )
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
-    try:
-        st2 = os.fstat(fd)
-        if not stat.S_ISREG(st2.st_mode) or (st2.st_ino, st2.st_dev) != (st.st_ino, st.st_dev):
-            raise Refused("not-regular-file", "the file changed while it was opened: it is not read")
-        chunks = []
-        total = 0
-        while True:
-            chunk = os.read(fd, min(1 << 24, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise Refused("file-too-large", f"file grew beyond the limit of {limit} bytes while it was read")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
+    a regular file, larger than ``limit`` bytes, or reached through a symbolic link that leaves
+    its folder (see :mod:`gbaresearch.confined`). A FIFO or device is never opened."""
+    return read_file(path, limit)
 
 
 def _repeats(tree: Any, inside_repeat: bool, found: list[str]) -> int:

@@ -67,6 +67,11 @@ code                        meaning
 ``case-link``               a case linked to itself or to a later batch
 ``primary-domain``          a case without exactly one primary domain
 ``unused-source``           a source no table cites
+``source-dates``            a source accessed before it was published
+``invisible-character``     a value with a control, bidirectional, zero-width or variation
+                            selector character (it would not look like what it is)
+``path-loop``               a path (or the data directory) is a loop of symbolic links
+``invalid``                 any other problem (the default of :class:`Problem`)
 ==========================  ==================================================================
 """
 
@@ -85,14 +90,24 @@ CODES: tuple[str, ...] = tuple(
 EXCERPT_CHARS = 60
 
 
+def _invisible(c: str) -> bool:
+    """Characters Python calls printable that show nothing: variation selectors (``S01\ufe0f``
+    looks like ``S01``), the combining grapheme joiner, Hangul fillers and the blank braille cell."""
+    o = ord(c)
+    return 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF or o in (0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800)
+
+
 def escape(text: str) -> str:
-    """``text`` with every control, format (bidirectional overrides, zero-width) and line or
-    paragraph separator character written as a Python escape, so it prints on one line as it is."""
-    if text.isprintable():
+    """``text`` with every control, format (bidirectional overrides, zero-width), invisible
+    (variation selectors, fillers) and line or paragraph separator character written as a
+    Python escape, so it prints on one line as it is."""
+    if text.isprintable() and not any(_invisible(c) for c in text):
         return text
     out = []
     for c in text:
-        if c.isprintable() or (c == " "):
+        if _invisible(c):
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        elif c.isprintable() or (c == " "):
             out.append(c)
         elif unicodedata.category(c) in ("Zs",):
             out.append(c)

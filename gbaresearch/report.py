@@ -350,9 +350,10 @@ def build(
             p = dl_dir / names[fmt]
             en, zh, reader = described[fmt]
             downloads.append(Download(f"downloads/{names[fmt]}", en, zh, reader, p.stat().st_size))
+        snapshot = getattr(ds, "files", {})
         codebook = (
-            (Path(ds.data_dir) / "CODEBOOK.md").read_text(encoding="utf-8")
-            if (Path(ds.data_dir) / "CODEBOOK.md").is_file()
+            snapshot["CODEBOOK.md"].decode("utf-8", "replace")
+            if "CODEBOOK.md" in snapshot
             else "# Codebook · 编码手册\n"
         )
         citation = cite(ds.data_dir, version=ds.version)
