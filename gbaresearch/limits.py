@@ -11,8 +11,10 @@ A contributor's pull request is untrusted input, so validating it must be safe:
   checked again with ``fstat`` (same file, still regular). A file larger than
   :func:`max_file_bytes` (default 256 MiB, environment variable ``GBARESEARCH_MAX_FILE_BYTES``)
   is refused before it is read; ``datapackage.json`` has its own limit of 16 MiB.
-- **Patterns cannot hang.** Python's ``re`` backtracks, so a schema pattern is refused when it
-  could take more than polynomial time: a repeated group (``*``, ``+``, ``{m,n}`` with n > 1)
+- **Patterns cannot hang.** Values are matched by RE2 (``google-re2``), whose time is linear
+  in the value's length for every pattern it accepts. As a first line, and because other tools
+  (``frictionless``) match the same patterns with Python's backtracking ``re``, a schema pattern
+  is also refused when it could take more than polynomial time there: a repeated group (``*``, ``+``, ``{m,n}`` with n > 1)
   that itself contains a repetition or an alternation (``(a+)+``, ``(a|ab)*``), a
   backreference, or more than two long repetitions (``+``, ``*`` or a count above 100). Values
   longer than :data:`MAX_PATTERN_VALUE` characters are not matched at all (they fail the
@@ -39,9 +41,22 @@ MAX_PATTERN_VALUE = 1000
 MAX_LONG_REPEATS = 2
 _LONG = 100
 
-# the regular expression parser of the standard library (Python 3.11 and later)
-_sre_c: Any = importlib.import_module("re._constants")
-_sre_parse: Any = importlib.import_module("re._parser")
+
+
+def _stdlib_parser() -> tuple[Any, Any]:
+    """The standard library's private regular expression parser and its constants
+    (``re._parser`` from Python 3.11, ``sre_parse`` before), or ``(None, None)`` when neither
+    exists: the syntactic refusals are then skipped and the linear-time matcher alone bounds
+    the work."""
+    for parser, constants in (("re._parser", "re._constants"), ("sre_parse", "sre_constants")):
+        try:
+            return importlib.import_module(constants), importlib.import_module(parser)
+        except ImportError:
+            continue
+    return None, None
+
+
+_sre_c, _sre_parse = _stdlib_parser()
 
 
 def max_file_bytes() -> int:
@@ -106,17 +121,39 @@ def _repeats(tree: Any, inside_repeat: bool, found: list[str]) -> int:
     return long_repeats
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a schema pattern with ``re.ASCII``; raise ValueError saying why it is refused."""
+def compile_pattern(pattern: str) -> Any:
+    """Compile a schema pattern; raise ValueError saying why it is refused.
+
+    The pattern must be valid for Python's ``re`` (with ``re.ASCII``) and pass the syntactic
+    refusals above; it is then compiled for RE2 (``google-re2``), which matches in time linear
+    in the value's length whatever the pattern, and that compiled pattern is returned (it has
+    ``fullmatch`` and ``search`` like :class:`re.Pattern`). RE2's ``\\d``, ``\\w`` and ``\\s``
+    are ASCII only, as with ``re.ASCII``."""
     try:
-        rx = re.compile(pattern, re.ASCII)
-        tree = _sre_parse.parse(pattern, re.ASCII)
+        re.compile(pattern, re.ASCII)
+        tree = _sre_parse.parse(pattern, re.ASCII) if _sre_parse is not None else None
     except (re.error, RecursionError, OverflowError) as exc:
         raise ValueError(f"is not a valid regular expression ({exc})") from None
     found: list[str] = []
-    long_repeats = _repeats(tree, False, found)
-    if long_repeats > MAX_LONG_REPEATS:
-        found.append(f"{long_repeats} long or unbounded repetitions (at most {MAX_LONG_REPEATS})")
+    if tree is not None:
+        long_repeats = _repeats(tree, False, found)
+        if long_repeats > MAX_LONG_REPEATS:
+            found.append(f"{long_repeats} long or unbounded repetitions (at most {MAX_LONG_REPEATS})")
     if found:
         raise ValueError("could take very long to match: it has " + found[0])
-    return rx
+    return linear_pattern(pattern)
+
+
+def linear_pattern(pattern: str) -> Any:
+    """``pattern`` compiled by RE2 (linear-time matching); ValueError when RE2 cannot compile it
+    (backreferences, lookarounds, a repetition count above 1000, a program too large)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 8 << 20
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(f"cannot be matched in linear time ({reason})") from None

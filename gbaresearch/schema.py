@@ -103,7 +103,7 @@ class Field:
     true_values: tuple[str, ...]
     false_values: tuple[str, ...]
     descriptor: dict[str, Any] = field(compare=False, repr=False)
-    regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    regex: Any = field(default=None, compare=False, repr=False)  # compiled by limits.compile_pattern (RE2)
 
     @property
     def enum(self) -> tuple[Value, ...] | None:

@@ -37,7 +37,6 @@ from .rules import cross_table_rules
 from .schema import PACKAGE_FILE, Package, Resource, load_package
 
 EXTRA_FILES = ("CODEBOOK.md", "CHANGELOG.md")  # read into the snapshot when present
-MAX_TEXT_BYTES = 16 * 1024 * 1024  # the limit for CODEBOOK.md, CHANGELOG.md and dialect files
 MAX_HEADER_PROBLEMS = 20  # a header this wrong is not the right file: say so once, not per column
 SUGGESTIONS_PER_COLUMN = 20  # "did you mean" for the first references that resolve nowhere
 
@@ -307,15 +306,15 @@ def _extra_files(package: Package, root: int, problems: list[Problem], files: di
     """CODEBOOK.md and CHANGELOG.md when present, and every dialect file, into the snapshot."""
     for name in EXTRA_FILES:
         try:
-            _snap(root, name, MAX_TEXT_BYTES, files)
+            _snap(root, name, max_file_bytes(), files)
         except Refused as exc:
             if exc.code != "file-missing":
-                problems.append(_refusal(name, name, exc))
+                problems.append(_refusal(name, "", exc))
     for res in package.resources:
         dialect = res.descriptor.get("dialect")
         if isinstance(dialect, str):
             try:
-                _snap(root, dialect, MAX_TEXT_BYTES, files)
+                _snap(root, dialect, max_file_bytes(), files)
             except Refused as exc:
                 problems.append(_refusal(dialect, f"resource {res.name!r}, dialect", exc))
 
