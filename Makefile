@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# the data directory `make validate` checks: DATA=..., else $$GBARESEARCH_DATA, else data/
+DATA ?= $(or $(GBARESEARCH_DATA),data)
 export PYTHONHASHSEED := 0
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -41,10 +43,10 @@ lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, val
 notebooks: $(STAMP)  ## re-execute the notebooks in place to refresh their stored outputs
 	$(PY) -m gbaresearch notebooks --in-place
 
-validate: $(STAMP)  ## check data/ against datapackage.json and the cross-table rules
-	$(PY) -m gbaresearch validate
-	$(PY) -m gbaresearch codebook --check
-	$(PY) -m frictionless validate --trusted data/datapackage.json
+validate: $(STAMP)  ## check $(DATA) (default data/, or $$GBARESEARCH_DATA) against datapackage.json and the cross-table rules
+	$(PY) -m gbaresearch validate "$(DATA)"
+	$(PY) -m gbaresearch codebook --check "$(DATA)"
+	$(PY) -m gbaresearch validate --frictionless "$(DATA)"
 
 export: $(STAMP)  ## write the downloads (zip, xlsx, flat csv, dta) to build/downloads
 	$(PY) -m gbaresearch export --out build/downloads

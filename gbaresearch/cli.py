@@ -62,6 +62,10 @@ def _validate(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
     checked = check_dataset(d)
     version = checked.package.version if checked.package is not None else None
+    if args.frictionless and not checked.problems:
+        from .crosscheck import frictionless_problems
+
+        checked.problems.extend(frictionless_problems(checked.files))
     if args.format == "json":
         doc = {
             "valid": not checked.problems,
@@ -204,6 +208,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("text", "json"),
         default="text",
         help="text: one FILE:LINE: FIELD: MESSAGE line per problem (default); json: one document with every problem",
+    )
+    p.add_argument(
+        "--frictionless",
+        action="store_true",
+        help="when the data is valid, also run frictionless validate on the validated snapshot (offline, "
+        "with a deadline); needs the dev extra",
     )
 
     p = command("summary", _summary, "print the data version, batches, coverage and counts")

@@ -26,6 +26,7 @@ def _e(value: object) -> str:
     written as escapes, ``|`` escaped for the Markdown table."""
     return escape(str(value)).replace("|", "\\|")
 
+
 START = (
     "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
 )

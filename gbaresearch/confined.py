@@ -129,7 +129,9 @@ def _walk(root_fd: int, rel: str) -> tuple[int, str, os.stat_result]:
 
 
 def _too_large(size: int, limit: int) -> Refused:
-    return Refused("file-too-large", f"file is {size} bytes, more than the limit of {limit} (set {SIZE_ENV} to raise it)")
+    return Refused(
+        "file-too-large", f"file is {size} bytes, more than the limit of {limit} (set {SIZE_ENV} to raise it)"
+    )
 
 
 def read_beneath(root: str | os.PathLike[str] | int, rel: str, limit: int) -> bytes:

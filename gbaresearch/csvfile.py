@@ -90,6 +90,7 @@ def parse_raw(data: bytes, label: str) -> RawTable:
 
     def problem(line: int, fld: str, msg: str, code: str) -> None:
         out.problems.append(Problem(label, line, fld, msg, code))
+
     if data.startswith(BOM):
         data = data[len(BOM) :]
     try:

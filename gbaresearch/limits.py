@@ -42,7 +42,6 @@ MAX_LONG_REPEATS = 2
 _LONG = 100
 
 
-
 def _stdlib_parser() -> tuple[Any, Any]:
     """The standard library's private regular expression parser and its constants
     (``re._parser`` from Python 3.11, ``sre_parse`` before), or ``(None, None)`` when neither

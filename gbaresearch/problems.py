@@ -71,6 +71,7 @@ code                        meaning
 ``invisible-character``     a value with a control, bidirectional, zero-width or variation
                             selector character (it would not look like what it is)
 ``path-loop``               a path (or the data directory) is a loop of symbolic links
+``frictionless``            what ``frictionless validate`` found (``validate --frictionless``)
 ``invalid``                 any other problem (the default of :class:`Problem`)
 ==========================  ==================================================================
 """
