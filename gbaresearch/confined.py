@@ -128,6 +128,22 @@ def _walk(root_fd: int, rel: str) -> tuple[int, str, os.stat_result]:
             os.close(fd)
 
 
+def _open_folder(root_fd: int, rel: str) -> int:
+    """A descriptor of the folder ``rel`` beneath ``root_fd`` (the root itself when empty)."""
+    if not rel:
+        return os.dup(root_fd)
+    folder, name, st = _walk(root_fd, rel)
+    try:
+        if not stat.S_ISDIR(st.st_mode):
+            raise Refused("file-missing", "file is missing (a folder on its path is not a directory)")
+        try:
+            return os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=folder)
+        except OSError as exc:
+            raise _unreadable(exc) from None
+    finally:
+        os.close(folder)
+
+
 def _too_large(size: int, limit: int) -> Refused:
     return Refused(
         "file-too-large", f"file is {size} bytes, more than the limit of {limit} (set {SIZE_ENV} to raise it)"
@@ -192,13 +208,15 @@ def write_beneath(root: str | os.PathLike[str], rel: str, data: bytes, append: b
     replace the file atomically (a new file renamed over the old entry, so a link there is
     replaced, not written through), or with ``append`` add to the existing regular file."""
     root_fd = open_root(root)
+    st: os.stat_result | None
     try:
         try:
             folder, name, st = _walk(root_fd, rel)
         except Refused as exc:
-            if exc.code != "file-missing" or append or "/" in rel.strip("/"):
+            if exc.code != "file-missing" or append:
                 raise
-            folder, name, st = os.dup(root_fd), rel.strip("/"), None
+            parent, _, name = rel.strip("/").rpartition("/")
+            folder, st = _open_folder(root_fd, parent), None
     finally:
         os.close(root_fd)
     try:
@@ -219,6 +237,7 @@ def write_beneath(root: str | os.PathLike[str], rel: str, data: bytes, append: b
         tmp = f".{name}.{secrets.token_hex(6)}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o644, dir_fd=folder)
         try:
+            os.fchmod(fd, 0o644)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]

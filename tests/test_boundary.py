@@ -292,3 +292,53 @@ def test_the_default_problem_code_is_documented():
 
 if sys.platform != "linux":  # pragma: no cover
     pytestmark = pytest.mark.skip("the boundary tests use FIFOs and /etc/passwd")
+
+
+# --- site output and the codebook page ---------------------------------------------------------------
+
+
+def test_the_output_writer_never_writes_through_a_linked_folder(tmp_path):
+    from gbaresearch.site.output import OutputDirError, install
+
+    staged = tmp_path / "staged"
+    (staged / "places").mkdir(parents=True)
+    files = {}
+    for rel in ("index.html", "places/a.html", "places/b.html"):
+        (staged / rel).write_text(rel, encoding="utf-8")
+        files[rel] = staged / rel
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    install(files, out)
+    elsewhere.mkdir()
+    shutil.rmtree(out / "places")
+    (out / "places").symlink_to(elsewhere)
+    with pytest.raises(
+        OutputDirError, match=r"refusing to write into .*/out/places: it is a symbolic link or not a folder"
+    ):
+        install(files, out)
+    assert list(elsewhere.iterdir()) == []
+
+
+CODEBOOK_ATTACKS = {
+    "fence_with_space": "``` {include} ../../../../etc/passwd\n```\n",
+    "literalinclude_in_quote": "> ```{literalinclude} /etc/passwd\n> ```\n",
+    "raw_file_in_list": "- ```{raw} html\n  :file: /etc/passwd\n  ```\n",
+    "raw_script_on_a_data_file": "```{raw} html\n<script>window.__gba_pwned = 1</script>\n```\n",
+    "inline_html": '<img src=x onerror="window.__gba_pwned = 1">\n\n<script>window.__gba_pwned = 1</script>\n',
+    "role": "{eval-rst}`.. include:: /etc/passwd`\n",
+}
+
+
+@pytest.mark.parametrize("name", CODEBOOK_ATTACKS)
+def test_the_codebook_page_has_no_directive_and_no_markup_from_the_codebook(name):
+    from gbaresearch.site.pages import codebook_page
+
+    page = codebook_page("# Codebook\n\n" + CODEBOOK_ATTACKS[name])
+    title, blank, opening, rest = page.split("\n", 3)
+    assert (title, blank) == ("# Codebook", "")
+    fence = opening.removesuffix("{raw} html")
+    assert set(fence) == {"`"} and len(fence) >= 3
+    body, closing = rest.rsplit("\n" + fence + "\n", 1)
+    assert closing == ""
+    assert fence not in body  # the block cannot be closed early
+    assert "<script" not in body and "<img" not in body
+    assert "```{" not in body.replace("language-{", "")  # no directive reaches MyST
