@@ -4,11 +4,12 @@ A contributor's pull request is untrusted input, so validating it must be safe:
 
 - **Paths stay inside the data directory.** A resource ``path`` must be a non-empty, relative,
   POSIX-style file name (Data Package rules: no leading ``/``, no ``..`` segment, no URL, no
-  backslash), and the file it names must resolve, symbolic links followed, to a place inside
-  the data directory. Anything else is refused before the file is opened.
+  backslash, not ``.`` or a name ending in ``/``), and the file it names is opened by
+  :mod:`gbaresearch.confined`, which never follows a symbolic link out of the data directory.
+  Anything else is refused before the file is opened.
 - **Only regular files of sane size.** FIFOs, sockets, devices and directories are refused from
-  ``os.stat`` alone, without opening them; the file is then opened with ``O_NONBLOCK`` and
-  checked again with ``fstat`` (same file, still regular). A file larger than
+  ``lstat`` alone, without opening them; the file is then opened with ``O_NOFOLLOW`` and
+  ``O_NONBLOCK`` and checked again with ``fstat`` (same file, still regular). A file larger than
   :func:`max_file_bytes` (default 256 MiB, environment variable ``GBARESEARCH_MAX_FILE_BYTES``)
   is refused before it is read; ``datapackage.json`` has its own limit of 16 MiB.
 - **Patterns cannot hang.** Values are matched by RE2 (``google-re2``), whose time is linear

@@ -18,8 +18,8 @@ code                        meaning
                             is missing, an unsafe or invalid pattern, ...)
 ``path-invalid``            a resource ``path`` is not a non-empty relative file name (not a
                             string, empty, a URL, backslashes, NUL)
-``path-outside``            a resource ``path`` is absolute, contains ``..`` or resolves
-                            (through symbolic links too) outside the data directory
+``path-outside``            a resource ``path`` (or dialect) is absolute, contains ``..`` or
+                            leads (through a symbolic link) outside the data directory
 ``file-missing``            a file the descriptor lists does not exist
 ``not-regular-file``        the path is a directory, FIFO, socket or device
 ``file-too-large``          the file is larger than the size limit
