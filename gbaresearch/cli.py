@@ -179,7 +179,7 @@ def _report(args: argparse.Namespace) -> int:
     except DataValidationError as exc:
         return _problems_exit(exc.problems, d)
     except report.ReportError as exc:
-        print(f"gbaresearch report: error: {exc}", file=sys.stderr)
+        print(f"gbaresearch report: error: {escape(str(exc))}", file=sys.stderr)
         return EXIT_PROBLEMS
     except OutputDirError as exc:
         raise UsageError(str(exc)) from None
