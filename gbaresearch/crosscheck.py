@@ -11,6 +11,7 @@ found no problem (``gbaresearch validate --frictionless``, the third step of ``m
 
 from __future__ import annotations
 
+import csv
 import signal
 import sys
 import tempfile
@@ -34,16 +35,20 @@ def _refuse_network(event: str, args: tuple[Any, ...]) -> None:
 
 @contextmanager
 def offline() -> Iterator[None]:
-    """Refuse every network connection and name look-up of this process inside the block."""
+    """Refuse every network connection and name look-up of this process inside the block. The
+    csv module's field size limit (which frictionless raises for the whole process) is restored
+    afterwards, so this package's own reader keeps its limit."""
     global _offline
     if not getattr(sys, "_gbaresearch_offline_hook", False):
         sys.addaudithook(_refuse_network)
         sys._gbaresearch_offline_hook = True  # type: ignore[attr-defined]
     _offline = True
+    limit = csv.field_size_limit()
     try:
         yield
     finally:
         _offline = False
+        csv.field_size_limit(limit)
 
 
 class _Deadline(Exception):

@@ -91,3 +91,31 @@ def test_verdicts_agree_or_the_difference_is_explained(tmp_path):
             differ[case.name] = (ours, theirs)
     assert sorted(differ) == sorted(EXPLAINED), {k: differ.get(k) for k in set(differ) ^ set(EXPLAINED)}
     assert all(theirs and not ours for ours, theirs in differ.values()), "frictionless refuses what we accept"
+
+
+def test_validate_frictionless_reports_what_only_frictionless_finds(tmp_path, capsys):
+    """A composite key with a missing part: this package skips such a row (a partly missing key
+    refers to nothing), frictionless 5 reports it. ``validate --frictionless`` shows both verdicts."""
+    import json
+
+    from gbaresearch import cli
+
+    d = tmp_path / "data"
+    shutil.copytree(DATA, d)
+    desc = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
+    cases = next(r for r in desc["resources"] if r["name"] == "cases")
+    cases["schema"]["foreignKeys"].append(
+        {
+            "fields": ["batch", "category"],
+            "reference": {"resource": "batch_categories", "fields": ["batch", "category"]},
+        }
+    )
+    (d / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    assert gbaresearch.validate(d) == []
+    assert cli.main(["validate", "--frictionless", str(d)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        'cases.csv:9: -: frictionless: Row at position "9" violates the foreign key: for "batch, category": '
+        'values "2, None" not found in the lookup table "batch_categories" as "batch, category"'
+    )
+    assert all(ln.startswith("cases.csv:") and ": -: frictionless: " in ln for ln in lines)

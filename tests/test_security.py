@@ -116,8 +116,8 @@ def test_cli_prints_exactly_and_exits(attack, tmp_path, monkeypatch, capsys):
     assert code == attack.exit_code
     if attack.expected:
         assert out.splitlines() == attack.expected_for(d)
-    else:
-        assert out.startswith("valid: ")
+    else:  # one line, nothing forged or sent to the terminal raw
+        assert out.startswith("valid: ") and len(out.splitlines()) == 1 and out.rstrip("\n").isprintable(), out
 
 
 # A real interpreter for the inputs that could block or exhaust a process (FIFOs, devices,
