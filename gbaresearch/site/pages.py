@@ -696,6 +696,7 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
 
 # --- codebook and downloads -----------------------------------------------------------------
 
+
 def codebook_page(codebook_md: str) -> str:
     """``CODEBOOK.md`` as a page: its first ``# `` heading becomes the page title (escaped); the
     rest is rendered by markdown-it in CommonMark mode with raw HTML disabled (so every tag is
