@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .paths import data_dir
-from .problems import escape
+from .problems import escape, escape_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
@@ -73,7 +73,7 @@ def _validate(args: argparse.Namespace) -> int:
             "version": version,
             "problems": [_problem_dict(p) for p in checked.problems],
         }
-        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        print(escape_json(json.dumps(doc, ensure_ascii=False, indent=1)))
         return EXIT_PROBLEMS if checked.problems else EXIT_OK
     if checked.problems:
         return _problems_exit(checked.problems, d)

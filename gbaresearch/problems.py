@@ -117,6 +117,23 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
+def escape_json(text: str) -> str:
+    """JSON text (from :func:`json.dumps`) with every character :func:`escape` would escape, other
+    than its own line breaks, written as a JSON ``\\uXXXX`` escape: still the same JSON, but
+    nothing in it reaches a terminal raw (C1 controls, bidirectional controls, invisible
+    characters)."""
+    out = []
+    for c in text:
+        if c == "\n" or (c.isprintable() and not _invisible(c)):
+            out.append(c)
+        elif ord(c) > 0xFFFF:
+            hi, lo = divmod(ord(c) - 0x10000, 0x400)
+            out.append(f"\\u{0xD800 + hi:04x}\\u{0xDC00 + lo:04x}")
+        else:
+            out.append(f"\\u{ord(c):04x}")
+    return "".join(out)
+
+
 def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     """A value as it is quoted in messages: ``repr`` of at most ``limit`` characters, with
     ``…`` and the full length when it was cut. Values that are not text are shown by ``repr``."""

@@ -342,3 +342,16 @@ def test_the_codebook_page_has_no_directive_and_no_markup_from_the_codebook(name
     assert fence not in body  # the block cannot be closed early
     assert "<script" not in body and "<img" not in body
     assert "```{" not in body.replace("language-{", "")  # no directive reaches MyST
+
+
+def test_json_output_keeps_the_values_but_sends_nothing_raw_to_the_terminal(tmp_path, capsys):
+    import json
+
+    odd = tmp_path / "data\u202e\x9b2J\ufe0f"
+    shutil.copytree(DATA, odd)
+    (odd / "corrections.csv").write_text("correction_id\n", encoding="utf-8")
+    assert cli.main(["validate", "--format", "json", str(odd)]) == 1
+    out = capsys.readouterr().out
+    assert out.rstrip("\n").replace("\n", "").isprintable()
+    assert '"data_dir": "' + str(tmp_path) + '/data\\u202e\\u009b2J\\ufe0f"' in out
+    assert json.loads(out)["data_dir"] == str(odd)
