@@ -256,3 +256,19 @@ def write_beneath(root: str | os.PathLike[str], rel: str, data: bytes, append: b
         raise Refused("file-unreadable", f"file cannot be written ({exc.strerror})") from None
     finally:
         os.close(folder)
+
+
+def write_tree(root: str | os.PathLike[str], files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative POSIX path → bytes) beneath the existing directory ``root``,
+    creating folders as needed, never through a symbolic link (a snapshot laid out as files)."""
+    base = Path(root)
+    for rel, data in files.items():
+        parts = [p for p in rel.split("/") if p not in ("", ".")]
+        if not parts or ".." in parts:
+            raise Refused("path-invalid", f"not a relative file name: {rel!r}")
+        for i in range(1, len(parts)):
+            folder = base.joinpath(*parts[:i])
+            if folder.is_symlink():
+                raise Refused("path-outside", OUTSIDE)
+            folder.mkdir(exist_ok=True)
+        write_beneath(base, "/".join(parts), data)

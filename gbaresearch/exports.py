@@ -51,10 +51,16 @@ def file_names(version: str) -> dict[str, str]:
     }
 
 
-def export(formats: Iterable[str] | None, out_dir: Path, data_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+def export(
+    formats: Iterable[str] | None,
+    out_dir: Path,
+    data_dir: str | os.PathLike[str] | None = None,
+    dataset: Any = None,
+) -> list[Path]:
     """Validate the data in ``data_dir`` (default: as :func:`gbaresearch.load_dataset`) and write
     the requested ``formats`` (default all of :data:`FORMATS`) into ``out_dir``; return the
-    written paths in the order asked.
+    written paths in the order asked. With ``dataset`` (a loaded
+    :class:`~gbaresearch.load.Dataset`), write that validated snapshot instead of loading again.
 
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ExportError` for an unknown format and
@@ -67,7 +73,7 @@ def export(formats: Iterable[str] | None, out_dir: Path, data_dir: str | os.Path
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise ExportError(f"unknown export format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    ds = load_dataset(data_dir)
+    ds = dataset if dataset is not None else load_dataset(data_dir)
     package = ds.package
     names = file_names(ds.version)
     writers = {"zip": write_zip, "xlsx": write_xlsx, "csv": write_case_csv, "dta": write_dta}

@@ -355,3 +355,21 @@ def test_json_output_keeps_the_values_but_sends_nothing_raw_to_the_terminal(tmp_
     assert out.rstrip("\n").replace("\n", "").isprintable()
     assert '"data_dir": "' + str(tmp_path) + '/data\\u202e\\u009b2J\\ufe0f"' in out
     assert json.loads(out)["data_dir"] == str(odd)
+
+
+def test_the_report_runs_the_notebooks_on_the_validated_snapshot(d, tmp_path):
+    from gbaresearch import report
+
+    seen: dict[str, bytes] = {}
+    where: list[Path] = []
+
+    def capture(paths, out_dir, data_dir, **kw):
+        where.append(Path(data_dir))
+        seen.update({p.name: p.read_bytes() for p in Path(data_dir).iterdir()})
+        raise report.ReportError("stopped after the snapshot was seen")
+
+    with pytest.raises(report.ReportError, match="stopped"):
+        report.build(tmp_path / "report", data_dir=d, executor=capture, log=lambda s: None)
+    assert where[0] != d and not where[0].is_relative_to(d)
+    assert seen == {p.name: p.read_bytes() for p in d.iterdir()}
+    assert not (tmp_path / "report").exists()
