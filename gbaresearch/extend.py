@@ -22,9 +22,12 @@ from .schema import Resource, read_package
 
 
 def copy_data(dest: str | Path, source: str | Path | None = None) -> Path:
-    """Copy the data directory (default: the shipped data) to ``dest``/``data``; return that path."""
+    """Copy the data directory (default: the shipped data) to ``dest``/``data``; return that path.
+
+    Symbolic links are copied as links, never followed, so a link out of the data directory
+    stays a link (which validation refuses) instead of becoming a copy of the file it names."""
     target = Path(dest) / "data"
-    shutil.copytree(_data_dir(source), target)
+    shutil.copytree(_data_dir(source), target, symlinks=True)
     return target
 
 

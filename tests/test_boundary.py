@@ -373,3 +373,11 @@ def test_the_report_runs_the_notebooks_on_the_validated_snapshot(d, tmp_path):
     assert where[0] != d and not where[0].is_relative_to(d)
     assert seen == {p.name: p.read_bytes() for p in d.iterdir()}
     assert not (tmp_path / "report").exists()
+
+
+def test_copy_data_keeps_a_link_out_as_a_link(d, tmp_path):
+    (d / "CHANGELOG.md").unlink()
+    (d / "CHANGELOG.md").symlink_to("/etc/passwd")
+    copy = extend.copy_data(tmp_path / "copy", d)
+    assert (copy / "CHANGELOG.md").is_symlink()
+    assert [p.code for p in gbaresearch.validate(copy)] == ["path-outside"]
