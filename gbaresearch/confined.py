@@ -103,7 +103,10 @@ def _walk(root_fd: int, rel: str) -> tuple[int, str, os.stat_result]:
                 links += 1
                 if links > MAX_LINKS:
                     raise Refused("path-loop", LOOP)
-                target = os.readlink(name, dir_fd=stack[-1])
+                try:
+                    target = os.readlink(name, dir_fd=stack[-1])
+                except OSError as exc:  # replaced by something else since the look-up
+                    raise _unreadable(exc) from None
                 if target.startswith("/"):
                     real = os.path.realpath(target)
                     if root_real is None or (real != root_real and not real.startswith(root_real.rstrip("/") + "/")):

@@ -381,3 +381,45 @@ def test_copy_data_keeps_a_link_out_as_a_link(d, tmp_path):
     copy = extend.copy_data(tmp_path / "copy", d)
     assert (copy / "CHANGELOG.md").is_symlink()
     assert [p.code for p in gbaresearch.validate(copy)] == ["path-outside"]
+
+
+def test_a_file_flipping_to_an_outside_link_during_validation_is_never_read(d, outside):
+    import threading
+
+    (outside / "cases.csv").write_bytes(b"case_id\nFORGED\n")
+    keep = d.parent / "cases.real"
+    shutil.copy(d / "cases.csv", keep)
+    stop = threading.Event()
+
+    def flip() -> None:
+        n = 0
+        while not stop.is_set():
+            tmp = d / f".flip{n % 2}"
+            if n % 2:
+                os.symlink(outside / "cases.csv", tmp)
+            else:
+                os.link(keep, tmp)
+            os.replace(tmp, d / "cases.csv")
+            n += 1
+
+    t = threading.Thread(target=flip, daemon=True)
+    t.start()
+    try:
+        seen: set[str] = set()
+        for _ in range(15):
+            problems = gbaresearch.validate(d)
+            seen |= {p.code for p in problems}
+            assert all(p.file in ("cases.csv", ".flip0", ".flip1") or p.code == "provenance" for p in problems)
+            assert not any("FORGED" in p.message for p in problems)
+        assert seen <= {
+            "path-outside",
+            "file-unreadable",
+            "not-regular-file",
+            "file-missing",
+            "provenance",
+            "foreign-key",
+        }, seen
+        assert "path-outside" in seen  # the race was run: the link was met at least once
+    finally:
+        stop.set()
+        t.join()
