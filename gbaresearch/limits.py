@@ -17,7 +17,9 @@ A contributor's pull request is untrusted input, so validating it must be safe:
   (``frictionless``) match the same patterns with Python's backtracking ``re``, a schema pattern
   is also refused when it could take more than polynomial time there: a repeated group (``*``, ``+``, ``{m,n}`` with n > 1)
   that itself contains a repetition or an alternation (``(a+)+``, ``(a|ab)*``), a
-  backreference, or more than two long repetitions (``+``, ``*`` or a count above 100). Values
+  backreference, more than two long repetitions (``+``, ``*`` or a count above 100), or more
+  than six places to choose (optional or variable repetitions and alternatives: ``a?`` 34
+  times, ``(?:a.|.a)`` 34 times, ``[a-z]{0,100}`` 8 times). Values
   longer than :data:`MAX_PATTERN_VALUE` characters are not matched at all (they fail the
   pattern), which bounds the remaining quadratic cases. Patterns are compiled with
   ``re.ASCII``, so ``\\d``, ``\\w`` and ``\\s`` mean ASCII digits, letters and spaces only.
@@ -40,6 +42,7 @@ MAX_PACKAGE_BYTES = 16 * 1024 * 1024
 MAX_FILE_ENV = "GBARESEARCH_MAX_FILE_BYTES"
 MAX_PATTERN_VALUE = 1000
 MAX_LONG_REPEATS = 2
+MAX_CHOICES = 6  # optional or variable repetitions plus alternatives, in the whole pattern
 _LONG = 100
 
 
@@ -93,6 +96,26 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return read_file(path, limit)
 
 
+def _choices(tree: Any) -> int:
+    """How many places a backtracking matcher may choose at: each repetition whose count varies
+    (``?``, ``*``, ``+``, ``{m,n}``) and each extra branch of an alternation. Many of them in a
+    row (``a?`` 34 times, ``(?:a.|.a)`` 34 times, ``[a-z]{0,100}`` 8 times) multiply."""
+    n = 0
+    for op, av in tree:
+        if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, body = av
+            n += (lo != hi) + _choices(body)
+        elif op == _sre_c.BRANCH:
+            n += len(av[1]) - 1 + sum(_choices(b) for b in av[1])
+        elif op == _sre_c.SUBPATTERN:
+            n += _choices(av[-1])
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            n += _choices(av[1])
+        elif op == getattr(_sre_c, "ATOMIC_GROUP", None):
+            n += _choices(av)
+    return n
+
+
 def _repeats(tree: Any, inside_repeat: bool, found: list[str]) -> int:
     """Walk a parsed pattern; append what makes it unsafe to ``found``; return the number of long repeats."""
     long_repeats = 0
@@ -139,6 +162,9 @@ def compile_pattern(pattern: str) -> Any:
         long_repeats = _repeats(tree, False, found)
         if long_repeats > MAX_LONG_REPEATS:
             found.append(f"{long_repeats} long or unbounded repetitions (at most {MAX_LONG_REPEATS})")
+        choices = _choices(tree)
+        if choices > MAX_CHOICES:
+            found.append(f"{choices} optional or variable repetitions and alternatives (at most {MAX_CHOICES})")
     if found:
         raise ValueError("could take very long to match: it has " + found[0])
     return linear_pattern(pattern)

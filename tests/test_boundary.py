@@ -423,3 +423,16 @@ def test_a_file_flipping_to_an_outside_link_during_validation_is_never_read(d, o
     finally:
         stop.set()
         t.join()
+
+
+@pytest.mark.parametrize("name", ["bounded_repeats_8_times", "optional_then_required_34", "alternation_pairs_34"])
+def test_the_linear_matcher_alone_bounds_the_slow_families(name, monkeypatch):
+    from security_corpus import SLOW_PATTERNS
+
+    pattern, value, _ = SLOW_PATTERNS[name]
+    monkeypatch.setattr(limits, "_sre_parse", None)  # no syntactic first line: RE2 alone
+    rx = limits.compile_pattern(pattern)
+    with Budget(2):
+        for _ in range(100):
+            result = rx.fullmatch(value)
+    assert bool(result) == (name == "optional_then_required_34")
