@@ -325,6 +325,7 @@ CODEBOOK_ATTACKS = {
     "raw_script_on_a_data_file": "```{raw} html\n<script>window.__gba_pwned = 1</script>\n```\n",
     "inline_html": '<img src=x onerror="window.__gba_pwned = 1">\n\n<script>window.__gba_pwned = 1</script>\n',
     "role": "{eval-rst}`.. include:: /etc/passwd`\n",
+    "remote_image": "![x](https://example.org/x.png)\n",
 }
 
 
@@ -340,7 +341,7 @@ def test_the_codebook_page_has_no_directive_and_no_markup_from_the_codebook(name
     body, closing = rest.rsplit("\n" + fence + "\n", 1)
     assert closing == ""
     assert fence not in body  # the block cannot be closed early
-    assert "<script" not in body and "<img" not in body
+    assert "<script" not in body and "<img" not in body and "<iframe" not in body
     assert "```{" not in body.replace("language-{", "")  # no directive reaches MyST
 
 

@@ -700,7 +700,8 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
 def codebook_page(codebook_md: str) -> str:
     """``CODEBOOK.md`` as a page: its first ``# `` heading becomes the page title (escaped); the
     rest is rendered by markdown-it in CommonMark mode with raw HTML disabled (so every tag is
-    shown as text) plus tables, and included as HTML. No MyST parser ever sees the contributor's
+    shown as text) plus tables and without images (nothing loads from elsewhere), and included as
+    HTML. No MyST parser ever sees the contributor's
     Markdown, so it has no directive, role or include (``{include}``, ``{raw}``, ...) anywhere:
     a fence like ```` ```{include} ```` is only a code block."""
     from markdown_it import MarkdownIt
@@ -710,7 +711,8 @@ def codebook_page(codebook_md: str) -> str:
     title = "Codebook · 编码手册"
     if lines and lines[0].startswith("# "):
         title, lines = lines[0][2:].strip(), lines[1:]
-    parser = MarkdownIt("commonmark", {"html": False}).enable("table").use(anchors_plugin, max_level=2)
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")  # nothing loads from elsewhere
+    parser.use(anchors_plugin, max_level=2)
     body = parser.render("\n".join(lines))
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
