@@ -443,3 +443,28 @@ def test_the_linear_matcher_alone_bounds_the_slow_families(name, monkeypatch):
         for _ in range(100):
             result = rx.fullmatch(value)
     assert bool(result) == (name == "optional_then_required_34")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["DATA=/tmp/pr data"], {}, '"/tmp/pr data"'),
+        ([], {"GBARESEARCH_DATA": "/tmp/from-env"}, '"/tmp/from-env"'),
+        ([], {}, '"data"'),
+    ],
+)
+def test_make_validate_checks_the_chosen_data_in_all_three_steps(args, env, expected):
+    import subprocess
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("GBARESEARCH_DATA", "DATA")} | env
+    r = subprocess.run(
+        ["make", "-n", "-C", str(REPO_DIR), "validate", *args], capture_output=True, text=True, env=environ, check=True
+    )
+    steps = [ln for ln in r.stdout.splitlines() if "-m gbaresearch" in ln]
+    assert [s.split("-m gbaresearch ", 1)[1] for s in steps] == [
+        f"validate {expected}",
+        f"codebook --check {expected}",
+        f"validate --frictionless {expected}",
+    ]
+    assert "frictionless validate" not in r.stdout
