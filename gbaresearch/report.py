@@ -28,6 +28,7 @@ from typing import Any
 
 from .notebooks import KernelStartError, kernel_env, notebook_paths
 from .paths import REPO_DIR, _in_checkout
+from .problems import escape
 from .site.output import OutputDirError, files_under, install
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
@@ -276,7 +277,7 @@ def build(
     from .site.pages import Download, NotebookEntry, write_pages
     from .site.text import Labels
 
-    say = log or (lambda s: print(s, flush=True))
+    say = log or (lambda s: print(escape(s), flush=True))  # lines quote the data (version, warnings)
     out_dir = Path(out_dir) if out_dir is not None else REPO_DIR / "build" / "report"
     timings = LAST_TIMINGS.stages
     timings.clear()
