@@ -468,3 +468,23 @@ def test_make_validate_checks_the_chosen_data_in_all_three_steps(args, env, expe
         f"validate --frictionless {expected}",
     ]
     assert "frictionless validate" not in r.stdout
+
+
+def test_report_progress_lines_are_escaped(d, tmp_path, capsys):
+    import json
+
+    from gbaresearch import report
+
+    desc = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
+    desc["version"] = "0.2.0\x1b[2J\nforged"
+    (d / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+
+    def stop(paths, out_dir, data_dir, **kw):
+        raise report.ReportError("stopped")
+
+    with pytest.raises(report.ReportError):
+        report.build(tmp_path / "report", data_dir=d, executor=stop)
+    out = capsys.readouterr().out
+    n = len(gbaresearch.load_dataset(d).cases)
+    assert f"      valid: version 0.2.0\\x1b[2J\\nforged, {n} identified cases" in out.splitlines()
+    assert "\x1b" not in out
