@@ -6,7 +6,12 @@ place; it may also return environment variables to set), the exact problem lines
 directory beside it that is outside the data), their codes, and the exit code. Classes (issue
 12): 1 paths stay inside the data directory, 2 only regular files of sane size, 3 the
 descriptor is checked as a descriptor, 4 no output can be forged, 5 identifiers are what they
-look like.
+look like. Issue 20 adds to each class: every file under the data directory (``datapackage.json``,
+``CODEBOOK.md``, ``CHANGELOG.md``, dialect files) and not only the resources, symbolic link
+loops, the whole descriptor (dialects, profiles, duplicate keys, numbers a float cannot hold,
+bounds on text, slow pattern families, composite keys), and values that do not look like what
+they are. Commands other than ``validate``, the snapshot and the site are covered with the same
+exactness in ``tests/test_boundary.py`` and ``tests/test_site_payloads.py``.
 """
 
 from __future__ import annotations
