@@ -39,6 +39,14 @@ class Attack:
     codes: tuple[str, ...]
     exit_code: int = 1
     never_opened: tuple[str, ...] = field(default=())  # paths ({out}, absolute) that must never be opened
+    # the command run on the data directory (``gbaresearch COMMAND... DIR``; ``{out}`` in an
+    # argument is the directory beside it); for a command other than validate, ``expected`` are
+    # the lines it prints (its standard error's last line when it exits 2)
+    command: tuple[str, ...] = ("validate",)
+
+    def argv(self, d: Path) -> list[str]:
+        """The command line for the input in ``d``."""
+        return [a.replace("{out}", str(d.parent / "outside")) for a in self.command] + [str(d)]
 
     def expected_for(self, d: Path) -> list[str]:
         """The expected lines for the (already built) input in ``d``. Placeholders: ``{dir}``,
@@ -72,10 +80,10 @@ _PLACEHOLDER = re.compile(r"\{(size|n|i)(?::([\w.]+))?\}")
 ATTACKS: list[Attack] = []
 
 
-def _a(name, klass, mutate, expected, codes, exit_code=1, never_opened=()):
+def _a(name, klass, mutate, expected, codes, exit_code=1, never_opened=(), command=("validate",)):
     expected = (expected,) if isinstance(expected, str) else tuple(expected)
     codes = (codes,) * len(expected) if isinstance(codes, str) else tuple(codes)
-    ATTACKS.append(Attack(name, klass, mutate, expected, codes, exit_code, tuple(never_opened)))
+    ATTACKS.append(Attack(name, klass, mutate, expected, codes, exit_code, tuple(never_opened), tuple(command)))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -999,4 +1007,50 @@ _a(
     (),
     (),
     exit_code=0,
+)
+
+
+# --- the other commands on the same inputs ------------------------------------------------------
+
+
+def _loop_itself(d: Path) -> None:
+    import shutil
+
+    shutil.rmtree(d)
+    d.symlink_to(d)
+
+
+_a(
+    "codebook_check_on_a_fifo",
+    2,
+    _fifo("CODEBOOK.md"),
+    "CODEBOOK.md:0: -: is a named pipe (FIFO), not a regular file: it is not read",
+    "not-regular-file",
+    command=("codebook", "--check"),
+)
+_a(
+    "codebook_write_through_a_link_out",
+    1,
+    _link_outside("CODEBOOK.md", _copy_outside("CODEBOOK.md")),
+    f"CODEBOOK.md:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=("{out}/CODEBOOK.md",),
+    command=("codebook", "--write"),
+)
+_a(
+    "export_with_changelog_linked_to_passwd",
+    1,
+    _link_outside("CHANGELOG.md", lambda d: Path(PASSWD)),
+    f"CHANGELOG.md:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=(PASSWD,),
+    command=("export", "--format", "zip", "--out", "{out}/downloads"),
+)
+_a(
+    "looping_data_directory",
+    1,
+    _loop_itself,
+    "gbaresearch validate: error: data directory not found: {dir}",
+    "data-dir-missing",
+    exit_code=2,
 )
