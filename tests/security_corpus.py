@@ -1054,3 +1054,12 @@ _a(
     "data-dir-missing",
     exit_code=2,
 )
+_a(
+    "export_with_a_sparse_6_gb_changelog",
+    2,
+    _sparse("CHANGELOG.md", 6 * 1024**3),
+    "CHANGELOG.md:0: -: file is 6442450944 bytes, more than the limit of 268435456 "
+    "(set GBARESEARCH_MAX_FILE_BYTES to raise it)",
+    "file-too-large",
+    command=("export", "--format", "zip", "--out", "{out}/downloads"),
+)
