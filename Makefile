@@ -5,14 +5,16 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# the data directory `make validate` checks: DATA=..., else $$GBARESEARCH_DATA, else data/
+DATA ?= $(or $(GBARESEARCH_DATA),data)
 export PYTHONHASHSEED := 0
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-# Another data directory (a copy being extended): make validate DATA=/path/to/data. The default is
-# $$GBARESEARCH_DATA when set, else data/. validate, notebooks, report and lab all use it; with
-# another directory, `make notebooks` executes the notebooks without rewriting their outputs.
-DATA ?= $(GBARESEARCH_DATA)
-DATA_ARG := $(if $(DATA),$(abspath $(DATA)),)
+# Another data directory (a copy being extended): make validate DATA=/path/to/data. validate,
+# notebooks, report and lab all use it; with another directory, `make notebooks` executes the
+# notebooks without rewriting their outputs.
+OTHER_DATA := $(if $(filter-out data,$(DATA)),$(DATA),)
+DATA_ARG := $(if $(OTHER_DATA),"$(OTHER_DATA)",)
 # nbval checks every stored notebook output against a fresh run (strict: all cells compared).
 NBVAL := --nbval --nbval-sanitize-with=tests/nbval_sanitize.cfg --nbval-current-env
 
@@ -44,12 +46,12 @@ lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, val
 	$(VENV)/bin/mypy gbaresearch
 
 notebooks: $(STAMP)  ## re-execute the notebooks in place to refresh their stored outputs
-	GBARESEARCH_DATA=$(DATA_ARG) $(PY) -m gbaresearch notebooks $(if $(DATA_ARG),,--in-place)
+	GBARESEARCH_DATA=$(DATA_ARG) $(PY) -m gbaresearch notebooks $(if $(OTHER_DATA),,--in-place)
 
-validate: $(STAMP)  ## check data/ against datapackage.json and the cross-table rules
-	$(PY) -m gbaresearch validate $(DATA_ARG)
-	$(PY) -m gbaresearch codebook --check $(DATA_ARG)
-	$(PY) -m frictionless validate --trusted $(or $(DATA_ARG),data)/datapackage.json
+validate: $(STAMP)  ## check $(DATA) (default data/, or $$GBARESEARCH_DATA) against datapackage.json and the cross-table rules
+	$(PY) -m gbaresearch validate "$(DATA)"
+	$(PY) -m gbaresearch codebook --check "$(DATA)"
+	$(PY) -m gbaresearch validate --frictionless "$(DATA)"
 
 export: $(STAMP)  ## write the downloads (zip, xlsx, flat csv, dta) to build/downloads
 	$(PY) -m gbaresearch export --out build/downloads

@@ -14,11 +14,11 @@ import argparse
 import json
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .paths import data_dir
+from .problems import escape, escape_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
@@ -41,8 +41,13 @@ def _problems_exit(problems: Sequence[object], d: Path) -> int:
     for p in problems:
         print(p)
     n = len(problems)
-    print(f"{n} problem{'s' if n != 1 else ''} found in {d}", file=sys.stderr)
+    print(f"{n} problem{'s' if n != 1 else ''} found in {escape(str(d))}", file=sys.stderr)
     return EXIT_PROBLEMS
+
+
+def escape_lines(text: str) -> str:
+    """Every line of ``text`` escaped on its own (see :func:`gbaresearch.problems.escape`)."""
+    return "\n".join(escape(line) for line in text.split("\n"))
 
 
 def _problem_dict(p: object) -> dict[str, object]:
@@ -58,6 +63,10 @@ def _validate(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
     checked = check_dataset(d)
     version = checked.package.version if checked.package is not None else None
+    if args.frictionless and not checked.problems:
+        from .crosscheck import frictionless_problems
+
+        checked.problems.extend(frictionless_problems(checked.files))
     if args.format == "json":
         doc = {
             "valid": not checked.problems,
@@ -65,12 +74,12 @@ def _validate(args: argparse.Namespace) -> int:
             "version": version,
             "problems": [_problem_dict(p) for p in checked.problems],
         }
-        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        print(escape_json(json.dumps(doc, ensure_ascii=False, indent=1)))
         return EXIT_PROBLEMS if checked.problems else EXIT_OK
     if checked.problems:
         return _problems_exit(checked.problems, d)
     rows = sum(len(t) for t in checked.tables.values())
-    print(f"valid: {d} (version {version}, {len(checked.tables)} tables, {rows} rows)")
+    print(f"valid: {escape(str(d))} (version {escape(str(version))}, {len(checked.tables)} tables, {rows} rows)")
     return EXIT_OK
 
 
@@ -86,10 +95,10 @@ def _summary(args: argparse.Namespace) -> int:
         return _problems_exit(exc.problems, d)
     cov = coverage_by_batch(ds)
     print(
-        f"gbaresearch data {ds.version}: {len(ds.batches)} batches, {int(ds.batches.n_cases.sum())} official cases, "
+        f"gbaresearch data {escape(ds.version)}: {len(ds.batches)} batches, {int(ds.batches.n_cases.sum())} official cases, "
         f"{len(ds.cases)} identified, {len(ds.indicators)} indicators, {len(ds.sources)} sources"
     )
-    print(cov.to_string(index=False))
+    print(escape_lines(cov.to_string(index=False)))
     return EXIT_OK
 
 
@@ -107,7 +116,7 @@ def _export(args: argparse.Namespace) -> int:
     except (ExportError, OutputDirError) as exc:
         raise UsageError(str(exc)) from None
     for path in written:
-        print(path)
+        print(escape(str(path)))
     return EXIT_OK
 
 
@@ -150,23 +159,24 @@ def _other_data() -> bool:
 
 def _codebook(args: argparse.Namespace) -> int:
     from . import codebook
+    from .limits import Refused
+    from .problems import Problem
 
     d = _existing_dir(args.data_dir)
     target = d / "CODEBOOK.md"
-    if args.write:
-        changed = codebook.update(target)
-        print(f"{target}: {'updated' if changed else 'already up to date'}")
-        return EXIT_OK
-    if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "CODEBOOK.md"
-            copy.write_bytes(target.read_bytes())
-            stale = codebook.update(copy, directory=d)
-        if stale:
-            print(f"{target.name}:0: -: the field reference is out of date; run: gbaresearch codebook --write")
-            return EXIT_PROBLEMS
-        print(f"{target}: field reference up to date")
-        return EXIT_OK
+    try:
+        if args.write:
+            changed = codebook.update(target)
+            print(f"{escape(str(target))}: {'updated' if changed else 'already up to date'}")
+            return EXIT_OK
+        if args.check:
+            if codebook.update(target, directory=d, write=False):
+                print(f"{target.name}:0: -: the field reference is out of date; run: gbaresearch codebook --write")
+                return EXIT_PROBLEMS
+            print(f"{escape(str(target))}: field reference up to date")
+            return EXIT_OK
+    except Refused as exc:
+        return _problems_exit([Problem(target.name, 0, "-", exc.reason, exc.code)], d)
     print(codebook.render(d), end="")
     return EXIT_OK
 
@@ -182,11 +192,11 @@ def _report(args: argparse.Namespace) -> int:
     except DataValidationError as exc:
         return _problems_exit(exc.problems, d)
     except report.ReportError as exc:
-        print(f"gbaresearch report: error: {exc}", file=sys.stderr)
+        print(f"gbaresearch report: error: {escape(str(exc))}", file=sys.stderr)
         return EXIT_PROBLEMS
     except OutputDirError as exc:
         raise UsageError(str(exc)) from None
-    print(f"report written: {index}")
+    print(f"report written: {escape(str(index))}")
     return EXIT_OK
 
 
@@ -254,6 +264,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("text", "json"),
         default="text",
         help="text: one FILE:LINE: FIELD: MESSAGE line per problem (default); json: one document with every problem",
+    )
+    p.add_argument(
+        "--frictionless",
+        action="store_true",
+        help="when the data is valid, also run frictionless validate on the validated snapshot (offline, "
+        "with a deadline); needs the dev extra",
     )
 
     p = command("summary", _summary, "print the data version, batches, coverage and counts")
@@ -330,5 +346,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: a message, not a traceback
-        print(f"gbaresearch {args.command}: error: {exc}", file=sys.stderr)
+        print(f"gbaresearch {args.command}: error: {escape(str(exc) or type(exc).__name__)}", file=sys.stderr)
         return EXIT_PROBLEMS

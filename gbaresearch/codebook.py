@@ -12,8 +12,20 @@ import os
 import sys
 from pathlib import Path
 
+from .confined import write_beneath
+from .limits import read_bounded
 from .paths import data_dir
+from .problems import escape
 from .schema import Field, read_package
+
+MAX_CODEBOOK_BYTES = 16 * 1024 * 1024
+
+
+def _e(value: object) -> str:
+    """A value from the data on one line: line breaks, terminal escapes and invisible characters
+    written as escapes, ``|`` escaped for the Markdown table."""
+    return escape(str(value)).replace("|", "\\|")
+
 
 START = (
     "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
@@ -39,15 +51,16 @@ def _constraints(f: Field) -> str:
     if f.maximum is not None:
         parts.append(f"≤ {f.maximum:g}")
     if f.pattern and not f.partial_date:
-        parts.append(f"pattern `{f.pattern}`")
+        parts.append(f"pattern `{_e(f.pattern)}`")
     if f.categories:
         shown = [
-            f"`{c.value}`" + (f" ({c.label} / {c.label_zh})" if c.label != str(c.value) else "") for c in f.categories
+            f"`{_e(c.value)}`" + (f" ({_e(c.label)} / {_e(c.label_zh)})" if c.label != str(c.value) else "")
+            for c in f.categories
         ]
         parts.append(("one of, in order: " if f.ordered else "one of ") + ", ".join(shown))
     if f.categories_from:
         res, fld = f.categories_from
-        parts.append(f"categories: the values of `{res}.{fld}`" + (", ordered" if f.ordered else ""))
+        parts.append(f"categories: the values of `{_e(res)}.{_e(fld)}`" + (", ordered" if f.ordered else ""))
     return "; ".join(parts) or "optional"
 
 
@@ -57,21 +70,27 @@ def render(directory: str | os.PathLike[str] | None = None) -> str:
     out = [START, ""]
     for res in pkg.resources:
         d = res.descriptor
-        out.append(f"### `{res.path}` · {res.title} / {d.get('gba:title_zh', '')}")
+        out.append(f"### `{_e(res.path)}` · {_e(res.title)} / {_e(d.get('gba:title_zh', ''))}")
         out.append("")
-        out.append(f"*{KIND.get(res.provenance, res.provenance)}.* {d.get('description', '')}  ")
-        out.append(f"{d.get('gba:description_zh', '')}  ")
-        keys = ", ".join(f"`{k}`" for k in res.primary_key)
-        fks = "; ".join(f"`{fk.field}` → `{fk.resource}.{fk.ref_field}`" for fk in res.foreign_keys)
+        out.append(f"*{_e(KIND.get(res.provenance, res.provenance))}.* {_e(d.get('description', ''))}  ")
+        out.append(f"{_e(d.get('gba:description_zh', ''))}  ")
+        keys = ", ".join(f"`{_e(k)}`" for k in res.primary_key)
+        fks = "; ".join(
+            [f"`{_e(fk.field)}` → `{_e(fk.resource)}.{_e(fk.ref_field)}`" for fk in res.foreign_keys]
+            + [
+                f"`({_e(', '.join(ck.fields))})` → `{_e(ck.resource)}.({_e(', '.join(ck.ref_fields))})`"
+                for ck in res.composite_keys
+            ]
+        )
         key_text = f"Primary key: {keys}." if keys else "No primary key (rows may repeat a case)."
         out.append(key_text + (f" Foreign keys: {fks}." if fks else ""))
         out.append("")
         out.append("| field | type | constraints | meaning | 说明 |")
         out.append("|---|---|---|---|---|")
         for f in res.fields:
-            desc = f.descriptor.get("description", "").replace("|", "\\|")
-            zh = f.descriptor.get("gba:description_zh", "").replace("|", "\\|")
-            out.append(f"| `{f.name}` | {_type(f)} | {_constraints(f)} | **{f.title}.** {desc} | {zh} |")
+            desc = _e(f.descriptor.get("description", ""))
+            zh = _e(f.descriptor.get("gba:description_zh", ""))
+            out.append(f"| `{_e(f.name)}` | {_type(f)} | {_constraints(f)} | **{_e(f.title)}.** {desc} | {zh} |")
         out.append("")
     out += _vocabularies(data_dir(directory))
     out.append(END)
@@ -94,23 +113,32 @@ def _vocabularies(directory: Path) -> list[str]:
             f"| {key} | label | 中文 | definition |",
             "|---|---|---|---|",
         ]
-        out += [f"| `{r[key]}` | {r['label_en']} | {r['label_zh']} | {r['definition_en']} |" for r in rows]
+        out += [
+            f"| `{_e(r[key])}` | {_e(r['label_en'])} | {_e(r['label_zh'])} | {_e(r['definition_en'])} |" for r in rows
+        ]
         out.append("")
     return out
 
 
-def update(path: str | os.PathLike[str] | None = None, directory: str | os.PathLike[str] | None = None) -> bool:
+def update(
+    path: str | os.PathLike[str] | None = None, directory: str | os.PathLike[str] | None = None, write: bool = True
+) -> bool:
     """Rewrite the generated part of the codebook at ``path`` (default ``<data>/CODEBOOK.md``) from
     the ``datapackage.json`` of ``directory`` (default: the folder of ``path``); return True when
-    it changed."""
+    it changed (with ``write=False`` only say whether it would change).
+
+    The codebook is read and written without following a symbolic link out of its folder, and
+    only when it is a regular file of at most 16 MiB (:mod:`gbaresearch.confined`); otherwise
+    :class:`~gbaresearch.limits.Refused` says why."""
     path = Path(path) if path is not None else data_dir() / "CODEBOOK.md"
     directory = directory if directory is not None else path.parent
-    text = path.read_text(encoding="utf-8")
+    text = read_bounded(path, MAX_CODEBOOK_BYTES).decode("utf-8", "replace")
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)
     new = head + render(directory) + tail
     if new != text:
-        path.write_text(new, encoding="utf-8")
+        if write:
+            write_beneath(path.parent, path.name, new.encode("utf-8"))
         return True
     return False
 

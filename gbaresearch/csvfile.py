@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .confined import write_beneath
 from .limits import Refused, max_file_bytes, read_bounded
 from .problems import Problem
 
@@ -75,17 +76,22 @@ def _line_at(data: str | bytes, pos: int) -> int:
 def read_raw(path: Path, label: str) -> RawTable:
     """Read ``path``; ``label`` names the file in problems. Never raises for bad content.
 
-    Only a regular file no larger than :func:`~gbaresearch.limits.max_file_bytes` is read."""
+    Only a regular file no larger than :func:`~gbaresearch.limits.max_file_bytes`, reached
+    without a symbolic link out of its folder, is read."""
+    try:
+        data = read_bounded(path, max_file_bytes())
+    except Refused as exc:
+        return RawTable(problems=[Problem(label, 0, "-", exc.reason, exc.code)])
+    return parse_raw(data, label)
+
+
+def parse_raw(data: bytes, label: str) -> RawTable:
+    """Header and records of the CSV text ``data``; ``label`` names the file in problems."""
     out = RawTable()
 
     def problem(line: int, fld: str, msg: str, code: str) -> None:
         out.problems.append(Problem(label, line, fld, msg, code))
 
-    try:
-        data = read_bounded(path, max_file_bytes())
-    except Refused as exc:
-        problem(0, "-", exc.reason, exc.code)
-        return out
     if data.startswith(BOM):
         data = data[len(BOM) :]
     try:
@@ -166,28 +172,33 @@ def write_records(
 ) -> int:
     """Write ``rows`` (mappings by column, or sequences in header order) as UTF-8 CSV with LF
     line endings, quoting only where needed; with ``append`` add them after the existing rows
-    (the header is then not written again). Return the number of rows written."""
+    (the header is then not written again). Return the number of rows written.
+
+    The file is written without following a symbolic link out of its folder
+    (:func:`gbaresearch.confined.write_beneath`); a refusal raises
+    :class:`~gbaresearch.limits.Refused`."""
     path = Path(path)
     prefix = ""
     if append:
-        text = path.read_bytes()
+        text = read_bounded(path, max_file_bytes())
         if text and not text.endswith((b"\n", b"\r")):
             prefix = "\n"
     n = 0
-    with path.open("a" if append else "w", encoding="utf-8", newline="") as fh:
-        fh.write(prefix)
-        writer = csv.writer(fh, lineterminator="\n")
-        if not append:
-            writer.writerow(header)
-        for row in rows:
-            if isinstance(row, Mapping):
-                unknown = set(row) - set(header)
-                if unknown:
-                    raise KeyError(f"{path.name} has no column(s): {', '.join(sorted(unknown))}")
-                writer.writerow([row.get(c, "") for c in header])
-            else:
-                writer.writerow(row)
-            n += 1
+    fh = io.StringIO(newline="")
+    fh.write(prefix)
+    writer = csv.writer(fh, lineterminator="\n")
+    if not append:
+        writer.writerow(header)
+    for row in rows:
+        if isinstance(row, Mapping):
+            unknown = set(row) - set(header)
+            if unknown:
+                raise KeyError(f"{path.name} has no column(s): {', '.join(sorted(unknown))}")
+            writer.writerow([row.get(c, "") for c in header])
+        else:
+            writer.writerow(row)
+        n += 1
+    write_beneath(path.parent, path.name, fh.getvalue().encode("utf-8"), append=append)
     return n
 
 

@@ -51,10 +51,16 @@ def file_names(version: str) -> dict[str, str]:
     }
 
 
-def export(formats: Iterable[str] | None, out_dir: Path, data_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+def export(
+    formats: Iterable[str] | None,
+    out_dir: Path,
+    data_dir: str | os.PathLike[str] | None = None,
+    dataset: Any = None,
+) -> list[Path]:
     """Validate the data in ``data_dir`` (default: as :func:`gbaresearch.load_dataset`) and write
     the requested ``formats`` (default all of :data:`FORMATS`) into ``out_dir``; return the
-    written paths in the order asked.
+    written paths in the order asked. With ``dataset`` (a loaded
+    :class:`~gbaresearch.load.Dataset`), write that validated snapshot instead of loading again.
 
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ExportError` for an unknown format and
@@ -67,7 +73,7 @@ def export(formats: Iterable[str] | None, out_dir: Path, data_dir: str | os.Path
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise ExportError(f"unknown export format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    ds = load_dataset(data_dir)
+    ds = dataset if dataset is not None else load_dataset(data_dir)
     package = ds.package
     names = file_names(ds.version)
     writers = {"zip": write_zip, "xlsx": write_xlsx, "csv": write_case_csv, "dta": write_dta}
@@ -83,35 +89,29 @@ def export(formats: Iterable[str] | None, out_dir: Path, data_dir: str | os.Path
 # --- data package zip -----------------------------------------------------------------------
 
 
-def _inside(base: Path, rel: str) -> Path | None:
-    p = (base / rel).resolve()
-    return p if p.is_file() and base.resolve() in p.parents else None
-
-
 def write_zip(ds: Any, package: Any, path: Path) -> None:
     """The data package as a zip with a top folder ``gbaresearch-data-V/``; entries are stored
-    with a fixed date, so the same data gives the same bytes."""
+    with a fixed date, so the same data gives the same bytes. Every data file comes from the
+    validated snapshot ``ds.files``: nothing under the data directory is read again."""
     from .paths import citation_file
 
     top = Path(file_names(ds.version)["zip"]).stem
-    base = Path(ds.data_dir)
-    entries: list[tuple[str, Path]] = [("datapackage.json", base / "datapackage.json")]
+    snapshot: dict[str, bytes] = ds.files
+    entries: list[tuple[str, bytes]] = [("datapackage.json", snapshot["datapackage.json"])]
     for res in package.resources:
-        src = _inside(base, res.path)
-        if src is not None:
-            entries.append((Path(res.path).as_posix(), src))
+        entries.append((res.path, snapshot[res.path]))
     for name in EXTRA_FILES:
-        if (base / name).is_file():
-            entries.append((name, base / name))
+        if name in snapshot:
+            entries.append((name, snapshot[name]))
     cff = citation_file()
     if cff.is_file():
-        entries.append(("CITATION.cff", cff))
+        entries.append(("CITATION.cff", cff.read_bytes()))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for rel, src in entries:
+        for rel, data in entries:
             info = zipfile.ZipInfo(f"{top}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, src.read_bytes())
+            zf.writestr(info, data)
 
 
 # --- workbook -------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _OTHER_DATE = re.compile(r"([0-9]{4})\s*[/.年]\s*([0-9]{1,2})\s*[/.月]\s*([0-9]{1,2})\s*日?")
 _GROUPED = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+# Invisible or direction-changing characters: controls (not tab or line breaks), bidirectional
+# marks and overrides, zero-width characters, variation selectors, tags and the byte-order mark.
+HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufe00-\ufe0f\ufeff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
 # What the loaders can hold: Int64 columns and datetime64[ns] dates (pandas.Timestamp.min is 1677-09-21).
 _INT_LIMIT = 2**63 - 1
 _EARLIEST = date(1677, 9, 22)
@@ -190,6 +196,11 @@ def value_checker(fld: Field, missing: frozenset[str], today: date) -> Callable[
             return Bad("below-minimum", f"{_fmt(x)} is below the minimum {_fmt(lo)}")
         if hi is not None and x > hi:
             return Bad("above-maximum", f"{_fmt(x)} is above the maximum {_fmt(hi)}")
+        if type(x) is str and (m := HIDDEN.search(x)):
+            return Bad(
+                "invisible-character",
+                f"{excerpt(x)} contains an invisible or direction-changing character (U+{ord(m[0]):04X}): remove it",
+            )
         return x
 
     return check
@@ -225,7 +236,7 @@ def check_column(
     check = value_checker(fld, missing, today)
     distinct = set(values)
     if _is_text(fld):
-        odd = [v for v in distinct if v in missing or not v or v != v.strip()]
+        odd = [v for v in distinct if v in missing or not v or v != v.strip() or HIDDEN.search(v)]
         verdict = {v: check(v) for v in odd}
         if not verdict:
             return list(values), set()

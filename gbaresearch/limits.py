@@ -4,17 +4,22 @@ A contributor's pull request is untrusted input, so validating it must be safe:
 
 - **Paths stay inside the data directory.** A resource ``path`` must be a non-empty, relative,
   POSIX-style file name (Data Package rules: no leading ``/``, no ``..`` segment, no URL, no
-  backslash), and the file it names must resolve, symbolic links followed, to a place inside
-  the data directory. Anything else is refused before the file is opened.
+  backslash, not ``.`` or a name ending in ``/``), and the file it names is opened by
+  :mod:`gbaresearch.confined`, which never follows a symbolic link out of the data directory.
+  Anything else is refused before the file is opened.
 - **Only regular files of sane size.** FIFOs, sockets, devices and directories are refused from
-  ``os.stat`` alone, without opening them; the file is then opened with ``O_NONBLOCK`` and
-  checked again with ``fstat`` (same file, still regular). A file larger than
+  ``lstat`` alone, without opening them; the file is then opened with ``O_NOFOLLOW`` and
+  ``O_NONBLOCK`` and checked again with ``fstat`` (same file, still regular). A file larger than
   :func:`max_file_bytes` (default 256 MiB, environment variable ``GBARESEARCH_MAX_FILE_BYTES``)
   is refused before it is read; ``datapackage.json`` has its own limit of 16 MiB.
-- **Patterns cannot hang.** Python's ``re`` backtracks, so a schema pattern is refused when it
-  could take more than polynomial time: a repeated group (``*``, ``+``, ``{m,n}`` with n > 1)
+- **Patterns cannot hang.** Values are matched by RE2 (``google-re2``), whose time is linear
+  in the value's length for every pattern it accepts. As a first line, and because other tools
+  (``frictionless``) match the same patterns with Python's backtracking ``re``, a schema pattern
+  is also refused when it could take more than polynomial time there: a repeated group (``*``, ``+``, ``{m,n}`` with n > 1)
   that itself contains a repetition or an alternation (``(a+)+``, ``(a|ab)*``), a
-  backreference, or more than two long repetitions (``+``, ``*`` or a count above 100). Values
+  backreference, more than two long repetitions (``+``, ``*`` or a count above 100), or more
+  than six places to choose (optional or variable repetitions and alternatives: ``a?`` 34
+  times, ``(?:a.|.a)`` 34 times, ``[a-z]{0,100}`` 8 times). Values
   longer than :data:`MAX_PATTERN_VALUE` characters are not matched at all (they fail the
   pattern), which bounds the remaining quadratic cases. Patterns are compiled with
   ``re.ASCII``, so ``\\d``, ``\\w`` and ``\\s`` mean ASCII digits, letters and spaces only.
@@ -25,20 +30,36 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from .confined import Refused, file_kind, read_file
+
+__all__ = ["Refused", "file_kind", "read_bounded", "path_problem", "compile_pattern", "max_file_bytes"]
 
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024
 MAX_FILE_ENV = "GBARESEARCH_MAX_FILE_BYTES"
 MAX_PATTERN_VALUE = 1000
 MAX_LONG_REPEATS = 2
+MAX_CHOICES = 6  # optional or variable repetitions plus alternatives, in the whole pattern
 _LONG = 100
 
-# the regular expression parser of the standard library (Python 3.11 and later)
-_sre_c: Any = importlib.import_module("re._constants")
-_sre_parse: Any = importlib.import_module("re._parser")
+
+def _stdlib_parser() -> tuple[Any, Any]:
+    """The standard library's private regular expression parser and its constants
+    (``re._parser`` from Python 3.11, ``sre_parse`` before), or ``(None, None)`` when neither
+    exists: the syntactic refusals are then skipped and the linear-time matcher alone bounds
+    the work."""
+    for parser, constants in (("re._parser", "re._constants"), ("sre_parse", "sre_constants")):
+        try:
+            return importlib.import_module(constants), importlib.import_module(parser)
+        except ImportError:
+            continue
+    return None, None
+
+
+_sre_c, _sre_parse = _stdlib_parser()
 
 
 def max_file_bytes() -> int:
@@ -61,82 +82,38 @@ def path_problem(path: object) -> tuple[str, str] | None:
         return "path-invalid", "path must be a relative file name (no URL, drive letter, backslash or NUL)"
     if path.startswith(("/", "~")):
         return "path-outside", "path must be relative to the data directory, not absolute"
-    if ".." in PurePosixPath(path).parts:
+    if ".." in path.split("/"):
         return "path-outside", "path must not contain '..'"
+    if path.endswith("/") or not PurePosixPath(path).parts or PurePosixPath(path).name in (".", ""):
+        return "path-invalid", "path must name a file, not a folder (no trailing '/', not '.')"
     return None
-
-
-def resolve_inside(directory: Path, path: str) -> Path | None:
-    """``directory / path`` with symbolic links resolved, or None when that leaves ``directory``."""
-    base = directory.resolve()
-    target = (base / path).resolve()
-    if target == base or base not in target.parents:
-        return None
-    return target
-
-
-def file_kind(mode: int) -> str:
-    """A reader's word for a non-regular file's type."""
-    for test, word in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return word
-    return "not a regular file"
-
-
-class Refused(Exception):
-    """A file that is not read: ``code`` and ``reason`` say why."""
-
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
     """The bytes of the regular file ``path``, refused (:class:`Refused`) when it is missing, not
-    a regular file, or larger than ``limit`` bytes. A FIFO or device is never opened."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise Refused("file-missing", "file is missing (datapackage.json lists it)") from None
-    except OSError as exc:
-        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise Refused("not-regular-file", f"is {file_kind(st.st_mode)}, not a regular file: it is not read")
-    if st.st_size > limit:
-        raise Refused(
-            "file-too-large",
-            f"file is {st.st_size} bytes, more than the limit of {limit} (set {MAX_FILE_ENV} to raise it)",
-        )
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
-    try:
-        st2 = os.fstat(fd)
-        if not stat.S_ISREG(st2.st_mode) or (st2.st_ino, st2.st_dev) != (st.st_ino, st.st_dev):
-            raise Refused("not-regular-file", "the file changed while it was opened: it is not read")
-        chunks = []
-        total = 0
-        while True:
-            chunk = os.read(fd, min(1 << 24, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise Refused("file-too-large", f"file grew beyond the limit of {limit} bytes while it was read")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise Refused("file-unreadable", f"file cannot be read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
+    a regular file, larger than ``limit`` bytes, or reached through a symbolic link that leaves
+    its folder (see :mod:`gbaresearch.confined`). A FIFO or device is never opened."""
+    return read_file(path, limit)
+
+
+def _choices(tree: Any) -> int:
+    """How many places a backtracking matcher may choose at: each repetition whose count varies
+    (``?``, ``*``, ``+``, ``{m,n}``) and each extra branch of an alternation. Many of them in a
+    row (``a?`` 34 times, ``(?:a.|.a)`` 34 times, ``[a-z]{0,100}`` 8 times) multiply."""
+    n = 0
+    for op, av in tree:
+        if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, body = av
+            n += (lo != hi) + _choices(body)
+        elif op == _sre_c.BRANCH:
+            n += len(av[1]) - 1 + sum(_choices(b) for b in av[1])
+        elif op == _sre_c.SUBPATTERN:
+            n += _choices(av[-1])
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            n += _choices(av[1])
+        elif op == getattr(_sre_c, "ATOMIC_GROUP", None):
+            n += _choices(av)
+    return n
 
 
 def _repeats(tree: Any, inside_repeat: bool, found: list[str]) -> int:
@@ -167,17 +144,42 @@ def _repeats(tree: Any, inside_repeat: bool, found: list[str]) -> int:
     return long_repeats
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a schema pattern with ``re.ASCII``; raise ValueError saying why it is refused."""
+def compile_pattern(pattern: str) -> Any:
+    """Compile a schema pattern; raise ValueError saying why it is refused.
+
+    The pattern must be valid for Python's ``re`` (with ``re.ASCII``) and pass the syntactic
+    refusals above; it is then compiled for RE2 (``google-re2``), which matches in time linear
+    in the value's length whatever the pattern, and that compiled pattern is returned (it has
+    ``fullmatch`` and ``search`` like :class:`re.Pattern`). RE2's ``\\d``, ``\\w`` and ``\\s``
+    are ASCII only, as with ``re.ASCII``."""
     try:
-        rx = re.compile(pattern, re.ASCII)
-        tree = _sre_parse.parse(pattern, re.ASCII)
+        re.compile(pattern, re.ASCII)
+        tree = _sre_parse.parse(pattern, re.ASCII) if _sre_parse is not None else None
     except (re.error, RecursionError, OverflowError) as exc:
         raise ValueError(f"is not a valid regular expression ({exc})") from None
     found: list[str] = []
-    long_repeats = _repeats(tree, False, found)
-    if long_repeats > MAX_LONG_REPEATS:
-        found.append(f"{long_repeats} long or unbounded repetitions (at most {MAX_LONG_REPEATS})")
+    if tree is not None:
+        long_repeats = _repeats(tree, False, found)
+        if long_repeats > MAX_LONG_REPEATS:
+            found.append(f"{long_repeats} long or unbounded repetitions (at most {MAX_LONG_REPEATS})")
+        choices = _choices(tree)
+        if choices > MAX_CHOICES:
+            found.append(f"{choices} optional or variable repetitions and alternatives (at most {MAX_CHOICES})")
     if found:
         raise ValueError("could take very long to match: it has " + found[0])
-    return rx
+    return linear_pattern(pattern)
+
+
+def linear_pattern(pattern: str) -> Any:
+    """``pattern`` compiled by RE2 (linear-time matching); ValueError when RE2 cannot compile it
+    (backreferences, lookarounds, a repetition count above 1000, a program too large)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 8 << 20
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(f"cannot be matched in linear time ({reason})") from None

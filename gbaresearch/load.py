@@ -37,18 +37,28 @@ class Dataset(dict[str, pd.DataFrame]):
 
     Attributes: ``version`` (the data version), ``data_dir`` (where it was read), ``package``
     (the parsed ``datapackage.json``: :class:`~gbaresearch.schema.Package`, with ``title``,
-    ``title_zh`` and every resource and field). Use :meth:`labels`, :meth:`resource` and
+    ``title_zh`` and every resource and field), ``files`` (the validated snapshot: the bytes of
+    every file read, by path relative to ``data_dir``; exports and the site use these, never
+    the files again). Use :meth:`labels`, :meth:`resource` and
     :meth:`field` instead of reading ``datapackage.json`` again."""
 
     version: str
     data_dir: Path
     package: Package
+    files: dict[str, bytes]
 
-    def __init__(self, tables: Iterable[tuple[str, pd.DataFrame]], package: Package, data_dir: Path):
+    def __init__(
+        self,
+        tables: Iterable[tuple[str, pd.DataFrame]],
+        package: Package,
+        data_dir: Path,
+        files: dict[str, bytes] | None = None,
+    ):
         super().__init__(tables)
         self.package = package
         self.version = package.version
         self.data_dir = data_dir
+        self.files = dict(files or {})
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
@@ -114,8 +124,8 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None, validate: bool 
     directory = _data_dir(data_dir)
     key = _signature(directory, validate)
     if key is not None and key in _LOADED:
-        package, frames = _LOADED[key]
-        return Dataset(((name, df.copy()) for name, df in frames.items()), package, directory)
+        package, frames, files = _LOADED[key]
+        return Dataset(((name, df.copy()) for name, df in frames.items()), package, directory, files)
     checked = check_dataset(directory)
     problems = checked.problems if validate else checked.file_problems
     if problems or checked.package is None or not all(t.ok for t in checked.tables.values()):
@@ -130,15 +140,15 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None, validate: bool 
     if key is not None and key == _signature(directory, validate):  # unchanged while it was read
         if len(_LOADED) >= 4:
             _LOADED.clear()
-        _LOADED[key] = (checked.package, {name: df.copy() for name, df in frames.items()})
-    return Dataset(frames.items(), checked.package, checked.data_dir)
+        _LOADED[key] = (checked.package, {name: df.copy() for name, df in frames.items()}, checked.files)
+    return Dataset(frames.items(), checked.package, checked.data_dir, checked.files)
 
 
 # A valid dataset already loaded in this process, by the identity of its files: a warm load
 # returns copies of its frames instead of reading and checking everything again. Any change to
 # datapackage.json or a listed file (inode, size, modification time), or a new day (dates in
 # the future are invalid), reads everything again.
-_LOADED: dict[tuple[Any, ...], tuple[Package, dict[str, pd.DataFrame]]] = {}
+_LOADED: dict[tuple[Any, ...], tuple[Package, dict[str, pd.DataFrame], dict[str, bytes]]] = {}
 
 
 def _signature(directory: Path, validate: bool) -> tuple[Any, ...] | None:
@@ -147,8 +157,12 @@ def _signature(directory: Path, validate: bool) -> tuple[Any, ...] | None:
         return None
     sig: list[Any] = [str(directory), validate, date.today()]
     try:
-        for name in [PACKAGE_FILE] + [r.path for r in package.resources]:
-            st = os.stat(directory / name)
+        for name in [PACKAGE_FILE, "CODEBOOK.md", "CHANGELOG.md"] + [r.path for r in package.resources]:
+            try:
+                st = os.stat(directory / name)
+            except FileNotFoundError:
+                sig.append((name, None))
+                continue
             if not stat.S_ISREG(st.st_mode):
                 return None
             sig.append((name, st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns))

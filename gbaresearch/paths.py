@@ -36,13 +36,23 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     ``path`` if given, else ``$GBARESEARCH_DATA``, else ``<repository>/data`` in a checkout,
     else the dataset installed with the package."""
     if path is not None:
-        return Path(path).expanduser().resolve()
+        return _resolved(Path(path))
     env = os.environ.get(ENV_VAR)
     if env:
-        return Path(env).expanduser().resolve()
+        return _resolved(Path(env))
     if _in_checkout():
         return REPO_DIR / "data"
     return _installed("data")
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute with links resolved; a loop of links is left unresolved (it is
+    then not a directory, and the commands say so)."""
+    path = path.expanduser()
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
 
 
 def citation_file() -> Path:

@@ -18,8 +18,8 @@ code                        meaning
                             is missing, an unsafe or invalid pattern, ...)
 ``path-invalid``            a resource ``path`` is not a non-empty relative file name (not a
                             string, empty, a URL, backslashes, NUL)
-``path-outside``            a resource ``path`` is absolute, contains ``..`` or resolves
-                            (through symbolic links too) outside the data directory
+``path-outside``            a resource ``path`` (or dialect) is absolute, contains ``..`` or
+                            leads (through a symbolic link) outside the data directory
 ``file-missing``            a file the descriptor lists does not exist
 ``not-regular-file``        the path is a directory, FIFO, socket or device
 ``file-too-large``          the file is larger than the size limit
@@ -80,6 +80,12 @@ code                        meaning
                             ``sources.csv``
 ``batch-exists``            an announcement gives facts for a batch that exists already
 ``version-order``           a release version that is not greater than the current one
+``source-dates``            a source accessed before it was published
+``invisible-character``     a value with a control, bidirectional, zero-width or variation
+                            selector character (it would not look like what it is)
+``path-loop``               a path (or the data directory) is a loop of symbolic links
+``frictionless``            what ``frictionless validate`` found (``validate --frictionless``)
+``invalid``                 any other problem (the default of :class:`Problem`)
 ==========================  ==================================================================
 """
 
@@ -98,19 +104,46 @@ CODES: tuple[str, ...] = tuple(
 EXCERPT_CHARS = 60
 
 
+def _invisible(c: str) -> bool:
+    """Characters Python calls printable that show nothing: variation selectors (``S01\ufe0f``
+    looks like ``S01``), the combining grapheme joiner, Hangul fillers and the blank braille cell."""
+    o = ord(c)
+    return 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF or o in (0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800)
+
+
 def escape(text: str) -> str:
-    """``text`` with every control, format (bidirectional overrides, zero-width) and line or
-    paragraph separator character written as a Python escape, so it prints on one line as it is."""
-    if text.isprintable():
+    """``text`` with every control, format (bidirectional overrides, zero-width), invisible
+    (variation selectors, fillers) and line or paragraph separator character written as a
+    Python escape, so it prints on one line as it is."""
+    if text.isprintable() and not any(_invisible(c) for c in text):
         return text
     out = []
     for c in text:
-        if c.isprintable() or (c == " "):
+        if _invisible(c):
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        elif c.isprintable() or (c == " "):
             out.append(c)
         elif unicodedata.category(c) in ("Zs",):
             out.append(c)
         else:
             out.append(c.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def escape_json(text: str) -> str:
+    """JSON text (from :func:`json.dumps`) with every character :func:`escape` would escape, other
+    than its own line breaks, written as a JSON ``\\uXXXX`` escape: still the same JSON, but
+    nothing in it reaches a terminal raw (C1 controls, bidirectional controls, invisible
+    characters)."""
+    out = []
+    for c in text:
+        if c == "\n" or (c.isprintable() and not _invisible(c)):
+            out.append(c)
+        elif ord(c) > 0xFFFF:
+            hi, lo = divmod(ord(c) - 0x10000, 0x400)
+            out.append(f"\\u{0xD800 + hi:04x}\\u{0xDC00 + lo:04x}")
+        else:
+            out.append(f"\\u{ord(c):04x}")
     return "".join(out)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from .notebooks import KernelStartError, kernel_env, notebook_paths
 from .paths import REPO_DIR, _in_checkout
+from .problems import escape
 from .site.output import OutputDirError, files_under, install
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
@@ -268,6 +269,7 @@ def build(
     import nbformat
 
     from .cite import cite
+    from .confined import write_tree
     from .exports import FORMATS, file_names
     from .exports import export as export_files
     from .load import load_dataset
@@ -275,7 +277,7 @@ def build(
     from .site.pages import Download, NotebookEntry, write_pages
     from .site.text import Labels
 
-    say = log or (lambda s: print(s, flush=True))
+    say = log or (lambda s: print(escape(s), flush=True))  # lines quote the data (version, warnings)
     out_dir = Path(out_dir) if out_dir is not None else REPO_DIR / "build" / "report"
     timings = LAST_TIMINGS.stages
     timings.clear()
@@ -293,8 +295,13 @@ def build(
         (src / "notebooks").mkdir(parents=True)
         t1 = time.perf_counter()
         say(f"[2/4] executing {len(paths)} notebooks in fresh kernels ({jobs} at a time)")
+        # The notebooks read the validated snapshot, laid out as files, never the data directory:
+        # the whole site (pages, notebooks, downloads) shows the bytes that were checked.
+        snapshot_dir = work / "data"
+        snapshot_dir.mkdir()
+        write_tree(snapshot_dir, ds.files)
         run = executor or execute_all
-        executed = run(paths, src / "notebooks", Path(ds.data_dir), jobs=jobs, timeout=timeout, log=say)
+        executed = run(paths, src / "notebooks", snapshot_dir, jobs=jobs, timeout=timeout, log=say)
         timings["execute"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         say("[3/4] generating pages and downloads")
@@ -321,7 +328,7 @@ def build(
         (gen_static / "datatables.js").write_text(js, encoding="utf-8")
         (gen_static / "datatables.css").write_text(css, encoding="utf-8")
         dl_dir = work / "downloads"
-        written = export_files(FORMATS, dl_dir, data_dir=ds.data_dir)
+        written = export_files(FORMATS, dl_dir, dataset=ds)
         names = file_names(ds.version)
         described = {
             "zip": (
@@ -351,8 +358,8 @@ def build(
             en, zh, reader = described[fmt]
             downloads.append(Download(f"downloads/{names[fmt]}", en, zh, reader, p.stat().st_size))
         codebook = (
-            (Path(ds.data_dir) / "CODEBOOK.md").read_text(encoding="utf-8")
-            if (Path(ds.data_dir) / "CODEBOOK.md").is_file()
+            ds.files["CODEBOOK.md"].decode("utf-8", "replace")
+            if "CODEBOOK.md" in ds.files
             else "# Codebook · 编码手册\n"
         )
         citation = cite(ds.data_dir, version=ds.version)

@@ -408,6 +408,26 @@ def _sources_used(tables: Tables, problems: list[Problem]) -> None:
             )
 
 
+def _source_dates(tables: Tables, problems: list[Problem]) -> None:
+    """A source cannot have been accessed before the first day it may have been published."""
+    if not _ok(tables, "sources") or not {"date_published", "date_accessed"} <= set(tables["sources"].columns):
+        return
+    for line, published, accessed in tables["sources"].rows("date_published", "date_accessed"):
+        if not isinstance(published, str) or accessed is None:
+            continue
+        earliest = (published + "-01-01")[:10] if len(published) == 4 else (published + "-01")[:10]
+        if accessed.isoformat() < earliest:
+            problems.append(
+                _problem(
+                    "source-dates",
+                    "sources.csv",
+                    line,
+                    "date_accessed",
+                    f"accessed {accessed.isoformat()}, before it was published ({published})",
+                )
+            )
+
+
 RULES = (
     _batches,
     _category_totals,
@@ -419,6 +439,7 @@ RULES = (
     _links,
     _primary_domains,
     _sources_used,
+    _source_dates,
 )
 
 

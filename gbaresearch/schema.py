@@ -24,11 +24,12 @@ import math
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .limits import MAX_PACKAGE_BYTES, Refused, compile_pattern, path_problem, read_bounded
+from .confined import read_beneath
+from .limits import MAX_PACKAGE_BYTES, Refused, compile_pattern, path_problem
 from .problems import Problem, escape
 
 PACKAGE_FILE = "datapackage.json"
@@ -102,7 +103,7 @@ class Field:
     true_values: tuple[str, ...]
     false_values: tuple[str, ...]
     descriptor: dict[str, Any] = field(compare=False, repr=False)
-    regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    regex: Any = field(default=None, compare=False, repr=False)  # compiled by limits.compile_pattern (RE2)
 
     @property
     def enum(self) -> tuple[Value, ...] | None:
@@ -118,9 +119,21 @@ class Field:
 
 @dataclass(frozen=True)
 class ForeignKey:
+    """A one-column reference: ``field`` holds values of ``resource``'s ``ref_field``."""
+
     field: str
     resource: str
     ref_field: str
+
+
+@dataclass(frozen=True)
+class CompositeKey:
+    """A reference of several columns: each row's tuple of ``fields`` must be a row's tuple of
+    ``ref_fields`` in ``resource`` (checked as tuples, not column by column)."""
+
+    fields: tuple[str, ...]
+    resource: str
+    ref_fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,7 @@ class Resource:
     foreign_keys: tuple[ForeignKey, ...]
     missing_values: tuple[str, ...]
     descriptor: dict[str, Any] = field(compare=False, repr=False)
+    composite_keys: tuple[CompositeKey, ...] = ()
 
     @property
     def field_names(self) -> list[str]:
@@ -155,6 +169,7 @@ class Package:
     version: str
     resources: tuple[Resource, ...]
     descriptor: dict[str, Any] = field(compare=False, repr=False)
+    source: bytes = field(default=b"", compare=False, repr=False)  # the bytes of datapackage.json that were parsed
 
     @property
     def title(self) -> str:
@@ -197,12 +212,23 @@ class _Collector:
 
 
 def _show(x: object) -> str:
-    text = repr(x)
+    try:
+        text = repr(x)
+    except ValueError:  # an integer with more digits than Python converts to text
+        return "a number with too many digits"
     return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _is_number(x: object) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _finite(x: float) -> bool:
+    """True when ``x`` is a number a float can hold (a 4,000-digit integer is not)."""
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False
 
 
 def _str_list(x: object) -> bool:
@@ -282,8 +308,11 @@ def _field(d: object, where: str, err: _Collector) -> Field | None:
     bounds: list[float | None] = []
     for k in ("minimum", "maximum"):
         b = c.get(k)
-        if b is not None and (not _is_number(b) or not math.isfinite(b)):
+        if b is not None and (not _is_number(b) or not _finite(b)):
             err(where, f"constraints.{k} must be a finite number, not {_show(b)}")
+            b = None
+        elif b is not None and ftype in SUPPORTED_TYPES and ftype not in ("integer", "number"):
+            err(where, f"constraints.{k} applies to integer and number fields, not to a {_show(ftype)} field")
             b = None
         bounds.append(b)
     pattern = c.get("pattern")
@@ -343,6 +372,23 @@ def _field(d: object, where: str, err: _Collector) -> Field | None:
     )
 
 
+PACKAGE_PROFILES = frozenset({"data-package", "tabular-data-package"})
+RESOURCE_PROFILES = frozenset({"data-resource", "tabular-data-resource"})
+
+
+def _profile(d: dict[str, Any], where: str, allowed: frozenset[str], err: _Collector) -> None:
+    """A ``profile`` or ``$schema`` must name a standard profile: one that names a file or a URL
+    would be opened or fetched by other tools."""
+    for k in ("profile", "$schema"):
+        if k in d and d[k] not in allowed:
+            err(
+                where,
+                f"{k} {_show(d[k])} must be one of {', '.join(sorted(allowed))}: "
+                "a profile that names a file or URL is not opened",
+                "path-invalid",
+            )
+
+
 def _resource(d: object, index: int, err: _Collector) -> Resource | None:
     where = f"resources[{index}]"
     if not isinstance(d, dict):
@@ -358,6 +404,14 @@ def _resource(d: object, index: int, err: _Collector) -> Resource | None:
     refused = path_problem(path)
     if refused is not None:
         err(where, f"{refused[1]} (path {_show(path)}); the file is not opened", refused[0])
+    dialect = d.get("dialect")
+    if isinstance(dialect, str):
+        refused = path_problem(dialect)
+        if refused is not None:
+            err(where, f"dialect: {refused[1]} (dialect {_show(dialect)}); the file is not opened", refused[0])
+    elif dialect is not None and not isinstance(dialect, dict):
+        err(where, "dialect must be an object or a relative file name")
+    _profile(d, where, RESOURCE_PROFILES, err)
     s = d.get("schema")
     if not isinstance(s, dict):
         err(where, "schema must be an object with a list of fields")
@@ -379,6 +433,7 @@ def _resource(d: object, index: int, err: _Collector) -> Resource | None:
     elif any(k not in names for k in pk) or len(set(pk)) != len(pk):
         err(where, f"primary key {_show(pk)} must name distinct fields of the table")
     fks: list[ForeignKey] = []
+    composite: list[CompositeKey] = []
     raw_fks = s.get("foreignKeys", [])
     if not isinstance(raw_fks, list):
         err(where, "schema.foreignKeys must be a list")
@@ -391,8 +446,10 @@ def _resource(d: object, index: int, err: _Collector) -> Resource | None:
         if own is None or target is None or not isinstance(res, str) or len(own) != len(target):
             err(where, f"foreign key {_show(fk)} needs 'fields' and a 'reference' with 'resource' and as many 'fields'")
             continue
-        for a, b in zip(own, target):
-            fks.append(ForeignKey(a, res or name, b))
+        if len(own) == 1:
+            fks.append(ForeignKey(own[0], res or name, target[0]))
+        else:
+            composite.append(CompositeKey(tuple(own), res or name, tuple(target)))
     for k in ("title", "description", "gba:provenance"):
         if k in d and not isinstance(d[k], str):
             err(where, f"{k} must be a string")
@@ -408,12 +465,19 @@ def _resource(d: object, index: int, err: _Collector) -> Resource | None:
         foreign_keys=tuple(fks),
         missing_values=tuple(mv),
         descriptor=d,
+        composite_keys=tuple(composite),
     )
 
 
 def _cross_checks(resources: list[Resource], err: _Collector) -> None:
     names = {r.name: set(r.field_names) for r in resources}
     for r in resources:
+        for ck in r.composite_keys:
+            if not set(ck.fields) <= names[r.name] or not set(ck.ref_fields) <= names.get(ck.resource, set()):
+                err(
+                    f"resource {r.name!r}",
+                    f"foreign key {list(ck.fields)} -> {ck.resource}.{list(ck.ref_fields)} does not name existing fields",
+                )
         for fk in r.foreign_keys:
             if fk.field not in names[r.name] or fk.ref_field not in names.get(fk.resource, ()):
                 err(
@@ -448,6 +512,7 @@ def parse_package(descriptor: object) -> tuple[Package | None, list[Problem]]:
     version = descriptor.get("version", "")
     if not isinstance(version, str):
         err("", "version must be a string")
+    _profile(descriptor, "", PACKAGE_PROFILES, err)
     seen_names: dict[str, int] = {}
     seen_paths: dict[str, str] = {}
     resources: list[Resource] = []
@@ -477,7 +542,7 @@ def parse_package(descriptor: object) -> tuple[Package | None, list[Problem]]:
 _CACHE: dict[tuple[str, int, int, int, int], tuple[Package | None, list[Problem]]] = {}
 
 
-def load_package(directory: Path) -> tuple[Package | None, list[Problem]]:
+def load_package(directory: Path, root: int | None = None) -> tuple[Package | None, list[Problem]]:
     """Read and check ``directory/datapackage.json``; return the package (None when it has
     problems) and the problems. Never raises for bad content.
 
@@ -485,14 +550,14 @@ def load_package(directory: Path) -> tuple[Package | None, list[Problem]]:
     repeated loads do not parse and check the descriptor again."""
     path = Path(directory) / PACKAGE_FILE
     try:
-        st = os.stat(path)
-        key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    except (OSError, ValueError):
+        st = os.lstat(path)
+        key = (str(Path(directory).resolve()), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    except (OSError, ValueError, RuntimeError):
         key = None
     if key is not None and key in _CACHE:
         package, problems = _CACHE[key]
         return package, list(problems)
-    result = _load_package(path, directory)
+    result = _load_package(directory, root)
     if key is not None and stat.S_ISREG(st.st_mode):
         if len(_CACHE) >= 16:
             _CACHE.clear()
@@ -500,28 +565,51 @@ def load_package(directory: Path) -> tuple[Package | None, list[Problem]]:
     return result
 
 
-def _load_package(path: Path, directory: Path) -> tuple[Package | None, list[Problem]]:
+def _load_package(directory: Path, root: int | None) -> tuple[Package | None, list[Problem]]:
 
     def one(message: str, code: str) -> tuple[None, list[Problem]]:
         return None, [Problem(PACKAGE_FILE, 0, "-", message, code)]
 
     try:
-        data = read_bounded(path, MAX_PACKAGE_BYTES)
+        data = read_beneath(directory if root is None else root, PACKAGE_FILE, MAX_PACKAGE_BYTES)
     except Refused as exc:
         if exc.code == "file-missing":
             return one(f"{PACKAGE_FILE} not found in {escape(str(directory))}", "package-missing")
         if exc.code == "file-too-large":
             return one(f"{PACKAGE_FILE} is larger than {MAX_PACKAGE_BYTES} bytes: it is not read", exc.code)
+        if exc.code in ("path-outside", "path-loop", "data-dir-missing"):
+            return one(exc.reason, exc.code)
         return one(f"{PACKAGE_FILE} {exc.reason}", exc.code)
+    duplicates: list[str] = []
     try:
-        descriptor = json.loads(data.decode("utf-8"))
+        descriptor = json.loads(data.decode("utf-8"), object_pairs_hook=lambda pairs: _object(pairs, duplicates))
     except UnicodeDecodeError:
         return one(f"{PACKAGE_FILE} is malformed: it is not UTF-8 text", "package-malformed")
     except ValueError as exc:
         return one(f"{PACKAGE_FILE} is malformed: {exc!r}", "package-malformed")
     except RecursionError:
         return one(f"{PACKAGE_FILE} is malformed: it is nested too deeply", "package-malformed")
-    return parse_package(descriptor)
+    if duplicates:
+        shown = ", ".join(repr(k) for k in dict.fromkeys(duplicates[:5]))
+        return one(
+            f"{PACKAGE_FILE} is malformed: a JSON object gives the same key twice ({shown}); "
+            "the second would silently replace the first",
+            "package-malformed",
+        )
+    package, problems = parse_package(descriptor)
+    if package is not None:
+        package = replace(package, source=data)
+    return package, problems
+
+
+def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    """A JSON object as a dict; keys given twice are noted in ``duplicates``."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            duplicates.append(k)
+        out[k] = v
+    return out
 
 
 def read_package(directory: Path) -> Package:

@@ -6,7 +6,11 @@ loaders turn into DataFrames; ``validate`` returns just the problems. The order 
 1. ``datapackage.json`` is checked as a descriptor (:func:`gbaresearch.schema.load_package`);
    when it has problems, they are all reported and no CSV file is opened.
 2. Each resource's file is read only when it resolves inside the data directory and is a
-   regular file under the size limit (:mod:`gbaresearch.limits`); then its header, rows, cells
+   regular file under the size limit (:mod:`gbaresearch.confined`, :mod:`gbaresearch.limits`),
+   through one descriptor of the data directory; the bytes read are kept in
+   :attr:`Checked.files` (the snapshot that exports, the site and the loaders use, so nothing is
+   read twice), together with ``datapackage.json``, ``CODEBOOK.md``, ``CHANGELOG.md`` and any
+   dialect file. Then its header, rows, cells
    (:mod:`gbaresearch.fieldcheck`), primary key and unique fields are checked.
 3. Foreign keys and the cross-table rules (:mod:`gbaresearch.rules`) run on the tables that
    were read cleanly.
@@ -15,7 +19,6 @@ loaders turn into DataFrames; ``validate`` returns just the problems. The order 
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -24,14 +27,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .csvfile import read_raw
+from .confined import Refused, open_root, read_beneath
+from .csvfile import parse_raw
 from .fieldcheck import check_column, suggest
-from .limits import resolve_inside
+from .limits import max_file_bytes
 from .paths import data_dir as _data_dir
 from .problems import Problem, escape, excerpt
 from .rules import cross_table_rules
 from .schema import PACKAGE_FILE, Package, Resource, load_package
 
+EXTRA_FILES = ("CODEBOOK.md", "CHANGELOG.md")  # read into the snapshot when present
 MAX_HEADER_PROBLEMS = 20  # a header this wrong is not the right file: say so once, not per column
 SUGGESTIONS_PER_COLUMN = 20  # "did you mean" for the first references that resolve nowhere
 
@@ -70,6 +75,7 @@ class Checked:
     problems: list[Problem]
     data_dir: Path
     cross_table: tuple[Problem, ...] = ()  # those of ``problems`` from foreign keys and cross-table rules
+    files: dict[str, bytes] = field(default_factory=dict)  # the snapshot: every file read, by relative path
 
     @property
     def file_problems(self) -> list[Problem]:
@@ -172,23 +178,27 @@ def _unique(res: Resource, table: Table, label: str, problems: list[Problem]) ->
                     first[v] = line
 
 
-def _read_table(res: Resource, directory: Path, today: date, problems: list[Problem]) -> Table:
+def _snap(root: int, rel: str, limit: int, files: dict[str, bytes]) -> bytes:
+    """Read ``rel`` beneath the open data directory ``root`` into the snapshot ``files``."""
+    if rel not in files:
+        files[rel] = read_beneath(root, rel, limit)
+    return files[rel]
+
+
+def _refusal(label: str, owner: str, exc: Refused) -> Problem:
+    prefix = f"{owner}: " if exc.code in ("path-outside", "path-loop") and owner else ""
+    return Problem(label, 0, "-", prefix + exc.reason, exc.code)
+
+
+def _read_table(res: Resource, root: int, today: date, problems: list[Problem], files: dict[str, bytes]) -> Table:
     label = res.path
     table = Table(res)
-    path = resolve_inside(directory, res.path)
-    if path is None:
-        problems.append(
-            Problem(
-                label,
-                0,
-                "-",
-                f"resource {res.name!r}: the path resolves outside the data directory "
-                "(through a symbolic link); the file is not opened",
-                "path-outside",
-            )
-        )
+    try:
+        data = _snap(root, res.path, max_file_bytes(), files)
+    except Refused as exc:
+        problems.append(_refusal(label, f"resource {res.name!r}", exc))
         return table
-    raw = read_raw(path, label)
+    raw = parse_raw(data, label)
     problems.extend(raw.problems)
     if raw.problems or raw.header is None:
         return table
@@ -272,6 +282,49 @@ def _foreign_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
                     )
 
 
+def _composite_keys(tables: dict[str, Table], problems: list[Problem]) -> None:
+    for t in tables.values():
+        if not t.ok:
+            continue
+        for ck in t.resource.composite_keys:
+            ref = tables.get(ck.resource)
+            if ref is None or not ref.ok or any(ref.bad[f] for f in ck.ref_fields):
+                continue
+            targets = set(zip(*(ref.columns[f] for f in ck.ref_fields)))
+            where = escape(ref.resource.path)
+            names = ", ".join(ck.ref_fields)
+            for line, *key in t.rows(*ck.fields):
+                if any(v is None for v in key) or tuple(key) in targets:
+                    continue
+                shown = "(" + ", ".join(excerpt(v) for v in key) + ")"
+                problems.append(
+                    Problem(
+                        t.resource.path,
+                        line,
+                        ck.fields[0],
+                        f"{shown} is not a ({names}) pair in {where}",
+                        "foreign-key",
+                    )
+                )
+
+
+def _extra_files(package: Package, root: int, problems: list[Problem], files: dict[str, bytes]) -> None:
+    """CODEBOOK.md and CHANGELOG.md when present, and every dialect file, into the snapshot."""
+    for name in EXTRA_FILES:
+        try:
+            _snap(root, name, max_file_bytes(), files)
+        except Refused as exc:
+            if exc.code != "file-missing":
+                problems.append(_refusal(name, "", exc))
+    for res in package.resources:
+        dialect = res.descriptor.get("dialect")
+        if isinstance(dialect, str):
+            try:
+                _snap(root, dialect, max_file_bytes(), files)
+            except Refused as exc:
+                problems.append(_refusal(dialect, f"resource {res.name!r}, dialect", exc))
+
+
 def check_dataset(directory: str | os.PathLike[str] | None = None, today: date | None = None) -> Checked:
     """Read and check every table. Returns the converted tables and all problems, sorted."""
     directory = _data_dir(directory)
@@ -284,26 +337,28 @@ def check_dataset(directory: str | os.PathLike[str] | None = None, today: date |
             [Problem(PACKAGE_FILE, 0, "-", f"data directory not found: {directory}", "data-dir-missing")],
             directory,
         )
-    package, schema_problems = load_package(directory)
-    if package is None:
-        return Checked(None, {}, schema_problems, directory)
-    # Millions of small lists and tuples would set off the cyclic garbage collector again and
-    # again although none of them form cycles; pausing it keeps validation linear.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        tables = {res.name: _read_table(res, directory, today, problems) for res in package.resources}
-        n_file = len(problems)
-        _foreign_keys(tables, problems)
-        cross_table_rules(tables, problems)
+        root = open_root(directory)
+    except Refused as exc:
+        return Checked(None, {}, [Problem(PACKAGE_FILE, 0, "-", exc.reason, exc.code)], directory)
+    try:
+        package, schema_problems = load_package(directory, root)
+        if package is None:
+            return Checked(None, {}, schema_problems, directory)
+        files: dict[str, bytes] = {PACKAGE_FILE: package.source}
+        tables = {res.name: _read_table(res, root, today, problems, files) for res in package.resources}
+        _extra_files(package, root, problems, files)
     finally:
-        if gc_was_enabled:
-            gc.enable()
+        os.close(root)
+    n_file = len(problems)
+    _foreign_keys(tables, problems)
+    _composite_keys(tables, problems)
+    cross_table_rules(tables, problems)
     cross = tuple(problems[n_file:])
     order = {res.path: i for i, res in enumerate(package.resources)}
     forder = {res.path: {f.name: j for j, f in enumerate(res.fields)} for res in package.resources}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.line, forder.get(p.file, {}).get(p.field, -1), p.message))
-    return Checked(package, tables, problems, directory, cross)
+    return Checked(package, tables, problems, directory, cross, files)
 
 
 def validate(directory: str | os.PathLike[str] | None = None, today: date | None = None) -> list[Problem]:

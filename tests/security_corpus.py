@@ -6,7 +6,12 @@ place; it may also return environment variables to set), the exact problem lines
 directory beside it that is outside the data), their codes, and the exit code. Classes (issue
 12): 1 paths stay inside the data directory, 2 only regular files of sane size, 3 the
 descriptor is checked as a descriptor, 4 no output can be forged, 5 identifiers are what they
-look like.
+look like. Issue 20 adds to each class: every file under the data directory (``datapackage.json``,
+``CODEBOOK.md``, ``CHANGELOG.md``, dialect files) and not only the resources, symbolic link
+loops, the whole descriptor (dialects, profiles, duplicate keys, numbers a float cannot hold,
+bounds on text, slow pattern families, composite keys), and values that do not look like what
+they are. Commands other than ``validate``, the snapshot and the site are covered with the same
+exactness in ``tests/test_boundary.py`` and ``tests/test_site_payloads.py``.
 """
 
 from __future__ import annotations
@@ -34,13 +39,21 @@ class Attack:
     codes: tuple[str, ...]
     exit_code: int = 1
     never_opened: tuple[str, ...] = field(default=())  # paths ({out}, absolute) that must never be opened
+    # the command run on the data directory (``gbaresearch COMMAND... DIR``; ``{out}`` in an
+    # argument is the directory beside it); for a command other than validate, ``expected`` are
+    # the lines it prints (its standard error's last line when it exits 2)
+    command: tuple[str, ...] = ("validate",)
+
+    def argv(self, d: Path) -> list[str]:
+        """The command line for the input in ``d``."""
+        return [a.replace("{out}", str(d.parent / "outside")) for a in self.command] + [str(d)]
 
     def expected_for(self, d: Path) -> list[str]:
         """The expected lines for the (already built) input in ``d``. Placeholders: ``{dir}``,
         ``{out}``, ``{size:FILE}`` (its size in bytes), ``{n}`` (the last resource's index),
         ``{i:NAME}`` (the index of the resource whose path is NAME.csv)."""
         try:
-            if not (d / PKG).is_file() or (d / PKG).stat().st_size > 10**6:
+            if (d / PKG).is_symlink() or not (d / PKG).is_file() or (d / PKG).stat().st_size > 10**6:
                 raise ValueError("not a descriptor to read")
             desc = json.loads(read_text(d, PKG))
             resources = desc["resources"] if isinstance(desc, dict) else []
@@ -67,10 +80,10 @@ _PLACEHOLDER = re.compile(r"\{(size|n|i)(?::([\w.]+))?\}")
 ATTACKS: list[Attack] = []
 
 
-def _a(name, klass, mutate, expected, codes, exit_code=1, never_opened=()):
+def _a(name, klass, mutate, expected, codes, exit_code=1, never_opened=(), command=("validate",)):
     expected = (expected,) if isinstance(expected, str) else tuple(expected)
     codes = (codes,) * len(expected) if isinstance(codes, str) else tuple(codes)
-    ATTACKS.append(Attack(name, klass, mutate, expected, codes, exit_code, tuple(never_opened)))
+    ATTACKS.append(Attack(name, klass, mutate, expected, codes, exit_code, tuple(never_opened), tuple(command)))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -186,7 +199,7 @@ def _raw(name: str, fn: Callable[[str], str]):
 
 
 def _pattern(table: str, column: str, pattern: str):
-    return _edit(lambda desc: _fld(desc, table, column)["constraints"].__setitem__("pattern", pattern))
+    return _edit(lambda desc: _fld(desc, table, column).setdefault("constraints", {}).__setitem__("pattern", pattern))
 
 
 def _constraint(table: str, column: str, key: str, value: Any):
@@ -839,4 +852,366 @@ _y(
         "announcement.yaml:2: url: required value is missing (NA)",
     ),
     ("missing-value",) * 3 + ("unused-source",) + ("missing-value",) * 2,
+
+# --- issue 20: every file under the data directory, the descriptor completely, one snapshot ------
+# (and the validator bugs of issue 19). Each case also runs through the command line and, for
+# those in RISKY, in a real interpreter with a deadline.
+
+PASSWD = "/etc/passwd"
+
+
+def _link_outside(name: str, target: Callable[[Path], Path]):
+    """Replace (or create) ``name`` with a symbolic link to ``target``."""
+
+    def mutate(d: Path) -> None:
+        t = target(d)
+        if (d / name).exists() or (d / name).is_symlink():
+            (d / name).unlink()
+        (d / name).symlink_to(t)
+
+    return mutate
+
+
+def _self_loop(name: str):
+    def mutate(d: Path) -> None:
+        (d / name).unlink()
+        (d / name).symlink_to(name)
+
+    return mutate
+
+
+def _looping_folder(d: Path) -> None:
+    (d / "loop").symlink_to("loop")
+    desc = _desc(d)
+    _res(desc, "case_links")["path"] = "loop/case_links.csv"
+    _put(d, desc)
+
+
+def _sparse(name: str, size: int):
+    def mutate(d: Path) -> None:
+        with open(d / name, "r+b") as fh:
+            fh.truncate(size)
+
+    return mutate
+
+
+def _dialect(table: str, value: Any):
+    return _edit(lambda desc: _res(desc, table).__setitem__("dialect", value))
+
+
+def _dialect_file_outside(d: Path) -> None:
+    (d / "dialect.json").symlink_to(PASSWD)
+    desc = _desc(d)
+    _res(desc, "case_links")["dialect"] = "dialect.json"
+    _put(d, desc)
+
+
+def _replace_once(name: str, old: str, new: str):
+    def fn(text: str) -> str:
+        assert old in text, (name, old)
+        return text.replace(old, new, 1)
+
+    return _raw(name, fn)
+
+
+CLOSE = "the path resolves outside the data directory (through a symbolic link); the file is not opened"
+LOOPED = "the path is a loop of symbolic links (more than 40); the file is not opened"
+_a(
+    "datapackage_symlinked_outside",
+    1,
+    _link_outside(PKG, _copy_outside(PKG)),
+    f"{PKG}:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=("{out}/datapackage.json",),
+)
+_a(
+    "changelog_linked_to_passwd",
+    1,
+    _link_outside("CHANGELOG.md", lambda d: Path(PASSWD)),
+    f"CHANGELOG.md:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=(PASSWD,),
+)
+_a(
+    "codebook_linked_outside",
+    1,
+    _link_outside("CODEBOOK.md", _copy_outside("CODEBOOK.md")),
+    f"CODEBOOK.md:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=("{out}/CODEBOOK.md",),
+)
+_a(
+    "csv_linked_to_itself",
+    1,
+    _self_loop("cases.csv"),
+    f"cases.csv:0: -: resource 'cases': {LOOPED}",
+    "path-loop",
+)
+_a(
+    "csv_in_a_looping_folder",
+    1,
+    _looping_folder,
+    f"loop/case_links.csv:0: -: resource 'case_links': {LOOPED}",
+    "path-loop",
+)
+_a(
+    "path_is_the_directory",
+    1,
+    _set_path("cases", "."),
+    f"{PKG}:0: -: resource 'cases': path must name a file, not a folder (no trailing '/', not '.') (path '.'); {OUT_MSG}",
+    "path-invalid",
+)
+_a(
+    "path_with_trailing_slash",
+    1,
+    _set_path("cases", "cases.csv/"),
+    f"{PKG}:0: -: resource 'cases': path must name a file, not a folder (no trailing '/', not '.') "
+    f"(path 'cases.csv/'); {OUT_MSG}",
+    "path-invalid",
+)
+_a(
+    "dialect_climbing_to_passwd",
+    1,
+    _dialect("cases", "../../../../../../../../etc/passwd"),
+    f"{PKG}:0: -: resource 'cases': dialect: path must not contain '..' "
+    f"(dialect '../../../../../../../../etc/passwd'); {OUT_MSG}",
+    "path-outside",
+    never_opened=(PASSWD,),
+)
+_a(
+    "dialect_url",
+    1,
+    _dialect("cases", "https://example.org/dialect.json"),
+    f"{PKG}:0: -: resource 'cases': dialect: path must be a relative file name (no URL, drive letter, "
+    f"backslash or NUL) (dialect 'https://example.org/dialect.json'); {OUT_MSG}",
+    "path-invalid",
+)
+_a(
+    "dialect_file_linked_outside",
+    1,
+    _dialect_file_outside,
+    f"dialect.json:0: -: resource 'case_links', dialect: {CLOSE}",
+    "path-outside",
+    never_opened=(PASSWD,),
+)
+_a(
+    "profile_url",
+    1,
+    _edit(lambda desc: desc.__setitem__("profile", "https://example.org/profile.json")),
+    f"{PKG}:0: -: profile 'https://example.org/profile.json' must be one of data-package, tabular-data-package: "
+    "a profile that names a file or URL is not opened",
+    "path-invalid",
+)
+_a(
+    "fifo_instead_of_codebook",
+    2,
+    _fifo("CODEBOOK.md"),
+    "CODEBOOK.md:0: -: is a named pipe (FIFO), not a regular file: it is not read",
+    "not-regular-file",
+)
+_a(
+    "changelog_linked_to_dev_zero",
+    2,
+    _link_outside("CHANGELOG.md", lambda d: Path("/dev/zero")),
+    f"CHANGELOG.md:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=("/dev/zero",),
+)
+_a(
+    "sparse_6_gb_changelog",
+    2,
+    _sparse("CHANGELOG.md", 6 * 1024**3),
+    "CHANGELOG.md:0: -: file is 6442450944 bytes, more than the limit of 268435456 "
+    "(set GBARESEARCH_MAX_FILE_BYTES to raise it)",
+    "file-too-large",
+)
+_a(
+    "duplicate_pattern_key",
+    3,
+    _replace_once(PKG, '"pattern": "^C[0-9]{2}$"', '"pattern": "^C[0-9]{2}$", "pattern": ".*"'),
+    f"{PKG}:0: -: {PKG} is malformed: a JSON object gives the same key twice ('pattern'); "
+    "the second would silently replace the first",
+    "package-malformed",
+)
+_a(
+    "duplicate_resources_key",
+    3,
+    _replace_once(PKG, '"resources": [', '"resources": [], "resources": ['),
+    f"{PKG}:0: -: {PKG} is malformed: a JSON object gives the same key twice ('resources'); "
+    "the second would silently replace the first",
+    "package-malformed",
+)
+_a(
+    "maximum_with_4001_digits",
+    3,
+    _replace_once(PKG, '"minimum": 1', '"minimum": 1, "maximum": 1' + "0" * 4000),
+    f"{PKG}:0: -: resource 'batches', field 'batch': constraints.maximum must be a finite number, "
+    f"not {'1' + '0' * 59}…",
+    "schema-error",
+)
+_a(
+    "minimum_on_a_string_field",
+    3,
+    _constraint("cases", "title_en", "minimum", 3),
+    f"{PKG}:0: -: resource 'cases', field 'title_en': constraints.minimum applies to integer and number fields, "
+    "not to a 'string' field",
+    "schema-error",
+)
+_a(
+    "maximum_on_a_date_field",
+    3,
+    _constraint("batches", "announced", "maximum", 20240101),
+    f"{PKG}:0: -: resource 'batches', field 'announced': constraints.maximum applies to integer and number "
+    "fields, not to a 'date' field",
+    "schema-error",
+)
+SLOW_PATTERNS = {  # name: (pattern, a value it takes minutes to match with a backtracking matcher, choices)
+    "bounded_repeats_8_times": ("^" + "[a-z]{0,100}" * 8 + "$", "a" * 700 + "!", 8),
+    "optional_then_required_34": ("^" + "a?" * 34 + "a" * 34 + "$", "a" * 34, 34),
+    "alternation_pairs_34": ("^" + "(?:a.|.a)" * 34 + "b$", "a" * 68, 34),
+}
+# The syntactic first line refuses them (frictionless, in make validate, matches with Python's
+# re); tests/test_boundary.py checks that RE2 alone also matches them in time.
+for _name, (_pat, _value, _n) in SLOW_PATTERNS.items():
+    _a(
+        f"slow_pattern_{_name}",
+        3,
+        _then(_pattern("batch_new_fields", "notes", _pat), _cell("batch_new_fields.csv", 2, "notes", _value)),
+        f"{PKG}:0: -: resource 'batch_new_fields', field 'notes': pattern {repr(_pat)[:60]}… could take very long "
+        f"to match: it has {_n} optional or variable repetitions and alternatives (at most 6)",
+        "schema-error",
+    )
+
+
+def _drop_line(name: str, start: str):
+    def fn(text: str) -> str:
+        lines = text.split("\n")
+        assert sum(ln.startswith(start) for ln in lines) == 1, (name, start)
+        return "\n".join(ln for ln in lines if not ln.startswith(start))
+
+    return _raw(name, fn)
+
+
+def _composite_key(desc):
+    _res(desc, "cases")["schema"]["foreignKeys"].append(
+        {
+            "fields": ["batch", "category"],
+            "reference": {"resource": "batch_categories", "fields": ["batch", "category"]},
+        }
+    )
+
+
+_a(  # each column alone is a batch and a category of batch_categories.csv; the pair is not
+    "composite_key_pair_missing",
+    3,
+    _then(
+        _edit(_composite_key),
+        _drop_line("batch_categories.csv", "1,major_platforms,0,"),
+        _cell("cases.csv", 2, "category", "major_platforms", "factor_flow"),
+    ),
+    (
+        "cases.csv:0: category: batch 1 has 1 cases coded major_platforms (official or inferred), more than the official 0",
+        "cases.csv:2: batch: (1, 'major_platforms') is not a (batch, category) pair in batch_categories.csv",
+    ),
+    ("coverage", "foreign-key"),
+)
+_a(
+    "bidi_override_in_url",
+    5,
+    _cell("sources.csv", 2, "url", "https://example.org/\u202egpj.exe"),
+    "sources.csv:2: url: 'https://example.org/\\u202egpj.exe' contains an invisible or direction-changing "
+    "character (U+202E): remove it",
+    "invisible-character",
+)
+_a(
+    "variation_selector_in_reference",
+    5,
+    _cell("batches.csv", 2, "source_id", "S01\ufe0f", "S01"),
+    "batches.csv:2: source_id: 'S01\\ufe0f' contains an invisible or direction-changing character (U+FE0F): remove it",
+    "invisible-character",
+)
+_a(
+    "zero_padded_batch_in_id",
+    5,
+    _cell("batch_new_fields.csv", 2, "field_id", "B02-vehicle-clearance", "B2-vehicle-clearance"),
+    "batch_new_fields.csv:2: field_id: 'B02-vehicle-clearance' does not match the pattern ^B[1-9][0-9]*-[a-z0-9-]+$",
+    "pattern-mismatch",
+)
+_a(
+    "accessed_before_published",
+    5,
+    _cell("sources.csv", 3, "date_accessed", "2020-01-01", "2026-11-27"),
+    "sources.csv:3: date_accessed: accessed 2020-01-01, before it was published (2023-04-06)",
+    "source-dates",
+)
+_a(
+    "newline_in_version",
+    4,
+    _edit(lambda desc: desc.__setitem__("version", "0.2.0\nsources.csv:2: url: FORGED problem line")),
+    (),
+    (),
+    exit_code=0,
+)
+_a(
+    "terminal_escape_in_description",
+    4,
+    _edit(lambda desc: _res(desc, "cases").__setitem__("description", "\x1b[2J\x1b]0;owned\x07cases")),
+    (),
+    (),
+    exit_code=0,
+)
+
+
+# --- the other commands on the same inputs ------------------------------------------------------
+
+
+def _loop_itself(d: Path) -> None:
+    import shutil
+
+    shutil.rmtree(d)
+    d.symlink_to(d)
+
+
+_a(
+    "codebook_check_on_a_fifo",
+    2,
+    _fifo("CODEBOOK.md"),
+    "CODEBOOK.md:0: -: is a named pipe (FIFO), not a regular file: it is not read",
+    "not-regular-file",
+    command=("codebook", "--check"),
+)
+_a(
+    "codebook_write_through_a_link_out",
+    1,
+    _link_outside("CODEBOOK.md", _copy_outside("CODEBOOK.md")),
+    f"CODEBOOK.md:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=("{out}/CODEBOOK.md",),
+    command=("codebook", "--write"),
+)
+_a(
+    "export_with_changelog_linked_to_passwd",
+    1,
+    _link_outside("CHANGELOG.md", lambda d: Path(PASSWD)),
+    f"CHANGELOG.md:0: -: {CLOSE}",
+    "path-outside",
+    never_opened=(PASSWD,),
+    command=("export", "--format", "zip", "--out", "{out}/downloads"),
+)
+_a(
+    "looping_data_directory",
+    1,
+    _loop_itself,
+    "gbaresearch validate: error: data directory not found: {dir}",
+    "data-dir-missing",
+    exit_code=2,
+)
+_a(
+    "export_with_a_sparse_6_gb_changelog",
+    2,
+    _sparse("CHANGELOG.md", 6 * 1024**3),
+    "CHANGELOG.md:0: -: file is 6442450944 bytes, more than the limit of 268435456 "
+    "(set GBARESEARCH_MAX_FILE_BYTES to raise it)",
+    "file-too-large",
+    command=("export", "--format", "zip", "--out", "{out}/downloads"),
 )

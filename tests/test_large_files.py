@@ -34,8 +34,8 @@ def test_synthetic_categories_come_from_the_schema(big):
 
 def test_each_file_is_read_once_through_the_one_reader(big, monkeypatch):
     calls = []
-    real = csvfile.read_raw
-    monkeypatch.setattr(validation, "read_raw", lambda path, label: calls.append(label) or real(path, label))
+    real = csvfile.parse_raw
+    monkeypatch.setattr(validation, "parse_raw", lambda data, label: calls.append(label) or real(data, label))
     assert gba.validate(big) == []
     assert sorted(calls) == sorted(r.path for r in gba.load_dataset(big).package.resources)
 

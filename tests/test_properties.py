@@ -219,7 +219,7 @@ def test_checker_catches_a_partial_load(work, clean, monkeypatch):
         [],
         [Problem("cases.csv", -1, "batch", "negative line", "bad-integer")],
         [Problem("elsewhere.csv", 2, "batch", "unknown file", "bad-integer")],
-        [Problem("cases.csv", 2, "batch", "no code")],
+        [Problem("cases.csv", 2, "batch", "undocumented code", "no-such-code")],
         [Problem("cases.csv", 2, "", "no field", "bad-integer")],
     ],
 )

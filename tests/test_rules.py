@@ -163,6 +163,34 @@ def test_case_without_primary_domain(data_copy):
     ]
 
 
+@pytest.mark.parametrize(
+    ("published", "accessed", "expected"),
+    [
+        (
+            "2023-04-06",
+            "2023-04-05",
+            ["sources.csv:3: date_accessed: accessed 2023-04-05, before it was published (2023-04-06)"],
+        ),
+        ("2023-04-06", "2023-04-06", []),
+        (
+            "2023-04",
+            "2023-03-31",
+            ["sources.csv:3: date_accessed: accessed 2023-03-31, before it was published (2023-04)"],
+        ),
+        ("2023-04", "2023-04-01", []),
+        ("2023", "2022-12-31", ["sources.csv:3: date_accessed: accessed 2022-12-31, before it was published (2023)"]),
+        ("2023", "2023-01-01", []),
+    ],
+)
+def test_source_accessed_before_it_was_published(data_copy, published, accessed, expected):
+    set_cell(
+        data_copy, "sources.csv", 3, "date_published", published, "2023-04-06"
+    ) if published != "2023-04-06" else None
+    set_cell(data_copy, "sources.csv", 3, "date_accessed", accessed, "2026-11-27")
+    assert problems(data_copy) == expected
+    assert all(p.code == "source-dates" for p in gbaresearch.validate(data_copy))
+
+
 def test_rules_list_is_what_these_tests_cover():
     from gbaresearch.rules import RULES
 
@@ -177,6 +205,7 @@ def test_rules_list_is_what_these_tests_cover():
         "_links",
         "_primary_domains",
         "_sources_used",
+        "_source_dates",
     ]
 
 

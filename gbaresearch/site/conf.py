@@ -59,15 +59,21 @@ html_context = {"default_mode": "light"}
 mathjax_path = "nomath.js"
 
 
-def _escape_print_title(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
-    """sphinx-book-theme puts ``pagetitle`` (the title as plain text) into its print header
-    unescaped; escape it, so a title from the data can never become markup."""
+# Plain-text values the themes print without escaping: ``pagetitle`` (sphinx-book-theme's print
+# header) and ``root_title`` (its sidebar: the home page's title, from the data's title).
+PLAIN_TEXT_CONTEXT = ("pagetitle", "root_title")
+
+
+def _escape_plain_text(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
+    """Escape every plain-text value the templates print raw, so a title from the data can
+    never become markup."""
     import html
 
-    if isinstance(context.get("pagetitle"), str):
-        context["pagetitle"] = html.escape(context["pagetitle"], quote=True)
+    for key in PLAIN_TEXT_CONTEXT:
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key], quote=True)
 
 
 def setup(app):  # type: ignore[no-untyped-def]
-    app.connect("html-page-context", _escape_print_title, priority=900)  # after the theme's own handler
+    app.connect("html-page-context", _escape_plain_text, priority=900)  # after the theme's own handler
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -116,20 +117,51 @@ def files_under(root: Path) -> dict[str, Path]:
     return out
 
 
+def _linked_folder(out_dir: Path, rel: str) -> str | None:
+    """The first folder on ``rel``'s way below ``out_dir`` that is a symbolic link or not a
+    folder (written through, it would put files elsewhere), or None."""
+    parts = rel.split("/")[:-1]
+    for i in range(len(parts)):
+        folder = out_dir.joinpath(*parts[: i + 1])
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            return None
+        if not stat.S_ISDIR(st.st_mode):
+            return "/".join(parts[: i + 1])
+    return None
+
+
 def install(files: Mapping[str, Path], out_dir: Path, allow_other_files: bool = False) -> list[Path]:
     """Place ``files`` (relative path -> staged file) into ``out_dir`` atomically, remove files
     the previous run wrote that this run does not, and record the new manifest. Return the
-    installed paths in order. Raises :class:`OutputDirError` before writing when refused."""
+    installed paths in order. Raises :class:`OutputDirError` before writing when refused.
+
+    Like the reader, the writer never follows a symbolic link: a folder below ``out_dir`` that
+    is a link (``places/`` replaced by a link elsewhere) is refused before anything is written,
+    and each file is written beneath ``out_dir`` by :func:`gbaresearch.confined.write_beneath`."""
+    from ..confined import Refused, write_beneath
+
     out_dir = Path(out_dir)
     for rel in files:
         if not _is_relative(rel) or rel.split("/", 1)[0] in KEEP:
             raise OutputDirError(f"refusing to write outside the output directory: {_clean(rel)}")
     previous = check(out_dir, files, allow_other_files)
+    for rel in sorted(set(files) | previous):
+        bad = _linked_folder(out_dir, rel)
+        if bad is not None:
+            raise OutputDirError(
+                f"refusing to write into {_clean(str(out_dir / bad))}: it is a symbolic link or not a folder"
+            )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for rel, src in files.items():
         dest = out_dir / rel
-        atomic_copy(src, dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            write_beneath(out_dir, rel, Path(src).read_bytes())
+        except Refused as exc:
+            raise OutputDirError(f"refusing to write {_clean(str(dest))}: {exc.reason}") from None
         written.append(dest)
     for rel in sorted(previous - set(files)):
         old = out_dir / rel

@@ -696,17 +696,27 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
 
 # --- codebook and downloads -----------------------------------------------------------------
 
-_HTML_TAG = re.compile(r"<(/?[A-Za-z!?][^>]*)>")
-_ROLE = re.compile(r"\{([^{}\s`]*)\}(?=`)")
-_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,}))\{", re.M)
-
 
 def codebook_page(codebook_md: str) -> str:
-    """``CODEBOOK.md`` as a MyST page: Markdown kept; raw HTML, roles and directives neutralised."""
-    text = _HTML_TAG.sub(lambda m: "&lt;" + m.group(1) + "&gt;", codebook_md)
-    text = _ROLE.sub(lambda m: "\\{" + m.group(1) + "}", text)
-    text = _FENCE.sub(lambda m: m.group(1) + "text \\{", text)
-    return text
+    """``CODEBOOK.md`` as a page: its first ``# `` heading becomes the page title (escaped); the
+    rest is rendered by markdown-it in CommonMark mode with raw HTML disabled (so every tag is
+    shown as text) plus tables and without images (nothing loads from elsewhere), and included as
+    HTML. No MyST parser ever sees the contributor's
+    Markdown, so it has no directive, role or include (``{include}``, ``{raw}``, ...) anywhere:
+    a fence like ```` ```{include} ```` is only a code block."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+
+    lines = codebook_md.split("\n")
+    title = "Codebook · 编码手册"
+    if lines and lines[0].startswith("# "):
+        title, lines = lines[0][2:].strip(), lines[1:]
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")  # nothing loads from elsewhere
+    parser.use(anchors_plugin, max_level=2)
+    body = parser.render("\n".join(lines))
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"# {md(title)}\n\n{fence}{{raw}} html\n{body}\n{fence}\n"
 
 
 def downloads_page(files: Sequence[Download], version: str) -> str:
