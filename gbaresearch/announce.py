@@ -209,7 +209,7 @@ class _Builder:
         pattern = res.field(key).pattern or ""
         value = row.values[key]
         prefix = f"B{self.plan.batch}-"
-        if res.name != "cases" and pattern.startswith("^B[0-9]+-") and value and not value.startswith(prefix):
+        if res.name != "cases" and pattern.startswith("^B[") and value and not value.startswith(prefix):
             if self.plan.batch is not None and value not in res.missing_values:
                 row.values[key] = prefix + value
         if row.values[key] not in res.missing_values and row.values[key] != "":

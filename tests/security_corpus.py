@@ -701,158 +701,6 @@ _a(
 )
 
 
-# --- the announcement reader (gbaresearch add FILE.yaml) ------------------------------------------
-# An announcement file is untrusted input too. Each case writes ``announcement.yaml`` beside a
-# copy of data/ (``build`` gets the file's path) and gives the exact lines ``gbaresearch add``
-# prints, their codes and that the data is left untouched. ``{file}`` stands for the file's path.
-
-
-@dataclass(frozen=True)
-class YamlAttack:
-    name: str
-    build: Callable[[Path], None]
-    expected: tuple[str, ...]
-    codes: tuple[str, ...]
-    exit_code: int = 1
-
-
-YAML_ATTACKS: list[YamlAttack] = []
-
-
-def _next_source_id() -> str:
-    """The id the codebook's rules give the next source of the shipped data."""
-    import csv
-
-    from gbaresearch.paths import REPO_DIR
-
-    with (REPO_DIR / "data" / "sources.csv").open(encoding="utf-8", newline="") as f:
-        top = max(int(r["source_id"][1:]) for r in csv.DictReader(f))
-    return f"S{top + 1:02d}"
-
-
-def _y(name, build, expected, codes, exit_code=1):
-    expected = (expected,) if isinstance(expected, str) else tuple(expected)
-    codes = (codes,) * len(expected) if isinstance(codes, str) else tuple(codes)
-    if isinstance(build, (str, bytes)):
-        content = build.encode("utf-8") if isinstance(build, str) else build
-
-        def build(path: Path, content=content) -> None:
-            path.write_bytes(content)
-
-    YAML_ATTACKS.append(YamlAttack(name, build, expected, codes, exit_code))
-
-
-def _link_to(target: str):
-    def build(path: Path) -> None:
-        path.symlink_to(target)
-
-    return build
-
-
-_NEW_BATCH_REQUIRED = ("announced", "announced_by_en", "announced_by_zh", "n_cases", "source_id")
-
-
-def _yaml_fifo(path: Path) -> None:
-    os.mkfifo(path)
-
-
-_y(
-    "yaml_python_object_tag",
-    "batch:\n  batch: !!python/object/apply:os.system ['touch /tmp/owned']\n",
-    "announcement.yaml:2: -: tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not accepted: "
-    "write plain values",
-    "yaml-refused",
-)
-_y(
-    "yaml_local_tag",
-    "batch: !announce {batch: 4}\n",
-    "announcement.yaml:1: -: tags such as '!announce' are not accepted: write plain values",
-    "yaml-refused",
-)
-_y(
-    "yaml_billion_laughs",
-    'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
-    "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
-    "announcement.yaml:1: -: anchors and aliases (& and *) are not accepted: write the value out",
-    "yaml-refused",
-)
-_y(
-    "yaml_merge_key",
-    "batch:\n  <<: {batch: 4}\n",
-    "announcement.yaml:2: -: merge keys (<<) are not accepted: write the values out",
-    "yaml-refused",
-)
-_y(
-    "yaml_duplicate_key",
-    "batch:\n  batch: 4\n  n_cases: 12\n  n_cases: 99\n",
-    "announcement.yaml:4: -: key 'n_cases' is given twice (first at line 3)",
-    "yaml-duplicate-key",
-)
-_y(
-    "yaml_deep_nesting",
-    "batch: " + "[" * 5000 + "]" * 5000 + "\n",
-    "announcement.yaml:1: -: values are nested more than 12 levels deep",
-    "yaml-refused",
-)
-_y(
-    "yaml_list_as_key",
-    "? [batch]\n: 4\n",
-    "announcement.yaml:1: -: a key must be plain text",
-    "yaml-refused",
-)
-_y(
-    "yaml_two_documents",
-    "batch: {batch: 4}\n---\nbatch: {batch: 5}\n",
-    "announcement.yaml:2: -: not valid YAML: expected a single document in the stream but found another document",
-    "yaml-syntax",
-)
-_y(
-    "yaml_over_the_size_limit",
-    "batch: {batch: 4}\n" + "#" * (1024 * 1024) + "\n",
-    "announcement.yaml:0: -: file is 1048595 bytes, more than the limit of 1048576 (set GBARESEARCH_MAX_FILE_BYTES "
-    "to raise it)",
-    "file-too-large",
-)
-_y(
-    "yaml_fifo",
-    _yaml_fifo,
-    "announcement.yaml:0: -: is a named pipe (FIFO), not a regular file: it is not read",
-    "not-regular-file",
-)
-_y(
-    "yaml_link_to_a_device",
-    _link_to("/dev/zero"),
-    "announcement.yaml:0: -: is a character device, not a regular file: it is not read",
-    "not-regular-file",
-)
-_y(
-    "yaml_gbk_bytes",
-    "batch:\n  batch: 4\n  announced_by_zh: 广东省\n".encode("gbk"),
-    "announcement.yaml:3: -: file is not UTF-8: save it as UTF-8",
-    "encoding-error",
-)
-_y(
-    "yaml_escape_sequences_in_a_key",
-    'batch:\n  batch: 4\n  "\\e[2J\\nforged.csv:1: x: y": 1\n',
-    (
-        *(f"announcement.yaml:2: {f}: required value is missing (NA)" for f in _NEW_BATCH_REQUIRED),
-        "announcement.yaml:3: \\x1b[2J\\nforged.csv:1: x: y: batches.csv has no field '\\x1b[2J\\nforged.csv:1: x: y'",
-    ),
-    ("missing-value",) * 5 + ("unknown-key",),
-)
-_y(
-    "yaml_path_as_source_key",
-    "sources:\n  ../../outside: {publisher: x}\nbatch: {batch: 3}\n",
-    (
-        "announcement.yaml:2: date_accessed: required value is missing (NA)",
-        "announcement.yaml:2: kind: required value is missing (NA)",
-        "announcement.yaml:2: language: required value is missing (NA)",
-        f"announcement.yaml:2: source_id: source {_next_source_id()} is not used by any table: cite it or remove it",
-        "announcement.yaml:2: title: required value is missing (NA)",
-        "announcement.yaml:2: url: required value is missing (NA)",
-    ),
-    ("missing-value",) * 3 + ("unused-source",) + ("missing-value",) * 2,
-
 # --- issue 20: every file under the data directory, the descriptor completely, one snapshot ------
 # (and the validator bugs of issue 19). Each case also runs through the command line and, for
 # those in RISKY, in a real interpreter with a deadline.
@@ -1214,4 +1062,158 @@ _a(
     "(set GBARESEARCH_MAX_FILE_BYTES to raise it)",
     "file-too-large",
     command=("export", "--format", "zip", "--out", "{out}/downloads"),
+)
+
+
+# --- the announcement reader (gbaresearch add FILE.yaml) ------------------------------------------
+# An announcement file is untrusted input too. Each case writes ``announcement.yaml`` beside a
+# copy of data/ (``build`` gets the file's path) and gives the exact lines ``gbaresearch add``
+# prints, their codes and that the data is left untouched. ``{file}`` stands for the file's path.
+
+
+@dataclass(frozen=True)
+class YamlAttack:
+    name: str
+    build: Callable[[Path], None]
+    expected: tuple[str, ...]
+    codes: tuple[str, ...]
+    exit_code: int = 1
+
+
+YAML_ATTACKS: list[YamlAttack] = []
+
+
+def _next_source_id() -> str:
+    """The id the codebook's rules give the next source of the shipped data."""
+    import csv
+
+    from gbaresearch.paths import REPO_DIR
+
+    with (REPO_DIR / "data" / "sources.csv").open(encoding="utf-8", newline="") as f:
+        top = max(int(r["source_id"][1:]) for r in csv.DictReader(f))
+    return f"S{top + 1:02d}"
+
+
+def _y(name, build, expected, codes, exit_code=1):
+    expected = (expected,) if isinstance(expected, str) else tuple(expected)
+    codes = (codes,) * len(expected) if isinstance(codes, str) else tuple(codes)
+    if isinstance(build, (str, bytes)):
+        content = build.encode("utf-8") if isinstance(build, str) else build
+
+        def build(path: Path, content=content) -> None:
+            path.write_bytes(content)
+
+    YAML_ATTACKS.append(YamlAttack(name, build, expected, codes, exit_code))
+
+
+def _link_to(target: str):
+    def build(path: Path) -> None:
+        path.symlink_to(target)
+
+    return build
+
+
+_NEW_BATCH_REQUIRED = ("announced", "announced_by_en", "announced_by_zh", "n_cases", "source_id")
+
+
+def _yaml_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+_y(
+    "yaml_python_object_tag",
+    "batch:\n  batch: !!python/object/apply:os.system ['touch /tmp/owned']\n",
+    "announcement.yaml:2: -: tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not accepted: "
+    "write plain values",
+    "yaml-refused",
+)
+_y(
+    "yaml_local_tag",
+    "batch: !announce {batch: 4}\n",
+    "announcement.yaml:1: -: tags such as '!announce' are not accepted: write plain values",
+    "yaml-refused",
+)
+_y(
+    "yaml_billion_laughs",
+    'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
+    "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+    "announcement.yaml:1: -: anchors and aliases (& and *) are not accepted: write the value out",
+    "yaml-refused",
+)
+_y(
+    "yaml_merge_key",
+    "batch:\n  <<: {batch: 4}\n",
+    "announcement.yaml:2: -: merge keys (<<) are not accepted: write the values out",
+    "yaml-refused",
+)
+_y(
+    "yaml_duplicate_key",
+    "batch:\n  batch: 4\n  n_cases: 12\n  n_cases: 99\n",
+    "announcement.yaml:4: -: key 'n_cases' is given twice (first at line 3)",
+    "yaml-duplicate-key",
+)
+_y(
+    "yaml_deep_nesting",
+    "batch: " + "[" * 5000 + "]" * 5000 + "\n",
+    "announcement.yaml:1: -: values are nested more than 12 levels deep",
+    "yaml-refused",
+)
+_y(
+    "yaml_list_as_key",
+    "? [batch]\n: 4\n",
+    "announcement.yaml:1: -: a key must be plain text",
+    "yaml-refused",
+)
+_y(
+    "yaml_two_documents",
+    "batch: {batch: 4}\n---\nbatch: {batch: 5}\n",
+    "announcement.yaml:2: -: not valid YAML: expected a single document in the stream but found another document",
+    "yaml-syntax",
+)
+_y(
+    "yaml_over_the_size_limit",
+    "batch: {batch: 4}\n" + "#" * (1024 * 1024) + "\n",
+    "announcement.yaml:0: -: file is 1048595 bytes, more than the limit of 1048576 (set GBARESEARCH_MAX_FILE_BYTES "
+    "to raise it)",
+    "file-too-large",
+)
+_y(
+    "yaml_fifo",
+    _yaml_fifo,
+    "announcement.yaml:0: -: is a named pipe (FIFO), not a regular file: it is not read",
+    "not-regular-file",
+)
+_y(
+    "yaml_link_to_a_device",
+    _link_to("/dev/zero"),
+    "announcement.yaml:0: -: the path resolves outside the data directory (through a symbolic link); the file is not opened",
+    "path-outside",
+)
+_y(
+    "yaml_gbk_bytes",
+    "batch:\n  batch: 4\n  announced_by_zh: 广东省\n".encode("gbk"),
+    "announcement.yaml:3: -: file is not UTF-8: save it as UTF-8",
+    "encoding-error",
+)
+_y(
+    "yaml_escape_sequences_in_a_key",
+    'batch:\n  batch: 4\n  "\\e[2J\\nforged.csv:1: x: y": 1\n',
+    (
+        *(f"announcement.yaml:2: {f}: required value is missing (NA)" for f in _NEW_BATCH_REQUIRED),
+        "announcement.yaml:3: \\x1b[2J\\nforged.csv:1: x: y: batches.csv has no field '\\x1b[2J\\nforged.csv:1: x: y'",
+    ),
+    ("missing-value",) * 5 + ("unknown-key",),
+)
+_y(
+    "yaml_path_as_source_key",
+    "sources:\n  ../../outside: {publisher: x}\nbatch: {batch: 3}\n",
+    (
+        "announcement.yaml:2: date_accessed: required value is missing (NA)",
+        "announcement.yaml:2: kind: required value is missing (NA)",
+        "announcement.yaml:2: language: required value is missing (NA)",
+        f"announcement.yaml:2: source_id: source {_next_source_id()} is not used by any table: cite it or remove it",
+        "announcement.yaml:2: title: required value is missing (NA)",
+        "announcement.yaml:2: url: required value is missing (NA)",
+    ),
+    ("missing-value",) * 3 + ("unused-source",) + ("missing-value",) * 2,
 )

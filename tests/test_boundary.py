@@ -159,9 +159,10 @@ def test_a_newline_in_the_version_cannot_forge_a_problem_line(d, capsys):
     (d / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
     assert cli.main(["validate", str(d)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines() == [
-        f"valid: {d} (version 0.2.0\\nsources.csv:2: url: FORGED problem line\\x1b[2J, 20 tables, 771 rows)"
-    ]
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"valid: {d} (version 0.2.0\\nsources.csv:2: url: FORGED problem line\\x1b[2J, ")
+    assert lines[0].endswith(" rows)")
 
 
 def test_summary_escapes_the_version(d, capsys):

@@ -218,7 +218,7 @@ def test_notebooks_in_place_refuses_other_data(data_copy, monkeypatch, capsys):
 
 def test_make_validate_takes_another_data_directory():
     make = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
-    assert "DATA ?= $(GBARESEARCH_DATA)" in make
+    assert "DATA ?= $(or $(GBARESEARCH_DATA),data)" in make
     r = subprocess.run(
         ["make", "-n", "validate", "report", "notebooks", "lab", "DATA=/elsewhere/data", "STAMP="],
         capture_output=True,
@@ -227,10 +227,10 @@ def test_make_validate_takes_another_data_directory():
     )
     lines = [line for line in r.stdout.splitlines() if "gbaresearch" in line or "frictionless" in line or "lab" in line]
     assert lines == [
-        ".venv/bin/python -m gbaresearch validate /elsewhere/data",
-        ".venv/bin/python -m gbaresearch codebook --check /elsewhere/data",
-        ".venv/bin/python -m frictionless validate --trusted /elsewhere/data/datapackage.json",
-        ".venv/bin/python -m gbaresearch report /elsewhere/data",
-        "GBARESEARCH_DATA=/elsewhere/data .venv/bin/python -m gbaresearch notebooks ",
-        "GBARESEARCH_DATA=/elsewhere/data .venv/bin/jupyter lab notebooks/",
+        '.venv/bin/python -m gbaresearch validate "/elsewhere/data"',
+        '.venv/bin/python -m gbaresearch codebook --check "/elsewhere/data"',
+        '.venv/bin/python -m gbaresearch validate --frictionless "/elsewhere/data"',
+        '.venv/bin/python -m gbaresearch report "/elsewhere/data"',
+        'GBARESEARCH_DATA="/elsewhere/data" .venv/bin/python -m gbaresearch notebooks ',
+        'GBARESEARCH_DATA="/elsewhere/data" .venv/bin/jupyter lab notebooks/',
     ]
