@@ -49,8 +49,8 @@ validate: $(STAMP)  ## check data/ against datapackage.json and the cross-table 
 export: $(STAMP)  ## write the downloads (zip, xlsx, flat csv, dta) to build/downloads
 	$(PY) -m gbaresearch export --out build/downloads
 
-lab: $(STAMP)  ## open JupyterLab on notebooks/
-	$(VENV)/bin/jupyter lab notebooks/
+lab: $(STAMP)  ## open JupyterLab on notebooks/ (localhost, as root too; settings and state in build/jupyter)
+	$(PY) -m gbaresearch lab
 
 bench: $(STAMP)  ## measure import, load, validation scaling (vs frictionless), site build split; writes build/bench/
 	$(PY) benchmarks/run.py

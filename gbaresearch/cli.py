@@ -1,10 +1,12 @@
 """The command line: ``gbaresearch COMMAND`` (or ``python -m gbaresearch COMMAND``).
 
-Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``codebook``, ``report``.
+Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``lab``, ``codebook``,
+``report``; ``--version`` prints the package version.
 
 Exit codes, the same for every command: 0 success; 1 the data (or a notebook) has problems,
-printed as one ``FILE:LINE: FIELD: MESSAGE`` line each; 2 wrong usage or a data directory that
-does not exist. No traceback reaches the user.
+printed as one ``FILE:LINE: FIELD: MESSAGE`` line each; 2 wrong usage, a data directory that
+does not exist, or a missing optional dependency (the message names the extra to install). No
+traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -23,6 +25,34 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
 EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")  # the same as gbaresearch.exports.FORMATS (tested)
+# Which extra brings each optional module (pyproject.toml [project.optional-dependencies]).
+EXTRA_OF_MODULE = {
+    "openpyxl": "export",
+    "pyreadstat": "export",
+    "scipy": "analysis",
+    "krippendorff": "analysis",
+    "matplotlib": "plot",
+    "mplfonts": "plot",
+    "nbclient": "notebooks",
+    "nbformat": "notebooks",
+    "ipykernel": "notebooks",
+    "jupyterlab": "notebooks",
+    "jupyter_client": "notebooks",
+    "sphinx": "site",
+    "myst_nb": "site",
+    "sphinx_book_theme": "site",
+    "itables": "site",
+    "PIL": "site",
+}
+
+
+def missing_extra_message(exc: ModuleNotFoundError) -> str | None:
+    """For a missing optional module, the line saying which extra to install; else None."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRA_OF_MODULE.get(top)
+    if extra is None:
+        return None
+    return f'this command needs {top!r}, which is not installed; install it with: pip install "gbaresearch[{extra}]"'
 
 
 class UsageError(Exception):
@@ -113,6 +143,16 @@ def _export(args: argparse.Namespace) -> int:
 def _notebooks(args: argparse.Namespace) -> int:
     from . import notebooks
 
+    if args.copy:
+        if args.names or args.in_place or args.out:
+            raise UsageError("--copy takes no notebook names and no --in-place or --out")
+        try:
+            copied = notebooks.copy_notebooks(Path(args.copy))
+        except (FileExistsError, FileNotFoundError) as exc:
+            raise UsageError(str(exc)) from None
+        for path in copied:
+            print(path)
+        return EXIT_OK
     if args.out and len(args.names) != 1:
         raise UsageError("--out takes exactly one notebook")
     paths = [Path(n).resolve() for n in args.names] or notebooks.notebook_paths()
@@ -133,6 +173,15 @@ def _notebooks(args: argparse.Namespace) -> int:
         elif args.in_place:
             notebooks.write(nb, path)
     return EXIT_OK
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from . import lab
+
+    d = Path(args.directory) if args.directory else None
+    if d is not None and not d.is_dir():
+        raise UsageError(f"notebook folder not found: {d}")
+    return lab.run(d, args.port)
 
 
 def _codebook(args: argparse.Namespace) -> int:
@@ -184,6 +233,9 @@ def _parser() -> argparse.ArgumentParser:
         "run the notebooks, build the report site.",
         epilog="Exit codes: 0 ok; 1 data or notebook problems; 2 usage error or missing data directory.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"gbaresearch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
@@ -207,9 +259,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument(
         "--format",
-        action="append",
+        nargs="+",
+        action="extend",
         choices=EXPORT_FORMATS,
-        help="a format to write; repeat for several (default: all)",
+        metavar="FORMAT",
+        help=f"formats to write, one or more of {', '.join(EXPORT_FORMATS)} (--format zip csv, or --format zip "
+        "--format csv; default: all). Give DATA_DIR before --format",
     )
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write into (created if missing)")
 
@@ -218,6 +273,15 @@ def _parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--in-place", action="store_true", help="write the outputs back into the notebooks")
     mode.add_argument("--out", metavar="PATH", help="write the executed notebook here (one notebook only)")
+    p.add_argument(
+        "--copy",
+        metavar="DIR",
+        help="copy the notebooks into DIR (created if missing) instead of executing them; then: gbaresearch lab DIR",
+    )
+
+    p = command("lab", _lab, "open JupyterLab on the notebooks (localhost only, the project's own settings)")
+    p.add_argument("directory", nargs="?", metavar="DIR", help="notebook folder (default: the project's notebooks)")
+    p.add_argument("--port", type=int, metavar="N", help="port (default: 8888 or the next free one)")
 
     p = command("codebook", _codebook, "print, check or rewrite the generated field reference of CODEBOOK.md")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
@@ -243,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
             args.parser.error(str(exc))  # prints the command's usage line and the message
         except SystemExit:
             pass
+        return EXIT_USAGE
+    except ModuleNotFoundError as exc:
+        message = missing_extra_message(exc)
+        if message is None:
+            print(f"gbaresearch {args.command}: error: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"gbaresearch {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         return EXIT_OK

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .notebooks import KernelStartError, kernel_env, notebook_paths
-from .paths import REPO_DIR, _in_checkout
+from .paths import REPO_DIR, _in_checkout, notebooks_dir
 from .site.output import OutputDirError, files_under, install
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
@@ -287,6 +287,8 @@ def build(
     say(f"      valid: version {ds.version}, {len(ds.cases)} identified cases")
     timings["validate"] = time.perf_counter() - t0
     paths = notebook_paths()
+    if not paths:
+        raise ReportError(f"no notebooks found in {notebooks_dir()}")
     with tempfile.TemporaryDirectory(prefix="site-src-", dir=_work_root()) as tmp:
         work = Path(tmp)
         src, html_out, doctrees = work / "src", work / "html", work / "doctrees"

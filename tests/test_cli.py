@@ -125,7 +125,7 @@ def test_notebooks_usage_errors(tmp_path):
 def test_every_subcommand_and_argument_has_help():
     parser = cli._parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"validate", "summary", "export", "notebooks", "codebook", "report"}
+    assert set(sub.choices) == {"validate", "summary", "export", "notebooks", "lab", "codebook", "report"}
     for name, p in sub.choices.items():
         for action in p._actions:
             assert action.help, f"{name}: {action.dest} has no help"
@@ -196,3 +196,72 @@ def test_report_refuses_an_output_directory_it_did_not_write(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith("usage: gbaresearch report ")
     assert [p.name for p in out.iterdir()] == ["draft.md"] and (out / "draft.md").read_text() == "keep me"
+
+
+def test_version_flag_prints_the_package_version(capsys):
+    import gbaresearch
+
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"gbaresearch {gbaresearch.__version__}"
+
+
+@pytest.mark.slow
+def test_version_flag_through_python_dash_m():
+    import gbaresearch
+
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"gbaresearch {gbaresearch.__version__}"
+
+
+def test_export_format_takes_a_list_as_the_readme_shows(tmp_path, capsys):
+    out = tmp_path / "downloads"
+    assert cli.main(["export", "--out", str(out), "--format", "zip", "csv"]) == 0
+    written = capsys.readouterr().out.splitlines()
+    assert [w.rsplit(".", 1)[1] for w in written] == ["zip", "csv"]
+    assert sorted(p.suffix for p in out.iterdir() if not p.name.startswith(".")) == [".csv", ".zip"]
+
+
+def test_export_with_data_dir_before_a_format_list(data_copy, tmp_path, capsys):
+    assert cli.main(["export", str(data_copy), "--out", str(tmp_path / "o"), "--format", "csv", "zip"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+@pytest.mark.parametrize("module", ["openpyxl", "pyreadstat"])
+def test_a_missing_extra_names_the_extra_and_exits_2(module, tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, module, None)  # import fails as if the package were not installed
+    fmt = "xlsx" if module == "openpyxl" else "dta"
+    assert cli.main(["export", "--out", str(tmp_path / "o"), "--format", fmt]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"gbaresearch export: error: this command needs {module!r}, which is not installed; "
+        'install it with: pip install "gbaresearch[export]"'
+    )
+    assert not (tmp_path / "o" / f"gbaresearch-0.2.0.{fmt}").exists()
+
+
+def test_notebooks_copy_puts_every_numbered_notebook_in_a_new_folder(tmp_path, capsys):
+    from gbaresearch.notebooks import notebook_paths
+
+    dest = tmp_path / "my notebooks"
+    assert cli.main(["notebooks", "--copy", str(dest)]) == 0
+    names = [p.name for p in notebook_paths()]
+    assert capsys.readouterr().out.splitlines() == [str(dest / n) for n in names]
+    assert sorted(p.name for p in dest.iterdir()) == names
+    assert (dest / names[0]).read_bytes() == notebook_paths()[0].read_bytes()
+
+
+def test_notebooks_copy_never_overwrites(tmp_path, capsys):
+    dest = tmp_path / "nb"
+    dest.mkdir()
+    (dest / "01-tour-of-the-dataset.ipynb").write_text("my edits")
+    assert cli.main(["notebooks", "--copy", str(dest)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in dest.iterdir()] == ["01-tour-of-the-dataset.ipynb"]
+    assert (dest / "01-tour-of-the-dataset.ipynb").read_text() == "my edits"
+
+
+def test_lab_refuses_a_missing_folder(tmp_path, capsys):
+    assert cli.main(["lab", str(tmp_path / "nowhere")]) == 2
+    assert "notebook folder not found" in capsys.readouterr().err
