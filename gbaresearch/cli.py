@@ -28,7 +28,6 @@ EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")  # the same as gbaresearch.export
 # Which extra brings each optional module (pyproject.toml [project.optional-dependencies]).
 EXTRA_OF_MODULE = {
     "openpyxl": "export",
-    "pyreadstat": "export",
     "scipy": "analysis",
     "krippendorff": "analysis",
     "matplotlib": "plot",

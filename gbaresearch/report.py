@@ -337,14 +337,16 @@ def build(
                 "pandas.read_excel(path, sheet_name=None)",
             ),
             "csv": (
-                "Flat case-level table: one row per identified case, with coding and source counts",
-                "案例级平面表：每个已识别案例一行",
+                "Flat case-level table: one row per identified case, with coding and source counts; "
+                "UTF-8 with BOM (opens in Excel)",
+                "案例级平面表：每个已识别案例一行；带 BOM 的 UTF-8，可直接用 Excel 打开",
+                "Excel; R: readr::read_csv(path, na = 'NA'); "
                 "pandas.read_csv(path, keep_default_na=False, na_values=['NA'])",
             ),
             "dta": (
                 "Stata file of the case-level table, with variable and value labels",
                 "案例级 Stata 数据，含变量与取值标签",
-                "use in Stata 15+; pyreadstat.read_dta(path)",
+                "Stata 14+: use; R: haven::read_dta(path); pandas.read_stata(path)",
             ),
         }
         downloads = []

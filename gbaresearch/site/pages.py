@@ -735,6 +735,23 @@ def downloads_page(files: Sequence[Download], version: str) -> str:
         + "</tbody></table>"
     )
     out.append(_raw(table))
+    out.append(_heading("Excel, Stata and R", "Excel、Stata 与 R", 2))
+    out.append(
+        "- **Excel**: the flat CSV is UTF-8 with a byte-order mark, so Excel opens it with Chinese text intact "
+        "(double-click it). A text cell that begins with `=`, `+`, `-` or `@` is written with a leading apostrophe "
+        "(`'`), so no spreadsheet runs it as a formula; the workbook stores such cells as text. "
+        "平面 CSV 为带 BOM 的 UTF-8，Excel 可直接打开；以 `=`、`+`、`-`、`@` 开头的文本前加撇号，不会被当作公式执行。\n"
+        "- **Stata** (14 or later): `use` the `.dta`. Categorical variables are integer codes with value labels "
+        "(each label set has its variable's name), counts are integers, `batch_announced` is a Stata date, "
+        "and variable labels are in English and Chinese. A column name Stata cannot carry is mapped to a valid "
+        "one (other characters become `_`, a leading digit gets `v_`, at most 32 characters, `_2` for a "
+        "repeated name) and the label begins with the original name. "
+        "Stata 文件含双语变量标签与取值标签；Stata 不接受的列名会被转换，标签中保留原名。\n"
+        '- **R**: `haven::read_dta("file.dta")` keeps the value and variable labels (`haven::as_factor()` turns '
+        'codes into labelled factors); for the CSV, `readr::read_csv("file.csv", na = "NA")` or '
+        '`read.csv("file.csv", fileEncoding = "UTF-8-BOM", na.strings = "NA")`. '
+        "R 用户可用 haven::read_dta 读取 Stata 文件，或用 readr::read_csv 读取 CSV。\n"
+    )
     out.append(
         "The same files come from the library: `gbaresearch.export(None, out_dir)` or "
         "`gbaresearch export --out DIR`. 也可在 Python 或命令行中生成同样的文件。\n"
