@@ -14,7 +14,7 @@ NBVAL := --nbval --nbval-sanitize-with=tests/nbval_sanitize.cfg --nbval-current-
 .PHONY: help install report test test-fast lint notebooks validate export lab bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z][a-z-]*:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "==> creating $(VENV) and installing pinned requirements (first run only)"

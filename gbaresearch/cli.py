@@ -221,7 +221,7 @@ def _report(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     except OutputDirError as exc:
         raise UsageError(str(exc)) from None
-    print(f"report written: {index}")
+    print(f"site written: {index} (open it in a browser)")
     return EXIT_OK
 
 

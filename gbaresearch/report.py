@@ -369,6 +369,4 @@ def build(
             files[f"downloads/{p.name}"] = p
         install(files, out_dir)
         timings["render"] = time.perf_counter() - t2
-    index = out_dir / "index.html"
-    say(f"site written to {index}")
-    return index
+    return out_dir / "index.html"  # the command line says where it is, in its last line

@@ -264,3 +264,39 @@ def test_notebooks_copy_never_overwrites(tmp_path, capsys):
 def test_lab_refuses_a_missing_folder(tmp_path, capsys):
     assert cli.main(["lab", str(tmp_path / "nowhere")]) == 2
     assert "notebook folder not found" in capsys.readouterr().err
+
+
+def test_report_ends_with_one_line_saying_where_the_site_is(tmp_path, capsys, monkeypatch):
+    from gbaresearch import report
+
+    def fake_build(out, data_dir=None, jobs=2):
+        print("[1/4] validating data")
+        return tmp_path / "site" / "index.html"
+
+    monkeypatch.setattr(report, "build", fake_build)
+    assert cli.main(["report", "--out", str(tmp_path / "site")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == f"site written: {tmp_path / 'site' / 'index.html'} (open it in a browser)"
+    assert sum(str(tmp_path / "site") in line for line in lines) == 1
+
+
+def test_make_help_lists_every_documented_target_including_hyphenated_ones():
+    import re
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    makefile = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    documented = re.findall(r"^([a-z][a-z-]*):.*## ", makefile, flags=re.M)
+    assert "test-fast" in documented
+    r = subprocess.run(["make", "-s", "-C", str(REPO_DIR), "help"], capture_output=True, text=True, timeout=30)
+    listed = [line.split()[1] for line in r.stdout.splitlines()]
+    assert listed == documented
+
+
+def test_no_test_writes_inside_the_site_folder():
+    """build/report holds only what a build wrote (screenshots go to build/screenshots)."""
+    pattern = '"build" / "report" / '
+    for path in (REPO_DIR / "tests").glob("*.py"):
+        if path.name != "test_cli.py":
+            assert pattern not in path.read_text(encoding="utf-8"), path.name

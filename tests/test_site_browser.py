@@ -3,7 +3,7 @@
 The browser is Debian's ``chromium`` (``$GBARESEARCH_CHROMIUM`` overrides). Without it these
 tests are skipped with the reason shown; with ``GBARESEARCH_REQUIRE_BROWSER=1`` (CI) they fail
 instead. The site is built once for the module, from the committed notebook outputs.
-Screenshots of the four main pages go to ``build/report/screenshots/``."""
+Screenshots of the main pages go to ``build/screenshots/``, outside the site folder."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from gbaresearch.paths import REPO_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")]
 
-SCREENSHOTS = REPO_DIR / "build" / "report" / "screenshots"
+SCREENSHOTS = REPO_DIR / "build" / "screenshots"  # never inside build/report, which only a build writes
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
