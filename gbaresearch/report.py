@@ -119,6 +119,34 @@ def main_figure(nb: Any) -> bytes | None:
     return first
 
 
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+
+
+def add_figure_alt_text(nb: Any) -> int:
+    """Give every code cell with an image output an alt text (myst-nb's ``mystnb.image.alt``
+    cell metadata) from the title of the section it belongs to: the nearest heading above it,
+    with the notebook's title, e.g. ``"Figure: Coverage per batch (01 · A tour of the
+    dataset)"``. Return how many cells got one; ``nb`` is changed in place."""
+    title = notebook_title(nb)
+    heading = ""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                m = _HEADING.match(line)
+                if m:
+                    heading = _MD_ESCAPE.sub(r"\1", _MD_MARKS.sub("", m.group(1))).strip()
+            continue
+        if cell.cell_type != "code":
+            continue
+        if any(mime.startswith("image/") for out in cell.get("outputs", []) for mime in out.get("data", {})):
+            section = heading if heading and heading != title else title
+            alt = f"Figure: {section}" + (f" ({title})" if title and section != title else "")
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+            n += 1
+    return n
+
+
 def thumbnail(png: bytes, width: int = 640) -> bytes:
     """``png`` scaled down to at most ``width`` pixels wide (PNG bytes); unchanged when smaller
     or when Pillow is unavailable."""
@@ -301,22 +329,19 @@ def build(
         t2 = time.perf_counter()
         say("[3/4] generating pages and downloads")
         gen_static = src / "_gen_static"
-        (gen_static / "figures").mkdir(parents=True)
+        gen_static.mkdir(parents=True)
         entries = []
         for p in paths:
             nb = nbformat.read(executed[p], as_version=4)  # type: ignore[no-untyped-call]
-            png = main_figure(nb)
-            thumb = None
-            if png:
-                output.atomic_write_bytes(gen_static / "figures" / f"{p.stem}.png", thumbnail(png))
-                thumb = f"_static/figures/{p.stem}.png"
+            if add_figure_alt_text(nb):
+                nbformat.write(nb, executed[p])  # type: ignore[no-untyped-call]
             entries.append(
                 NotebookEntry(
                     docname=f"notebooks/{p.stem}",
                     title=notebook_title(nb) or p.stem,
                     question=notebook_question(nb),
                     answer=notebook_answer(nb),
-                    thumbnail=thumb,
+                    thumbnail=None,  # the landing page shows no thumbnails (unreadable at card size)
                 )
             )
         js, css = datatables_script()
