@@ -50,7 +50,7 @@ UNITS = {
     "link_relation": "pair linked by both coders",
 }
 #: Second-coding tables, by kind of coding.
-SECOND_CODING_TABLES: dict[str, tuple[str, str]] = {
+SECOND_TABLES = {
     "domains": "coding_second_domains",
     "mechanisms": "coding_second_mechanisms",
     "counterparts": "coding_second_counterparts",
@@ -478,7 +478,7 @@ def alpha_crosscheck(ds: Dataset, first: Coding | None = None, second: Coding | 
 
 
 SUMMARY_MARK = "(summary)"
-SECOND_CODING_TABLES: dict[str, tuple[str, str]] = {
+SUMMARY_MARK_TABLES: dict[str, tuple[str, str]] = {
     "domains": ("coding_second_domains", "domain"),
     "mechanisms": ("coding_second_mechanisms", "mechanism"),
     "counterpart": ("coding_second_counterparts", "counterpart"),
@@ -492,7 +492,7 @@ def summary_based(ds: Dataset) -> pd.DataFrame:
     ``variable``, ``case_id``, ``item`` (the code, or NA) and ``basis``. Cases coded from the
     summary whose bases carry no mark are not in the data, so not here."""
     rows = []
-    for variable, (table, item_col) in SECOND_CODING_TABLES.items():
+    for variable, (table, item_col) in SUMMARY_MARK_TABLES.items():
         if table not in ds:
             continue
         t = ds[table]
