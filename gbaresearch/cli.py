@@ -213,7 +213,9 @@ def _report(args: argparse.Namespace) -> int:
     from .site.output import OutputDirError
 
     try:
-        index = report.build(Path(args.out) if args.out else None, data_dir=d, jobs=args.jobs)
+        index = report.build(
+            Path(args.out) if args.out else None, data_dir=d, jobs=args.jobs, use_cache=not args.no_cache
+        )
     except DataValidationError as exc:
         return _problems_exit(exc.problems, d)
     except report.ReportError as exc:
@@ -292,6 +294,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument("--out", metavar="DIR", help="output directory (default: build/report in the repository)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="execute every notebook even when it, the data, the lock file and the code are unchanged",
+    )
     return parser
 
 

@@ -18,6 +18,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import buildcache
+from .buildcache import NotebookCache
 from .notebooks import KernelStartError, kernel_env, notebook_paths
 from .paths import REPO_DIR, _in_checkout, notebooks_dir
 from .site.output import OutputDirError, files_under, install
@@ -249,6 +252,14 @@ def _work_root() -> Path:
     return Path(tempfile.gettempdir())
 
 
+def _complete(out_dir: Path) -> bool:
+    """True when every file the last build listed in ``out_dir``'s manifest is still there."""
+    from .site.output import read_manifest
+
+    listed = read_manifest(out_dir)
+    return bool(listed) and (out_dir / "index.html").is_file() and all((out_dir / rel).is_file() for rel in listed)
+
+
 def _render(src: Path, out: Path, doctrees: Path, version: str, log: Callable[[str], None]) -> None:
     from sphinx.application import Sphinx
 
@@ -285,6 +296,8 @@ def build(
     timeout: int = 600,
     executor: Callable[..., dict[Path, Path]] | None = None,
     log: Callable[[str], None] | None = None,
+    use_cache: bool | None = None,
+    cache_dir: Path | None = None,
 ) -> Path:
     """Validate, execute every notebook, render the site into ``out_dir`` (default
     ``build/report``) and return the path of its ``index.html``.
@@ -292,7 +305,13 @@ def build(
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ReportError` when a notebook fails or rendering fails (nothing is installed then),
     and :class:`~gbaresearch.site.output.OutputDirError` when ``out_dir`` holds files an
-    earlier build did not write. ``executor`` replaces :func:`execute_all` (tests)."""
+    earlier build did not write. ``executor`` replaces :func:`execute_all` (tests).
+
+    With ``use_cache`` (default: when ``executor`` is not given) a notebook whose key has not
+    changed (:mod:`gbaresearch.buildcache`: its source, the data's content, the lock file, the
+    package's code) is taken from the cache in ``cache_dir`` (default ``build/notebook-cache``)
+    instead of being executed, and when every key and the output are as the last build left
+    them, nothing is executed or rendered at all."""
     import nbformat
 
     from .cite import cite
@@ -317,14 +336,35 @@ def build(
     paths = notebook_paths()
     if not paths:
         raise ReportError(f"no notebooks found in {notebooks_dir()}")
+    cache = NotebookCache(cache_dir) if (use_cache if use_cache is not None else executor is None) else None
+    data_h = buildcache.data_hash(Path(ds.data_dir))
+    keys = {p: buildcache.notebook_key(p, data_h) for p in paths}
+    whole = buildcache.site_key([keys[p] for p in paths], data_h)
+    if cache is not None and cache.site_key(out_dir) == whole and _complete(out_dir):
+        say(f"[2/4] nothing changed since the last build into {out_dir}: no notebook executed, nothing rendered")
+        timings["execute"] = timings["render"] = 0.0
+        return out_dir / "index.html"
     with tempfile.TemporaryDirectory(prefix="site-src-", dir=_work_root()) as tmp:
         work = Path(tmp)
         src, html_out, doctrees = work / "src", work / "html", work / "doctrees"
         (src / "notebooks").mkdir(parents=True)
         t1 = time.perf_counter()
-        say(f"[2/4] executing {len(paths)} notebooks in fresh kernels ({jobs} at a time)")
-        run = executor or execute_all
-        executed = run(paths, src / "notebooks", Path(ds.data_dir), jobs=jobs, timeout=timeout, log=say)
+        executed: dict[Path, Path] = {}
+        for p in paths:
+            hit = cache.get(p.name, keys[p]) if cache is not None else None
+            if hit is not None:
+                shutil.copyfile(hit, src / "notebooks" / p.name)
+                executed[p] = src / "notebooks" / p.name
+        todo = [p for p in paths if p not in executed]
+        cached = f"; {len(executed)} unchanged, taken from the cache" if executed else ""
+        say(f"[2/4] executing {len(todo)} notebooks in fresh kernels ({jobs} at a time){cached}")
+        if todo:
+            run = executor or execute_all
+            fresh = run(todo, src / "notebooks", Path(ds.data_dir), jobs=jobs, timeout=timeout, log=say)
+            if cache is not None:
+                for p, out in fresh.items():
+                    cache.put(p.name, keys[p], out)
+            executed.update(fresh)
         timings["execute"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         say("[3/4] generating pages and downloads")
@@ -392,6 +432,10 @@ def build(
         files.pop(".buildinfo", None)
         for p in written:
             files[f"downloads/{p.name}"] = p
+        if cache is not None:
+            cache.forget_site(out_dir)
         install(files, out_dir)
+        if cache is not None:
+            cache.record_site(out_dir, whole)
         timings["render"] = time.perf_counter() - t2
     return out_dir / "index.html"  # the command line says where it is, in its last line

@@ -269,7 +269,7 @@ def test_lab_refuses_a_missing_folder(tmp_path, capsys):
 def test_report_ends_with_one_line_saying_where_the_site_is(tmp_path, capsys, monkeypatch):
     from gbaresearch import report
 
-    def fake_build(out, data_dir=None, jobs=2):
+    def fake_build(out, data_dir=None, jobs=2, use_cache=True):
         print("[1/4] validating data")
         return tmp_path / "site" / "index.html"
 

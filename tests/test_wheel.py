@@ -114,6 +114,8 @@ def test_installed_wheel_gives_the_notebooks_and_runs_them_and_the_report(dist: 
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in {"GBARESEARCH_DATA", "PYTHONPATH"}}
     env["PATH"] = str(venv / "bin") + os.pathsep + env.get("PATH", "")
+    (tmp_path / "tmp").mkdir()
+    env["TMPDIR"] = str(tmp_path / "tmp")  # a cold execution cache (outside a checkout it is in the temp folder)
     cli = str(venv / "bin" / "gbaresearch")
     r = _run([cli, "notebooks", "--copy", "my-notebooks"], cwd=elsewhere, env=env)
     assert sorted(p.name for p in (elsewhere / "my-notebooks").iterdir()) == NOTEBOOKS
