@@ -28,10 +28,12 @@ report: $(STAMP)  ## validate the data, execute every notebook, write build/repo
 	$(PY) -m gbaresearch report
 
 test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
-	$(PY) -m pytest -n 2 -q -rs
+	$(PY) -m pytest -n 2 -q -rs $(NBVAL)
 
+# In-process only: no nbval or hypothesis plugin, and modules whose every test is slow are not even
+# imported (tests/conftest.py), so each worker starts fast.
 test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
-	$(PY) -m pytest -n 2 -q -m "not slow" tests
+	$(PY) -m pytest -n 2 --dist=load -q -m "not slow" -p no:nbval -p no:hypothesispytest tests
 
 lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
 	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py

@@ -107,6 +107,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # end to end in a real interpreter; the in-process tests above cover the same
 @pytest.mark.parametrize("name", ["big5_encoded", "header_only_cases", "datapackage_bad_constraints"])
 def test_subprocess_bad_data_exits_1(name, tmp_path):
     case = BY_NAME[name]
@@ -117,6 +118,7 @@ def test_subprocess_bad_data_exits_1(name, tmp_path):
     assert r.stdout.splitlines() == case.expected_for(d)
 
 
+@pytest.mark.slow  # end to end in a real interpreter; the in-process tests above cover the same
 def test_subprocess_clean_data_exits_0(data_copy):
     r = _run("validate", str(data_copy))
     assert "Traceback" not in r.stderr
@@ -124,6 +126,7 @@ def test_subprocess_clean_data_exits_0(data_copy):
     assert r.stdout.startswith(f"valid: {data_copy.resolve()} (version ")
 
 
+@pytest.mark.slow  # end to end in a real interpreter; the in-process tests above cover the same
 def test_subprocess_missing_directory_exits_2(tmp_path):
     r = _run("validate", str(tmp_path / "nope"))
     assert "Traceback" not in r.stderr

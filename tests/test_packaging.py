@@ -9,6 +9,8 @@ import sys
 import tomllib
 from importlib.metadata import packages_distributions
 
+import pytest
+
 from gbaresearch.paths import PACKAGE_DIR, REPO_DIR
 
 PYPROJECT = tomllib.loads((REPO_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -55,6 +57,7 @@ def test_core_dependencies_are_only_what_the_loaders_need():
     assert CORE == {"pandas", "numpy", "pyyaml"}
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_import_and_load_use_only_the_core_dependencies():
     code = (
         "import sys, gbaresearch as g\n"
