@@ -306,3 +306,22 @@ def test_no_test_writes_inside_the_site_folder():
     for path in (REPO_DIR / "tests").glob("*.py"):
         if path.name != "test_cli.py":
             assert pattern not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_make_test_checks_the_notebooks_with_nbval_and_test_fast_loads_no_notebook_plugin():
+    import re
+
+    makefile = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    nbval = re.search(r"^NBVAL := (.*)$", makefile, flags=re.M).group(1)
+    assert "--nbval " in nbval + " " and "--nbval-sanitize-with=tests/nbval_sanitize.cfg" in nbval
+    recipes = dict(re.findall(r"^([a-z-]+):.*\n\t(.*)$", makefile, flags=re.M))
+    assert "$(NBVAL)" in recipes["test"] and "-m pytest" in recipes["test"]
+    assert '-m "not slow"' in recipes["test-fast"] and "-p no:nbval" in recipes["test-fast"]
+
+
+def test_fast_runs_skip_modules_whose_every_test_is_slow(pytestconfig):
+    from conftest import _ALL_SLOW
+
+    slow_only = {p.name for p in (REPO_DIR / "tests").glob("test_*.py") if _ALL_SLOW.search(p.read_text("utf-8"))}
+    assert {"test_wheel.py", "test_site_browser.py", "test_export.py", "test_large_files.py"} <= slow_only
+    assert "test_cli.py" not in slow_only and "test_report.py" not in slow_only
