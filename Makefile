@@ -21,7 +21,7 @@ NBVAL := --nbval --nbval-sanitize-with=tests/nbval_sanitize.cfg --nbval-current-
 .PHONY: help install report test test-fast lint notebooks validate export lab bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z][a-z-]*:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "==> creating $(VENV) and installing pinned requirements (first run only)"
@@ -35,10 +35,12 @@ report: $(STAMP)  ## validate the data, execute every notebook, write build/repo
 	$(PY) -m gbaresearch report $(DATA_ARG)
 
 test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
-	$(PY) -m pytest -n 2 -q -rs
+	$(PY) -m pytest -n 2 -q -rs $(NBVAL)
 
+# In-process only: no nbval or hypothesis plugin, and modules whose every test is slow are not even
+# imported (tests/conftest.py), so each worker starts fast.
 test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
-	$(PY) -m pytest -n 2 -q -m "not slow" tests
+	$(PY) -m pytest -n 2 --dist=load -q -m "not slow" -p no:nbval -p no:hypothesispytest tests
 
 lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
 	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py
@@ -56,8 +58,8 @@ validate: $(STAMP)  ## check $(DATA) (default data/, or $$GBARESEARCH_DATA) agai
 export: $(STAMP)  ## write the downloads (zip, xlsx, flat csv, dta) to build/downloads
 	$(PY) -m gbaresearch export --out build/downloads
 
-lab: $(STAMP)  ## open JupyterLab on notebooks/
-	GBARESEARCH_DATA=$(DATA_ARG) $(VENV)/bin/jupyter lab notebooks/
+lab: $(STAMP)  ## open JupyterLab on notebooks/ (localhost, as root too; settings and state in build/jupyter)
+	GBARESEARCH_DATA=$(DATA_ARG) $(PY) -m gbaresearch lab
 
 bench: $(STAMP)  ## measure import, load, validation scaling (vs frictionless), site build split; writes build/bench/
 	$(PY) benchmarks/run.py

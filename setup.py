@@ -1,10 +1,13 @@
-"""Build hook: put the dataset (``data/``) and ``CITATION.cff`` inside the wheel as package data.
+"""Build hook: put the dataset (``data/``), the notebooks, ``CITATION.cff`` and the licence
+texts inside the wheel as package data.
 
-``data/`` stays at the top of the repository, where contributors edit it; a built wheel carries
-a copy at ``gbaresearch/data`` and ``gbaresearch/CITATION.cff``, which ``gbaresearch.paths``
-reads through ``importlib.resources`` when the package is not run from a checkout.
+``data/`` and ``notebooks/`` stay at the top of the repository, where contributors edit them; a
+built wheel carries copies at ``gbaresearch/data`` and ``gbaresearch/notebooks`` (the numbered
+notebooks), which ``gbaresearch.paths`` reads through ``importlib.resources`` when the package
+is not run from a checkout.
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +16,8 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 DATA_SUFFIXES = {".csv", ".json", ".md"}
+NOTEBOOK_NAME = re.compile(r"^[0-9]{2}-[\w-]+\.ipynb$")  # the same as gbaresearch.notebooks.NOTEBOOK_NAME
+TOP_FILES = ("CITATION.cff", "LICENSE", "LICENSE-DATA")
 
 
 class build_py_with_data(build_py):
@@ -26,7 +31,13 @@ class build_py_with_data(build_py):
         for path in sorted((HERE / "data").iterdir()):
             if path.is_file() and path.suffix in DATA_SUFFIXES:
                 shutil.copyfile(path, data / path.name)
-        shutil.copyfile(HERE / "CITATION.cff", target / "CITATION.cff")
+        notebooks = target / "notebooks"
+        notebooks.mkdir(parents=True, exist_ok=True)
+        for path in sorted((HERE / "notebooks").iterdir()):
+            if path.is_file() and NOTEBOOK_NAME.match(path.name):
+                shutil.copyfile(path, notebooks / path.name)
+        for name in TOP_FILES:
+            shutil.copyfile(HERE / name, target / name)
 
 
 setup(cmdclass={"build_py": build_py_with_data})

@@ -49,7 +49,7 @@ def export(
     ``formats`` is any of ``"zip"`` (the data package), ``"xlsx"`` (one sheet per table plus
     README and codebook sheets), ``"csv"`` (one flat row per case) and ``"dta"`` (Stata, with
     variable and value labels); ``None`` writes all four. Needs the ``export`` extra
-    (openpyxl, pyreadstat). See :mod:`gbaresearch.exports`."""
+    (openpyxl). See :mod:`gbaresearch.exports`."""
     from .exports import export as _export
 
     return _export(formats, Path(out_dir), data_dir=data_dir)

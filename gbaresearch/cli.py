@@ -1,11 +1,13 @@
 """The command line: ``gbaresearch COMMAND`` (or ``python -m gbaresearch COMMAND``).
 
-Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``codebook``, ``report``, and for
-extending the data ``template``, ``add`` and ``release``.
+Commands: ``validate``, ``summary``, ``export``, ``notebooks``, ``lab``, ``codebook``, ``report``,
+and for extending the data ``template``, ``add`` and ``release``; ``--version`` prints the package
+version.
 
 Exit codes, the same for every command: 0 success; 1 the data (or a notebook) has problems,
-printed as one ``FILE:LINE: FIELD: MESSAGE`` line each; 2 wrong usage or a data directory that
-does not exist. No traceback reaches the user.
+printed as one ``FILE:LINE: FIELD: MESSAGE`` line each; 2 wrong usage, a data directory that
+does not exist, or a missing optional dependency (the message names the extra to install). No
+traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -24,6 +26,33 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
 EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")  # the same as gbaresearch.exports.FORMATS (tested)
+# Which extra brings each optional module (pyproject.toml [project.optional-dependencies]).
+EXTRA_OF_MODULE = {
+    "openpyxl": "export",
+    "scipy": "analysis",
+    "krippendorff": "analysis",
+    "matplotlib": "plot",
+    "mplfonts": "plot",
+    "nbclient": "notebooks",
+    "nbformat": "notebooks",
+    "ipykernel": "notebooks",
+    "jupyterlab": "notebooks",
+    "jupyter_client": "notebooks",
+    "sphinx": "site",
+    "myst_nb": "site",
+    "sphinx_book_theme": "site",
+    "itables": "site",
+    "PIL": "site",
+}
+
+
+def missing_extra_message(exc: ModuleNotFoundError) -> str | None:
+    """For a missing optional module, the line saying which extra to install; else None."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRA_OF_MODULE.get(top)
+    if extra is None:
+        return None
+    return f'this command needs {top!r}, which is not installed; install it with: pip install "gbaresearch[{extra}]"'
 
 
 class UsageError(Exception):
@@ -123,6 +152,16 @@ def _export(args: argparse.Namespace) -> int:
 def _notebooks(args: argparse.Namespace) -> int:
     from . import notebooks
 
+    if args.copy:
+        if args.names or args.in_place or args.out:
+            raise UsageError("--copy takes no notebook names and no --in-place or --out")
+        try:
+            copied = notebooks.copy_notebooks(Path(args.copy))
+        except (FileExistsError, FileNotFoundError) as exc:
+            raise UsageError(str(exc)) from None
+        for path in copied:
+            print(path)
+        return EXIT_OK
     if args.out and len(args.names) != 1:
         raise UsageError("--out takes exactly one notebook")
     if args.in_place and not args.force and _other_data():
@@ -157,6 +196,15 @@ def _other_data() -> bool:
     return _in_checkout() and data_dir() != (REPO_DIR / "data").resolve()
 
 
+def _lab(args: argparse.Namespace) -> int:
+    from . import lab
+
+    d = Path(args.directory) if args.directory else None
+    if d is not None and not d.is_dir():
+        raise UsageError(f"notebook folder not found: {d}")
+    return lab.run(d, args.port)
+
+
 def _codebook(args: argparse.Namespace) -> int:
     from . import codebook
     from .limits import Refused
@@ -188,7 +236,9 @@ def _report(args: argparse.Namespace) -> int:
     from .site.output import OutputDirError
 
     try:
-        index = report.build(Path(args.out) if args.out else None, data_dir=d, jobs=args.jobs)
+        index = report.build(
+            Path(args.out) if args.out else None, data_dir=d, jobs=args.jobs, use_cache=not args.no_cache
+        )
     except DataValidationError as exc:
         return _problems_exit(exc.problems, d)
     except report.ReportError as exc:
@@ -196,7 +246,7 @@ def _report(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     except OutputDirError as exc:
         raise UsageError(str(exc)) from None
-    print(f"report written: {escape(str(index))}")
+    print(f"site written: {escape(str(index))} (open it in a browser)")
     return EXIT_OK
 
 
@@ -250,6 +300,9 @@ def _parser() -> argparse.ArgumentParser:
         "run the notebooks, build the report site.",
         epilog="Exit codes: 0 ok; 1 data or notebook problems; 2 usage error or missing data directory.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"gbaresearch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
@@ -279,9 +332,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument(
         "--format",
-        action="append",
+        nargs="+",
+        action="extend",
         choices=EXPORT_FORMATS,
-        help="a format to write; repeat for several (default: all)",
+        metavar="FORMAT",
+        help=f"formats to write, one or more of {', '.join(EXPORT_FORMATS)} (--format zip csv, or --format zip "
+        "--format csv; default: all). Give DATA_DIR before --format",
     )
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write into (created if missing)")
 
@@ -295,6 +351,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --in-place: write the outputs even when $GBARESEARCH_DATA names another data directory",
     )
+    p.add_argument(
+        "--copy",
+        metavar="DIR",
+        help="copy the notebooks into DIR (created if missing) instead of executing them; then: gbaresearch lab DIR",
+    )
+
+    p = command("lab", _lab, "open JupyterLab on the notebooks (localhost only, the project's own settings)")
+    p.add_argument("directory", nargs="?", metavar="DIR", help="notebook folder (default: the project's notebooks)")
+    p.add_argument("--port", type=int, metavar="N", help="port (default: 8888 or the next free one)")
 
     p = command("codebook", _codebook, "print, check or rewrite the generated field reference of CODEBOOK.md")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
@@ -306,6 +371,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument("--out", metavar="DIR", help="output directory (default: build/report in the repository)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="execute every notebook even when it, the data, the lock file and the code are unchanged",
+    )
 
     p = command("template", _template, "print an annotated announcement file to fill in for `gbaresearch add`")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
@@ -332,7 +402,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 problems, 2 usage)."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage error, the help or the version
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         return int(args.func(args))
     except UsageError as exc:
@@ -340,6 +413,13 @@ def main(argv: list[str] | None = None) -> int:
             args.parser.error(str(exc))  # prints the command's usage line and the message
         except SystemExit:
             pass
+        return EXIT_USAGE
+    except ModuleNotFoundError as exc:
+        message = missing_extra_message(exc)
+        if message is None:
+            print(f"gbaresearch {args.command}: error: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"gbaresearch {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         return EXIT_OK

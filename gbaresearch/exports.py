@@ -9,9 +9,14 @@ version ``V``):
 - ``xlsx``: ``gbaresearch-V.xlsx``, one sheet per table plus ``README`` and ``codebook`` sheets.
   Text is always stored as text: a cell beginning with ``=``, ``+``, ``-`` or ``@`` never becomes
   a formula;
-- ``csv``: ``gbaresearch-cases-V.csv``, one row per identified case (:func:`case_table`);
-- ``dta``: ``gbaresearch-cases-V.dta``, the same table for Stata with variable labels and value
-  labels for every categorical variable.
+- ``csv``: ``gbaresearch-cases-V.csv``, one row per identified case (:func:`case_table`), UTF-8
+  with a byte-order mark so that Excel opens it with the right encoding; a text cell beginning
+  with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe
+  (:func:`neutralise_formula`), so a spreadsheet never runs it as a formula;
+- ``dta``: ``gbaresearch-cases-V.dta``, the same table for Stata 14 or later (format 118, UTF-8):
+  categorical variables as integer codes with value labels (each label set named after its
+  variable), counts as integers, dates as Stata dates, variable labels in English and Chinese.
+  Column names that Stata cannot carry are mapped by :func:`stata_names`.
 
 Output directories follow :mod:`gbaresearch.site.output`: only files this function wrote are
 ever replaced; other files in the directory are left untouched and never overwritten.
@@ -33,6 +38,7 @@ from .site.text import field_labels
 
 FORMATS = ("zip", "xlsx", "csv", "dta")
 FORMULA_START = ("=", "+", "-", "@")
+CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")  # what spreadsheets may run when a CSV is opened
 EXTRA_FILES = ("CODEBOOK.md", "CHANGELOG.md")
 
 
@@ -262,62 +268,126 @@ def case_table(ds: Any) -> pd.DataFrame:
 
 
 CASE_TABLE_LABELS = {
-    "batch_announced": "Date the batch was announced",
-    "primary_domain": "Primary policy domain (project coding)",
-    "domains": "All policy domains, ; separated (project coding)",
-    "mechanisms": "Connection mechanisms, ; separated (project coding)",
-    "earlier_cases": "Earlier cases this case builds on (project coding)",
-    "later_cases": "Later cases building on this case (project coding)",
-    "n_sources": "Number of distinct sources behind the case's facts",
-    "source_ids": "Sources behind the case's facts, ; separated",
-    "n_indicators": "Number of indicators reported for the case",
+    "batch_announced": "Date the batch was announced / 批次发布日期",
+    "primary_domain": "Primary policy domain (project coding) / 主要政策领域",
+    "domains": "All policy domains, ; separated / 全部政策领域",
+    "mechanisms": "Connection mechanisms, ; separated / 衔接机制",
+    "earlier_cases": "Earlier cases it builds on / 所承接的先前案例",
+    "later_cases": "Later cases building on it / 承接本案的后续案例",
+    "n_sources": "Number of distinct sources / 来源数",
+    "source_ids": "Sources behind the facts, ; separated / 来源编号",
+    "n_indicators": "Number of indicators / 指标数",
 }
 
 
+def neutralise_formula(value: str) -> str:
+    """``value`` with a leading apostrophe when it begins like a spreadsheet formula (``=``,
+    ``+``, ``-``, ``@``, tab, carriage return); otherwise ``value`` unchanged."""
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+
+
 def write_case_csv(ds: Any, package: Any, path: Path) -> None:
-    """:func:`case_table` as UTF-8 CSV with ``NA`` for missing values (as the package's files)."""
+    """:func:`case_table` as CSV: UTF-8 with a byte-order mark (Excel reads the encoding from
+    it), ``NA`` for missing values (as the package's files), text cells that begin like a
+    formula prefixed with an apostrophe (:func:`neutralise_formula`)."""
     df = case_table(ds)
     df["batch_announced"] = df["batch_announced"].dt.strftime("%Y-%m-%d")
-    path.write_text(df.to_csv(index=False, na_rep="NA", lineterminator="\n"), encoding="utf-8")
+    for col in df.columns:
+        if pd.api.types.is_string_dtype(df[col].dtype) or isinstance(df[col].dtype, pd.CategoricalDtype):
+            df[col] = df[col].astype(object).map(lambda v: neutralise_formula(v) if isinstance(v, str) else v)
+    df.columns = [neutralise_formula(str(c)) for c in df.columns]
+    path.write_text(df.to_csv(index=False, na_rep="NA", lineterminator="\n"), encoding="utf-8-sig")
+
+
+STATA_NAME_MAX = 32
+# Words Stata reserves for itself (Stata 18 manual, [U] 11.3 Naming conventions).
+STATA_RESERVED = frozenset(
+    "_all _b byte _coef _cons double float if in int long _n _N _pi _pred _rc _skip strL using with".split()
+) | {f"str{i}" for i in range(1, 2046)}
+
+
+def stata_names(columns: Iterable[str]) -> dict[str, str]:
+    """Map each column name to a Stata variable name: characters other than ASCII letters,
+    digits and ``_`` become ``_`` (runs collapsed, ends trimmed), a name beginning with a digit
+    or reserved by Stata gets the prefix ``v_``, names are cut to 32 characters, and a name
+    already taken gets ``_2``, ``_3``, … Names Stata accepts are kept as they are; e.g.
+    ``title (alt)`` -> ``title_alt``, ``2nd`` -> ``v_2nd``, ``_all`` -> ``v__all``, ``标题`` -> ``v``."""
+    import re
+
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for col in columns:
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", col):
+            name = col
+        else:
+            name = re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", col)).strip("_") or "v"
+        if name[0].isdigit() or name in STATA_RESERVED:
+            name = "v_" + name
+        name = name[:STATA_NAME_MAX]
+        base, i = name, 2
+        while name in taken:
+            suffix = f"_{i}"
+            name = base[: STATA_NAME_MAX - len(suffix)] + suffix
+            i += 1
+        taken.add(name)
+        out[col] = name
+    return out
 
 
 def write_dta(ds: Any, package: Any, path: Path) -> None:
-    """:func:`case_table` as a Stata 15 ``.dta``: categorical columns as numbered codes with
-    value labels (English / Chinese), every variable labelled from ``datapackage.json``."""
-    import pyreadstat
-
+    """:func:`case_table` as a Stata ``.dta`` (format 118, UTF-8, Stata 14+): categorical
+    columns as integer codes 1..n with a value label set named after the variable (``code:
+    English / Chinese``), integer columns as integers, ``batch_announced`` as a Stata date,
+    other columns as text; every variable labelled in English and Chinese from
+    ``datapackage.json``; names mapped by :func:`stata_names` (a renamed variable's label
+    starts with its original name)."""
     df = case_table(ds)
     res = package.resource("cases")
+    names = stata_names(df.columns)
     out = pd.DataFrame(index=df.index)
     labels: dict[str, str] = {}
-    value_labels: dict[str, dict[int | float, str]] = {}
+    value_labels: dict[str, dict[int, str]] = {}
+    strl: list[str] = []
     for col in df.columns:
         s = df[col]
+        var = names[col]
         try:
             f = res.field(col)
             title = f.title + (f" / {f.descriptor['gba:title_zh']}" if f.descriptor.get("gba:title_zh") else "")
         except KeyError:
             f, title = None, CASE_TABLE_LABELS.get(col, col)
-        labels[col] = title[:80]
+        if var != col:
+            title = f"{col}: {title}" if title != col else col
+        labels[var] = title[:80]
         if isinstance(s.dtype, pd.CategoricalDtype) and col != "batch":
             cats = [str(x) for x in s.cat.categories]
-            names = {v: (en, zh) for v, en, zh in field_labels(f)} if f is not None else {}
-            out[col] = pd.Series(s.cat.codes.astype(float) + 1, index=df.index).where(s.notna())
-            value_labels[col] = {
-                float(i): (f"{v}: {names[v][0]} / {names[v][1]}" if v in names and names[v] != (v, v) else v)[:32000]
+            lab = {v: (en, zh) for v, en, zh in field_labels(f)} if f is not None else {}
+            out[var] = pd.array([c + 1 if c >= 0 else pd.NA for c in s.cat.codes], dtype="Int32")
+            value_labels[var] = {
+                i: (f"{v}: {lab[v][0]} / {lab[v][1]}" if v in lab and lab[v] != (v, v) else v)[:32000]
                 for i, v in enumerate(cats, 1)
             }
-        elif col == "batch" or pd.api.types.is_integer_dtype(s.dtype) or pd.api.types.is_float_dtype(s.dtype):
-            out[col] = pd.to_numeric(pd.Series(s.astype(object), index=df.index), errors="coerce").astype(float)
+        elif col == "batch" or pd.api.types.is_integer_dtype(s.dtype):
+            numbers = pd.to_numeric(pd.Series(s.astype(object), index=df.index), errors="coerce")
+            out[var] = numbers.round().astype("Int32") if numbers.dropna().mod(1).eq(0).all() else numbers
+        elif pd.api.types.is_float_dtype(s.dtype):
+            out[var] = s.astype(float)
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
-            out[col] = s.dt.date.astype(object).where(s.notna(), None)
+            out[var] = s
         else:
-            out[col] = s.astype(object).where(s.notna(), "").astype(str)
-    pyreadstat.write_dta(
-        out,
-        str(path),
-        file_label=f"gbaresearch cases, data version {ds.version}"[:80],
-        column_labels=[labels[c] for c in out.columns],
-        variable_value_labels=value_labels,
-        version=15,
+            text = s.astype(object).where(s.notna(), "").astype(str)
+            if text.map(lambda t: len(t.encode("utf-8"))).max() > 2045:
+                strl.append(var)
+            out[var] = text
+    dates = {names[c]: "td" for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c].dtype)}
+    write: Any = out.to_stata  # pandas-stubs type the label and date arguments too narrowly
+    write(
+        path,
+        write_index=False,
+        version=118,
+        data_label=f"gbaresearch cases, data version {ds.version}"[:80],
+        variable_labels=labels,
+        value_labels=value_labels,
+        convert_dates=dates,
+        convert_strl=strl,
     )

@@ -40,6 +40,27 @@ def notebook_paths(directory: Path | None = None) -> list[Path]:
     return sorted(p for p in d.glob("*.ipynb") if NOTEBOOK_NAME.match(p.name))
 
 
+def copy_notebooks(dest: Path, directory: Path | None = None) -> list[Path]:
+    """Copy the numbered notebooks (from ``directory``, default :func:`notebooks_dir`) into
+    ``dest`` (created if missing) and return the new absolute paths. Raises ``FileExistsError`` naming
+    the first notebook that is already there, before copying anything."""
+    import shutil
+
+    dest = Path(dest).resolve()
+    sources = notebook_paths(directory)
+    if not sources:
+        raise FileNotFoundError(f"no notebooks found in {directory or notebooks_dir()}")
+    for src in sources:
+        if (dest / src.name).exists():
+            raise FileExistsError(f"{dest / src.name} already exists; choose an empty folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for src in sources:
+        shutil.copyfile(src, dest / src.name)
+        copied.append(dest / src.name)
+    return copied
+
+
 def kernel_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Return a new environment for kernels: a copy of ``os.environ`` with this interpreter's
     bin first on PATH, non-interactive plotting, a fixed hash seed, then ``extra`` on top.

@@ -63,5 +63,8 @@ def citation_file() -> Path:
 
 
 def notebooks_dir() -> Path:
-    """Return the repository's ``notebooks/`` folder (notebooks are not part of the installed package)."""
-    return REPO_DIR / "notebooks"
+    """Return the folder of the numbered notebooks: the repository's ``notebooks/`` in a
+    checkout, else the copy installed with the package (``gbaresearch/notebooks``)."""
+    if _in_checkout():
+        return REPO_DIR / "notebooks"
+    return _installed("notebooks")

@@ -7,6 +7,12 @@ matplotlib settings. Inside it, Chinese characters fall back to Noto Sans CJK SC
 ``mplfonts`` package (loaded from the package's files, without importing it); when that font is
 missing, :func:`zh_or_en` falls back to English so figures never show empty boxes.
 
+Fonts are taken by file, never by a family name the system could also answer: the DejaVu Sans
+files shipped with matplotlib and the Noto Sans CJK SC file of ``mplfonts`` are registered
+under family names of this package's own (:data:`LATIN_FAMILY`, :data:`CJK_FAMILY`), so a system
+font of the same family (Debian's ``fonts-noto-cjk`` or ``fonts-dejavu``) is never picked and
+the same pinned environment draws byte-identical figures on any machine.
+
 Text that comes from the data reaches matplotlib through :func:`plain`, which escapes ``$`` so
 that a dollar sign in a title is drawn as itself and never parsed as mathtext.
 
@@ -36,6 +42,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+LATIN_FAMILY = "gbaresearch DejaVu Sans"  # matplotlib's own DejaVu Sans files, under a name only they carry
+CJK_FAMILY = "gbaresearch Noto Sans CJK SC"  # the mplfonts file, under a name only it carries
+LATIN_FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
 SOURCE_NOTE = "Source: gbaresearch dataset {version}; the source of every fact is in sources.csv."
 # the colour-blind-safe cycle of gba.mplstyle, for code that needs colours by position
 PALETTE = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133", "#56b4e9")
@@ -52,8 +61,8 @@ def style() -> Iterator[None]:
     >>> with style():
     ...     fig, ax = plt.subplots()
     """
-    font = cjk_font()  # registers the CJK font file with matplotlib
-    extra = {"font.family": ["DejaVu Sans", font.get_name()]} if font is not None else {}
+    families = bundled_font_families()  # registers the bundled font files with matplotlib
+    extra = {"font.family": families}
     log = logging.getLogger("matplotlib.font_manager")
     log.addFilter(_no_cjk_weight_notice)
     try:
@@ -118,13 +127,42 @@ def cjk_font_path() -> Path | None:
     return path if path.is_file() else None
 
 
+def _register(path: Path, family: str) -> None:
+    """Add the font file at ``path`` to matplotlib's font list under the family name ``family``."""
+    import dataclasses
+
+    from matplotlib import ft2font
+
+    entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(path)))
+    font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family))
+    font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def bundled_font_families() -> list[str]:
+    """Register the bundled font files (DejaVu Sans from matplotlib, Noto Sans CJK SC from
+    mplfonts when installed) under this package's family names; return the family list for
+    ``font.family``: Latin first, Chinese as the fallback."""
+    import matplotlib
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    for name in LATIN_FONT_FILES:
+        _register(ttf / name, LATIN_FAMILY)
+    families = [LATIN_FAMILY]
+    path = cjk_font_path()
+    if path is not None:
+        _register(path, CJK_FAMILY)
+        families.append(CJK_FAMILY)
+    return families
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> font_manager.FontProperties | None:
-    """FontProperties for Chinese text (the font is also registered for fallback), or None."""
+    """FontProperties for Chinese text, naming the bundled file itself, or None."""
     path = cjk_font_path()
     if path is None:
         return None
-    font_manager.fontManager.addfont(str(path))
+    bundled_font_families()
     return font_manager.FontProperties(fname=str(path))
 
 

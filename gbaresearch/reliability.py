@@ -691,3 +691,35 @@ def second_coding_coverage(ds: Dataset) -> str:
         f"The second coding covers {coded - n} of {coded} coded cases; {n} coded case{'s' if n != 1 else ''} "
         f"without a second coding ({ids}) {'are' if n != 1 else 'is'} left out of the agreement figures."
     )
+
+
+SUMMARY_MARK = "(summary)"
+SUMMARY_MARK_TABLES: dict[str, tuple[str, str]] = {
+    "domains": ("coding_second_domains", "domain"),
+    "mechanisms": ("coding_second_mechanisms", "mechanism"),
+    "counterpart": ("coding_second_counterparts", "counterpart"),
+    "links": ("coding_second_links", "to_case_id"),
+}
+
+
+def summary_based(ds: Dataset) -> pd.DataFrame:
+    """Second-coding units whose basis the data marks as coded from the case's summary and
+    titles only (basis ending in ``(summary)``, codebook section 6): one row per unit with
+    ``variable``, ``case_id``, ``item`` (the code, or NA) and ``basis``. Cases coded from the
+    summary whose bases carry no mark are not in the data, so not here."""
+    rows = []
+    for variable, (table, item_col) in SUMMARY_MARK_TABLES.items():
+        if table not in ds:
+            continue
+        t = ds[table]
+        if "basis" not in t.columns:
+            continue
+        case_col = "case_id" if "case_id" in t.columns else t.columns[0]
+        for r in t.to_dict("records"):
+            basis = r.get("basis")
+            if isinstance(basis, str) and basis.rstrip().endswith(SUMMARY_MARK):
+                item = r.get(item_col)
+                rows.append(
+                    {"variable": variable, "case_id": str(r[case_col]), "item": item if item else pd.NA, "basis": basis}
+                )
+    return pd.DataFrame(rows, columns=["variable", "case_id", "item", "basis"])

@@ -18,6 +18,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,8 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import buildcache
+from .buildcache import NotebookCache
 from .notebooks import KernelStartError, kernel_env, notebook_paths
-from .paths import REPO_DIR, _in_checkout
+from .paths import REPO_DIR, _in_checkout, notebooks_dir
 from .problems import escape
 from .site.output import OutputDirError, files_under, install
 
@@ -118,6 +121,34 @@ def main_figure(nb: Any) -> bytes | None:
                     return data
                 first = first or data
     return first
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+
+
+def add_figure_alt_text(nb: Any) -> int:
+    """Give every code cell with an image output an alt text (myst-nb's ``mystnb.image.alt``
+    cell metadata) from the title of the section it belongs to: the nearest heading above it,
+    with the notebook's title, e.g. ``"Figure: Coverage per batch (01 · A tour of the
+    dataset)"``. Return how many cells got one; ``nb`` is changed in place."""
+    title = notebook_title(nb)
+    heading = ""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                m = _HEADING.match(line)
+                if m:
+                    heading = _MD_ESCAPE.sub(r"\1", _MD_MARKS.sub("", m.group(1))).strip()
+            continue
+        if cell.cell_type != "code":
+            continue
+        if any(mime.startswith("image/") for out in cell.get("outputs", []) for mime in out.get("data", {})):
+            section = heading if heading and heading != title else title
+            alt = f"Figure: {section}" + (f" ({title})" if title and section != title else "")
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+            n += 1
+    return n
 
 
 def thumbnail(png: bytes, width: int = 640) -> bytes:
@@ -222,6 +253,14 @@ def _work_root() -> Path:
     return Path(tempfile.gettempdir())
 
 
+def _complete(out_dir: Path) -> bool:
+    """True when every file the last build listed in ``out_dir``'s manifest is still there."""
+    from .site.output import read_manifest
+
+    listed = read_manifest(out_dir)
+    return bool(listed) and (out_dir / "index.html").is_file() and all((out_dir / rel).is_file() for rel in listed)
+
+
 def _render(src: Path, out: Path, doctrees: Path, version: str, log: Callable[[str], None]) -> None:
     from sphinx.application import Sphinx
 
@@ -258,6 +297,8 @@ def build(
     timeout: int = 600,
     executor: Callable[..., dict[Path, Path]] | None = None,
     log: Callable[[str], None] | None = None,
+    use_cache: bool | None = None,
+    cache_dir: Path | None = None,
 ) -> Path:
     """Validate, execute every notebook, render the site into ``out_dir`` (default
     ``build/report``) and return the path of its ``index.html``.
@@ -265,7 +306,13 @@ def build(
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ReportError` when a notebook fails or rendering fails (nothing is installed then),
     and :class:`~gbaresearch.site.output.OutputDirError` when ``out_dir`` holds files an
-    earlier build did not write. ``executor`` replaces :func:`execute_all` (tests)."""
+    earlier build did not write. ``executor`` replaces :func:`execute_all` (tests).
+
+    With ``use_cache`` (default: when ``executor`` is not given) a notebook whose key has not
+    changed (:mod:`gbaresearch.buildcache`: its source, the data's content, the lock file, the
+    package's code) is taken from the cache in ``cache_dir`` (default ``build/notebook-cache``)
+    instead of being executed, and when every key and the output are as the last build left
+    them, nothing is executed or rendered at all."""
     import nbformat
 
     from .cite import cite
@@ -289,39 +336,59 @@ def build(
     say(f"      valid: version {ds.version}, {len(ds.cases)} identified cases")
     timings["validate"] = time.perf_counter() - t0
     paths = notebook_paths()
+    if not paths:
+        raise ReportError(f"no notebooks found in {notebooks_dir()}")
+    cache = NotebookCache(cache_dir) if (use_cache if use_cache is not None else executor is None) else None
+    data_h = buildcache.data_hash(Path(ds.data_dir))
+    keys = {p: buildcache.notebook_key(p, data_h) for p in paths}
+    whole = buildcache.site_key([keys[p] for p in paths], data_h)
+    if cache is not None and cache.site_key(out_dir) == whole and _complete(out_dir):
+        say(f"[2/4] nothing changed since the last build into {out_dir}: no notebook executed, nothing rendered")
+        timings["execute"] = timings["render"] = 0.0
+        return out_dir / "index.html"
     with tempfile.TemporaryDirectory(prefix="site-src-", dir=_work_root()) as tmp:
         work = Path(tmp)
         src, html_out, doctrees = work / "src", work / "html", work / "doctrees"
         (src / "notebooks").mkdir(parents=True)
         t1 = time.perf_counter()
-        say(f"[2/4] executing {len(paths)} notebooks in fresh kernels ({jobs} at a time)")
-        # The notebooks read the validated snapshot, laid out as files, never the data directory:
-        # the whole site (pages, notebooks, downloads) shows the bytes that were checked.
-        snapshot_dir = work / "data"
-        snapshot_dir.mkdir()
-        write_tree(snapshot_dir, ds.files)
-        run = executor or execute_all
-        executed = run(paths, src / "notebooks", snapshot_dir, jobs=jobs, timeout=timeout, log=say)
+        executed: dict[Path, Path] = {}
+        for p in paths:
+            hit = cache.get(p.name, keys[p]) if cache is not None else None
+            if hit is not None:
+                shutil.copyfile(hit, src / "notebooks" / p.name)
+                executed[p] = src / "notebooks" / p.name
+        todo = [p for p in paths if p not in executed]
+        cached = f"; {len(executed)} unchanged, taken from the cache" if executed else ""
+        say(f"[2/4] executing {len(todo)} notebooks in fresh kernels ({jobs} at a time){cached}")
+        if todo:
+            run = executor or execute_all
+            # The notebooks read the validated snapshot, laid out as files, never the data directory:
+            # the whole site (pages, notebooks, downloads) shows the bytes that were checked.
+            snapshot_dir = work / "data"
+            snapshot_dir.mkdir()
+            write_tree(snapshot_dir, ds.files)
+            fresh = run(todo, src / "notebooks", snapshot_dir, jobs=jobs, timeout=timeout, log=say)
+            if cache is not None:
+                for p, out in fresh.items():
+                    cache.put(p.name, keys[p], out)
+            executed.update(fresh)
         timings["execute"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         say("[3/4] generating pages and downloads")
         gen_static = src / "_gen_static"
-        (gen_static / "figures").mkdir(parents=True)
+        gen_static.mkdir(parents=True)
         entries = []
         for p in paths:
             nb = nbformat.read(executed[p], as_version=4)  # type: ignore[no-untyped-call]
-            png = main_figure(nb)
-            thumb = None
-            if png:
-                output.atomic_write_bytes(gen_static / "figures" / f"{p.stem}.png", thumbnail(png))
-                thumb = f"_static/figures/{p.stem}.png"
+            if add_figure_alt_text(nb):
+                nbformat.write(nb, executed[p])  # type: ignore[no-untyped-call]
             entries.append(
                 NotebookEntry(
                     docname=f"notebooks/{p.stem}",
                     title=notebook_title(nb) or p.stem,
                     question=notebook_question(nb),
                     answer=notebook_answer(nb),
-                    thumbnail=thumb,
+                    thumbnail=None,  # the landing page shows no thumbnails (unreadable at card size)
                 )
             )
         js, css = datatables_script()
@@ -342,14 +409,16 @@ def build(
                 "pandas.read_excel(path, sheet_name=None)",
             ),
             "csv": (
-                "Flat case-level table: one row per identified case, with coding and source counts",
-                "案例级平面表：每个已识别案例一行",
+                "Flat case-level table: one row per identified case, with coding and source counts; "
+                "UTF-8 with BOM (opens in Excel)",
+                "案例级平面表：每个已识别案例一行；带 BOM 的 UTF-8，可直接用 Excel 打开",
+                "Excel; R: readr::read_csv(path, na = 'NA'); "
                 "pandas.read_csv(path, keep_default_na=False, na_values=['NA'])",
             ),
             "dta": (
                 "Stata file of the case-level table, with variable and value labels",
                 "案例级 Stata 数据，含变量与取值标签",
-                "use in Stata 15+; pyreadstat.read_dta(path)",
+                "Stata 14+: use; R: haven::read_dta(path); pandas.read_stata(path)",
             ),
         }
         downloads = []
@@ -370,8 +439,10 @@ def build(
         files.pop(".buildinfo", None)
         for p in written:
             files[f"downloads/{p.name}"] = p
+        if cache is not None:
+            cache.forget_site(out_dir)
         install(files, out_dir)
+        if cache is not None:
+            cache.record_site(out_dir, whole)
         timings["render"] = time.perf_counter() - t2
-    index = out_dir / "index.html"
-    say(f"site written to {index}")
-    return index
+    return out_dir / "index.html"  # the command line says where it is, in its last line

@@ -1,4 +1,6 @@
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -26,3 +28,17 @@ def site(tmp_path_factory):
     index = report.build(out, executor=copy_executor, log=lambda s: None)
     assert index == out / "index.html"
     return out
+
+
+_ALL_SLOW = re.compile(r"^pytestmark = \[?pytest\.mark\.slow\b", re.M)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With ``-m "not slow"`` (``make test-fast``), do not even import a test module whose every
+    test is marked slow (a module-level ``pytestmark = pytest.mark.slow``): importing it would
+    cost time for tests that are deselected anyway."""
+    if config.getoption("markexpr", "") != "not slow" or collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    return True if _ALL_SLOW.search(collection_path.read_text(encoding="utf-8")) else None

@@ -75,6 +75,7 @@ def test_category_shares(ds):
     assert pd.isna(shift[("factor_flow", 1)])
 
 
+@pytest.mark.slow  # 20,000 Monte Carlo draws; the notebook 02 numbers are checked by nbval too
 def test_composition_test_all_categories(ds):
     r = A.composition_test(ds)
     assert r == {

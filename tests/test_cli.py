@@ -60,28 +60,35 @@ def test_validate_json_of_valid_data(capsys):
 
 
 @pytest.mark.parametrize("command", COMMANDS_WITH_DATA_DIR)
-def test_every_command_exits_2_with_its_usage_for_a_missing_data_directory(command, tmp_path):
+def test_every_command_exits_2_with_its_usage_for_a_missing_data_directory(command, tmp_path, capsys):
     extra = ["--out", str(tmp_path / "out")] if command == "export" else []
-    r = run(command, str(tmp_path / "nowhere"), *extra)
-    assert r.returncode == 2, r.stderr
-    assert r.stdout == ""
-    assert r.stderr.startswith(f"usage: gbaresearch {command} ")
-    assert r.stderr.strip().endswith(f"gbaresearch {command}: error: data directory not found: {tmp_path / 'nowhere'}")
-    assert "Traceback" not in r.stderr
+    assert cli.main([command, str(tmp_path / "nowhere"), *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"usage: gbaresearch {command} ")
+    assert captured.err.strip().endswith(
+        f"gbaresearch {command}: error: data directory not found: {tmp_path / 'nowhere'}"
+    )
+    assert "Traceback" not in captured.err
     assert not (tmp_path / "out").exists()
 
 
-def test_the_data_directory_variable_is_used_and_checked_too(tmp_path):
-    r = run("validate", env={**__import__("os").environ, "GBARESEARCH_DATA": str(tmp_path / "gone")})
-    assert r.returncode == 2 and f"data directory not found: {tmp_path / 'gone'}" in r.stderr
+def test_the_data_directory_variable_is_used_and_checked_too(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GBARESEARCH_DATA", str(tmp_path / "gone"))
+    assert cli.main(["validate"]) == 2
+    assert f"data directory not found: {tmp_path / 'gone'}" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_subprocess_exit_codes_and_no_traceback(data_copy):
+    """End to end, in a real interpreter: 0, 1 and 2 as documented."""
     assert run("validate").returncode == 0
     (data_copy / "cases.csv").write_bytes(b"\xff\xfe junk")
     r = run("validate", str(data_copy))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stdout.splitlines()[0].startswith("cases.csv:1: -: ")
+    r = run("validate", str(data_copy / "nowhere"))
+    assert r.returncode == 2 and r.stderr.startswith("usage: gbaresearch validate ") and "Traceback" not in r.stderr
 
 
 def test_summary(capsys):
@@ -110,16 +117,17 @@ def test_summary_of_invalid_data_exits_1_with_problem_lines(data_copy, capsys):
     "argv",
     [["frobnicate"], [], ["validate", "--format", "xml"], ["export"], ["notebooks", "--in-place", "--out", "x.ipynb"]],
 )
-def test_usage_errors_exit_2_without_traceback(argv):
-    r = run(*argv)
-    assert r.returncode == 2 and "usage: gbaresearch" in r.stderr and "Traceback" not in r.stderr
+def test_usage_errors_exit_2_without_traceback(argv, capsys):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "usage: gbaresearch" in err and "Traceback" not in err
 
 
-def test_notebooks_usage_errors(tmp_path):
-    r = run("notebooks", "--out", str(tmp_path / "x.ipynb"), "a.ipynb", "b.ipynb")
-    assert r.returncode == 2 and "--out takes exactly one notebook" in r.stderr
-    r = run("notebooks", str(tmp_path / "missing.ipynb"))
-    assert r.returncode == 2 and f"notebook not found: {tmp_path / 'missing.ipynb'}" in r.stderr
+def test_notebooks_usage_errors(tmp_path, capsys):
+    assert cli.main(["notebooks", "--out", str(tmp_path / "x.ipynb"), "a.ipynb", "b.ipynb"]) == 2
+    assert "--out takes exactly one notebook" in capsys.readouterr().err
+    assert cli.main(["notebooks", str(tmp_path / "missing.ipynb")]) == 2
+    assert f"notebook not found: {tmp_path / 'missing.ipynb'}" in capsys.readouterr().err
 
 
 def test_every_subcommand_and_argument_has_help():
@@ -130,6 +138,7 @@ def test_every_subcommand_and_argument_has_help():
         "summary",
         "export",
         "notebooks",
+        "lab",
         "codebook",
         "report",
         "template",
@@ -185,15 +194,15 @@ def test_export_writes_the_requested_formats(tmp_path, capsys):
     assert len(written) == 1 and written[0].endswith(".csv") and (out / written[0].rsplit("/", 1)[1]).is_file()
 
 
-def test_export_leaves_other_files_in_the_output_directory_untouched(tmp_path):
+def test_export_leaves_other_files_in_the_output_directory_untouched(tmp_path, capsys):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "thesis.docx").write_text("keep me")
-    r = run("export", "--out", str(out), "--format", "csv")
-    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert cli.main(["export", "--out", str(out), "--format", "csv"]) == 0
+    written = capsys.readouterr().out
     assert (out / "thesis.docx").read_text() == "keep me"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [".gbaresearch-manifest", "thesis.docx", r.stdout.strip().rsplit("/", 1)[1]]
+        [".gbaresearch-manifest", "thesis.docx", written.strip().rsplit("/", 1)[1]]
     )
 
 
@@ -232,5 +241,126 @@ def test_make_validate_takes_another_data_directory():
         '.venv/bin/python -m gbaresearch validate --frictionless "/elsewhere/data"',
         '.venv/bin/python -m gbaresearch report "/elsewhere/data"',
         'GBARESEARCH_DATA="/elsewhere/data" .venv/bin/python -m gbaresearch notebooks ',
-        'GBARESEARCH_DATA="/elsewhere/data" .venv/bin/jupyter lab notebooks/',
+        'GBARESEARCH_DATA="/elsewhere/data" .venv/bin/python -m gbaresearch lab',
     ]
+
+
+def test_version_flag_prints_the_package_version(capsys):
+    import gbaresearch
+
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"gbaresearch {gbaresearch.__version__}"
+
+
+@pytest.mark.slow
+def test_version_flag_through_python_dash_m():
+    import gbaresearch
+
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"gbaresearch {gbaresearch.__version__}"
+
+
+def test_export_format_takes_a_list_as_the_readme_shows(tmp_path, capsys):
+    out = tmp_path / "downloads"
+    assert cli.main(["export", "--out", str(out), "--format", "zip", "csv"]) == 0
+    written = capsys.readouterr().out.splitlines()
+    assert [w.rsplit(".", 1)[1] for w in written] == ["zip", "csv"]
+    assert sorted(p.suffix for p in out.iterdir() if not p.name.startswith(".")) == [".csv", ".zip"]
+
+
+def test_export_with_data_dir_before_a_format_list(data_copy, tmp_path, capsys):
+    assert cli.main(["export", str(data_copy), "--out", str(tmp_path / "o"), "--format", "csv", "zip"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_a_missing_extra_names_the_extra_and_exits_2(tmp_path, capsys, monkeypatch):
+    module, fmt = "openpyxl", "xlsx"
+    monkeypatch.setitem(sys.modules, module, None)  # import fails as if the package were not installed
+    assert cli.main(["export", "--out", str(tmp_path / "o"), "--format", fmt]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"gbaresearch export: error: this command needs {module!r}, which is not installed; "
+        'install it with: pip install "gbaresearch[export]"'
+    )
+    assert not (tmp_path / "o" / f"gbaresearch-0.2.0.{fmt}").exists()
+
+
+def test_notebooks_copy_puts_every_numbered_notebook_in_a_new_folder(tmp_path, capsys):
+    from gbaresearch.notebooks import notebook_paths
+
+    dest = tmp_path / "my notebooks"
+    assert cli.main(["notebooks", "--copy", str(dest)]) == 0
+    names = [p.name for p in notebook_paths()]
+    assert capsys.readouterr().out.splitlines() == [str(dest / n) for n in names]
+    assert sorted(p.name for p in dest.iterdir()) == names
+    assert (dest / names[0]).read_bytes() == notebook_paths()[0].read_bytes()
+
+
+def test_notebooks_copy_never_overwrites(tmp_path, capsys):
+    dest = tmp_path / "nb"
+    dest.mkdir()
+    (dest / "01-tour-of-the-dataset.ipynb").write_text("my edits")
+    assert cli.main(["notebooks", "--copy", str(dest)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in dest.iterdir()] == ["01-tour-of-the-dataset.ipynb"]
+    assert (dest / "01-tour-of-the-dataset.ipynb").read_text() == "my edits"
+
+
+def test_lab_refuses_a_missing_folder(tmp_path, capsys):
+    assert cli.main(["lab", str(tmp_path / "nowhere")]) == 2
+    assert "notebook folder not found" in capsys.readouterr().err
+
+
+def test_report_ends_with_one_line_saying_where_the_site_is(tmp_path, capsys, monkeypatch):
+    from gbaresearch import report
+
+    def fake_build(out, data_dir=None, jobs=2, use_cache=True):
+        print("[1/4] validating data")
+        return tmp_path / "site" / "index.html"
+
+    monkeypatch.setattr(report, "build", fake_build)
+    assert cli.main(["report", "--out", str(tmp_path / "site")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == f"site written: {tmp_path / 'site' / 'index.html'} (open it in a browser)"
+    assert sum(str(tmp_path / "site") in line for line in lines) == 1
+
+
+def test_make_help_lists_every_documented_target_including_hyphenated_ones():
+    import re
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    makefile = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    documented = re.findall(r"^([a-z][a-z-]*):.*## ", makefile, flags=re.M)
+    assert "test-fast" in documented
+    r = subprocess.run(["make", "-s", "-C", str(REPO_DIR), "help"], capture_output=True, text=True, timeout=30)
+    listed = [line.split()[1] for line in r.stdout.splitlines()]
+    assert listed == documented
+
+
+def test_no_test_writes_inside_the_site_folder():
+    """build/report holds only what a build wrote (screenshots go to build/screenshots)."""
+    pattern = '"build" / "report" / '
+    for path in (REPO_DIR / "tests").glob("*.py"):
+        if path.name != "test_cli.py":
+            assert pattern not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_make_test_checks_the_notebooks_with_nbval_and_test_fast_loads_no_notebook_plugin():
+    import re
+
+    makefile = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    nbval = re.search(r"^NBVAL := (.*)$", makefile, flags=re.M).group(1)
+    assert "--nbval " in nbval + " " and "--nbval-sanitize-with=tests/nbval_sanitize.cfg" in nbval
+    recipes = dict(re.findall(r"^([a-z-]+):.*\n\t(.*)$", makefile, flags=re.M))
+    assert "$(NBVAL)" in recipes["test"] and "-m pytest" in recipes["test"]
+    assert '-m "not slow"' in recipes["test-fast"] and "-p no:nbval" in recipes["test-fast"]
+
+
+def test_fast_runs_skip_modules_whose_every_test_is_slow(pytestconfig):
+    from conftest import _ALL_SLOW
+
+    slow_only = {p.name for p in (REPO_DIR / "tests").glob("test_*.py") if _ALL_SLOW.search(p.read_text("utf-8"))}
+    assert {"test_wheel.py", "test_site_browser.py", "test_export.py", "test_large_files.py"} <= slow_only
+    assert "test_cli.py" not in slow_only and "test_report.py" not in slow_only

@@ -53,31 +53,25 @@ def test_clean_copy_is_valid(data_copy, capsys):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_validate_reports_exactly(case, tmp_path):
+def test_validate_cli_and_load_report_exactly(case, tmp_path, capsys):
+    """One damaged copy per case, read through the three ways in: the library's validate(),
+    the command line (in-process) and load_dataset()."""
     d = _make(tmp_path, case)
+    expected = case.expected_for(d)
     problems = gbaresearch.validate(d)
-    assert [str(p) for p in problems] == case.expected_for(d)
+    assert [str(p) for p in problems] == expected
     assert [p.code for p in problems] == list(case.codes)
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_cli_validate_prints_exactly(case, tmp_path, capsys):
-    d = _make(tmp_path, case)
     assert cli.main(["validate", str(d)]) == case.exit_code
     out, err = capsys.readouterr()
-    expected = case.expected_for(d)
     assert out.splitlines() == expected
     n = len(expected)
     assert err == f"{n} problem{'s' if n != 1 else ''} found in {d}\n"
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_load_dataset_raises_with_the_same_problems(case, tmp_path):
-    d = _make(tmp_path, case)
     with pytest.raises(gbaresearch.DataValidationError) as info:
         gbaresearch.load_dataset(d)
-    assert [str(p) for p in info.value.problems] == case.expected_for(d)
-    assert str(info.value).splitlines()[1:] == case.expected_for(d)
+    assert [str(p) for p in info.value.problems] == expected
+    assert str(info.value).splitlines()[1:] == expected
 
 
 def test_cli_summary_on_bad_data_exits_1(tmp_path, capsys):
@@ -107,6 +101,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # end to end in a real interpreter; the in-process tests above cover the same
 @pytest.mark.parametrize("name", ["big5_encoded", "header_only_cases", "datapackage_bad_constraints"])
 def test_subprocess_bad_data_exits_1(name, tmp_path):
     case = BY_NAME[name]
@@ -117,6 +112,7 @@ def test_subprocess_bad_data_exits_1(name, tmp_path):
     assert r.stdout.splitlines() == case.expected_for(d)
 
 
+@pytest.mark.slow  # end to end in a real interpreter; the in-process tests above cover the same
 def test_subprocess_clean_data_exits_0(data_copy):
     r = _run("validate", str(data_copy))
     assert "Traceback" not in r.stderr
@@ -124,6 +120,7 @@ def test_subprocess_clean_data_exits_0(data_copy):
     assert r.stdout.startswith(f"valid: {data_copy.resolve()} (version ")
 
 
+@pytest.mark.slow  # end to end in a real interpreter; the in-process tests above cover the same
 def test_subprocess_missing_directory_exits_2(tmp_path):
     r = _run("validate", str(tmp_path / "nope"))
     assert "Traceback" not in r.stderr

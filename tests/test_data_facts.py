@@ -119,6 +119,7 @@ def test_places_cover_nine_cities_two_sars_four_platforms(ds):
     assert ds.places["kind"].value_counts().to_dict() == {"mainland_city": 9, "platform": 4, "sar": 2}
 
 
+@pytest.mark.slow  # the reference validator is slow to import and run
 def test_frictionless_reference_implementation_reports_the_package_valid():
     from frictionless import Package, system
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gbaresearch import load_dataset
-from gbaresearch.exports import FORMATS, ExportError, case_table, export, file_names
+from gbaresearch.exports import FORMATS, ExportError, case_table, export, file_names, neutralise_formula, stata_names
 from gbaresearch.problems import DataValidationError
 from gbaresearch.schema import read_package
 from gbaresearch.site.output import MANIFEST, OutputDirError
@@ -71,7 +71,8 @@ def test_workbook_has_a_sheet_per_table_plus_readme_and_codebook(exported, ds):
 
 
 def test_csv_is_one_row_per_case(exported, ds):
-    df = pd.read_csv(exported["csv"], keep_default_na=False, na_values=["NA"])
+    assert exported["csv"].read_bytes().startswith(b"\xef\xbb\xbfcase_id,")  # UTF-8 with BOM: Excel reads it right
+    df = pd.read_csv(exported["csv"], keep_default_na=False, na_values=["NA"], encoding="utf-8-sig")
     assert list(df["case_id"]) == list(ds.cases["case_id"])
     assert list(df.columns[: ds.cases.shape[1]]) == list(ds.cases.columns)
     flat = case_table(ds).set_index("case_id")
@@ -98,6 +99,16 @@ def test_stata_file_has_variable_and_value_labels(exported, ds):
         else:
             assert cats[coded[cid]].split(":")[0] == want[cid]
     assert df.loc[df["case_id"] == "B1-d", "batch"].iloc[0] == 1
+    # label sets are named after their variables; counts and codes are integers; dates are dates
+    assert meta.variable_to_label == {v: v for v in meta.variable_value_labels}
+    types = meta.readstat_variable_types
+    assert {types[v] for v in ("batch", "order_in_batch", "n_sources", "n_indicators", "category")} <= {
+        "int8",
+        "int16",
+        "int32",
+    }
+    assert meta.original_variable_types["batch_announced"] == "%td"
+    assert labels["title_zh"] == "Title (Chinese) / 标题" and "/ 来源数" in labels["n_sources"]
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+41 22 000", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://x","y")'])
@@ -143,3 +154,60 @@ def test_unknown_format_and_invalid_data_are_refused(tmp_path, data_copy):
     with pytest.raises(DataValidationError):
         export(None, tmp_path / "out", data_dir=data_copy)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-2+3"])
+def test_csv_cells_beginning_like_formulas_get_an_apostrophe(text, data_copy, tmp_path):
+    with open(data_copy / "cases.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    col = rows[0].index("notes")
+    rows[1][col] = text
+    with open(data_copy / "cases.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    path = export(["csv"], tmp_path, data_dir=data_copy)[0]
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        out = list(csv.reader(fh))
+    assert out[1][out[0].index("notes")] == "'" + text
+    assert all(not cell.startswith(("=", "+", "@", "\t", "\r")) for row in out for cell in row)
+
+
+def test_neutralise_formula_leaves_ordinary_text_alone():
+    assert neutralise_formula("B1-d") == "B1-d" and neutralise_formula("a=b") == "a=b"
+    assert neutralise_formula("=1") == "'=1" and neutralise_formula("-1") == "'-1"
+
+
+def test_stata_names_map_what_stata_cannot_carry():
+    got = stata_names(["case_id", "title (alt)", "title_alt", "2nd", "_all", "标题", "x" * 40, "x" * 41])
+    assert got == {
+        "case_id": "case_id",
+        "title (alt)": "title_alt",
+        "title_alt": "title_alt_2",
+        "2nd": "v_2nd",
+        "_all": "v__all",
+        "标题": "v",
+        "x" * 40: "x" * 32,
+        "x" * 41: "x" * 30 + "_2",
+    }
+
+
+def test_a_column_stata_cannot_name_is_mapped_in_the_dta(data_copy, tmp_path):
+    import json
+
+    pyreadstat = pytest.importorskip("pyreadstat")
+    dp = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    cases = next(r for r in dp["resources"] if r["name"] == "cases")
+    cases["schema"]["fields"].append({"name": "title (alt)", "type": "string", "title": "Alternative title"})
+    (data_copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=1), encoding="utf-8")
+    with open(data_copy / "cases.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[0].append("title (alt)")
+    for i, row in enumerate(rows[1:], 1):
+        row.append(f"alt {i}")
+    with open(data_copy / "cases.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    assert load_dataset(data_copy).cases["title (alt)"].iloc[0] == "alt 1"  # valid data
+    paths = export(["dta", "csv"], tmp_path, data_dir=data_copy)
+    df, meta = pyreadstat.read_dta(str(paths[0]))
+    assert df["title_alt"].iloc[0] == "alt 1"
+    assert dict(zip(meta.column_names, meta.column_labels))["title_alt"] == "title (alt): Alternative title"
+    assert "title (alt)" in pd.read_csv(paths[1], encoding="utf-8-sig").columns  # the CSV keeps the name

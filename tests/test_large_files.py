@@ -9,6 +9,8 @@ import gbaresearch as gba
 from gbaresearch import csvfile, validation
 from gbaresearch.synthetic import describe, make_dataset
 
+pytestmark = pytest.mark.slow  # a 3,000-case dataset: left out of `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):

@@ -82,6 +82,7 @@ def test_data_dir_resolution(monkeypatch, tmp_path):
     assert gba.data_dir(REPO_DIR / "data") == REPO_DIR / "data"
 
 
+@pytest.mark.slow  # fresh interpreters, end to end
 def test_loading_from_another_directory_and_another_cwd(data_copy, tmp_path):
     script = "import gbaresearch as g; ds = g.load_dataset(); print(ds.data_dir, len(ds.cases))"
     env = dict(os.environ, GBARESEARCH_DATA=str(data_copy))
@@ -94,6 +95,7 @@ def test_loading_from_another_directory_and_another_cwd(data_copy, tmp_path):
     assert out.stdout.split() == [str(REPO_DIR / "data"), "34"]
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_import_does_not_load_plotting_libraries():
     code = "import sys, gbaresearch; print('matplotlib' in sys.modules, 'seaborn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

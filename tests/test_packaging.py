@@ -9,6 +9,8 @@ import sys
 import tomllib
 from importlib.metadata import packages_distributions
 
+import pytest
+
 from gbaresearch.paths import PACKAGE_DIR, REPO_DIR
 
 PYPROJECT = tomllib.loads((REPO_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -55,6 +57,7 @@ def test_core_dependencies_are_only_what_the_loaders_need():
     assert CORE == {"pandas", "numpy", "pyyaml", "google-re2"}  # google-re2: schema patterns in linear time
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_import_and_load_use_only_the_core_dependencies():
     code = (
         "import sys, gbaresearch as g\n"
@@ -72,3 +75,25 @@ def test_import_and_load_use_only_the_core_dependencies():
     }
     assert third_party - allowed == set()
     assert not {"matplotlib", "scipy", "krippendorff", "openpyxl", "sphinx", "nbclient"} & loaded
+
+
+def test_citation_and_package_metadata_agree_and_say_how_to_cite_a_data_version():
+    import yaml
+
+    cff = yaml.safe_load((REPO_DIR / "CITATION.cff").read_text(encoding="utf-8"))
+    assert [a["name"] for a in cff["authors"]] == [a["name"] for a in PYPROJECT["authors"]]
+    assert cff["license"] == "CC-BY-4.0" and PYPROJECT["license"] == "MIT AND CC-BY-4.0"
+    assert "data version you used" in cff["message"] and "gbaresearch.cite()" in cff["message"]
+    # a repository address appears in both or in neither (none is recorded yet)
+    assert ("repository-code" in cff) == ("urls" in PYPROJECT)
+
+
+def test_licence_texts_are_the_mit_licence_and_the_cc_by_4_legal_code():
+    mit = (REPO_DIR / "LICENSE").read_text(encoding="utf-8")
+    assert mit.startswith("MIT License\n\nCopyright (c) ") and "<year>" not in mit
+    cc = (REPO_DIR / "LICENSE-DATA").read_text(encoding="utf-8")
+    assert cc.startswith("Creative Commons Attribution 4.0 International\n")
+    for heading in [f"Section {i} –" for i in range(1, 9)]:
+        assert heading in cc
+    assert "<<" not in cc  # no SPDX template markup left
+    assert PYPROJECT["license-files"] == ["LICENSE", "LICENSE-DATA"]

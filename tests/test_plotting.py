@@ -43,7 +43,7 @@ def test_style_is_scoped_and_leaves_global_settings_alone():
     with P.style():
         assert plt.rcParams["axes.titlelocation"] == "left"
         assert plt.rcParams["axes.spines.right"] is False
-        assert plt.rcParams["font.family"][-1] == "Noto Sans CJK SC"
+        assert plt.rcParams["font.family"] == [P.LATIN_FAMILY, P.CJK_FAMILY]
     after = dict(plt.rcParams)
     assert after == before
 
@@ -289,3 +289,61 @@ def test_category_colors_are_stable_and_distinct():
     cats = ["factor_flow", "livelihood", "business_environment", "major_platforms"]
     assert P.category_colors(cats) == P.category_colors(cats)
     assert len(set(P.category_colors(cats).values())) == 4
+
+
+# --- reproducible fonts ------------------------------------------------------------------------
+
+
+def _impostor(tmp_path, family: str):
+    """A font file that calls itself ``family`` but draws differently (DejaVu Serif renamed), as a
+    system font of the same family name would be (Debian's fonts-noto-cjk, fonts-dejavu)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(cbook._get_data_path("fonts/ttf/DejaVuSerif.ttf")))
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = family
+        elif record.nameID in (2, 17):
+            record.string = "Regular"
+        elif record.nameID == 6:
+            record.string = family.replace(" ", "") + "-Regular"
+    path = tmp_path / f"{family.replace(' ', '')}.ttf"
+    font.save(str(path))
+    return path
+
+
+def _draw() -> bytes:
+    import io
+
+    with P.style():
+        fig, ax = plt.subplots(figsize=(3, 1.2), dpi=80)
+        ax.set_title("Cases 案例 · 港澳药械通")
+        ax.set_xlabel("Batch 批次")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def test_figures_use_the_bundled_fonts_even_when_the_system_has_fonts_of_the_same_name(tmp_path, monkeypatch):
+    from matplotlib import font_manager
+
+    before = _draw()
+    fm = font_manager.fontManager
+    monkeypatch.setattr(fm, "ttflist", list(fm.ttflist))
+    for family in ("Noto Sans CJK SC", "DejaVu Sans"):
+        fm.addfont(str(_impostor(tmp_path, family)))
+        fm.ttflist.insert(0, fm.ttflist.pop())  # found first, as a system font may be
+    fm._findfont_cached.cache_clear()
+    # the impostors win a lookup by family name ...
+    for family in ("Noto Sans CJK SC", "DejaVu Sans"):
+        assert font_manager.findfont(font_manager.FontProperties(family=family)).startswith(str(tmp_path))
+    # ... but the figure is drawn with the bundled files, byte for byte as before
+    with P.style():
+        used = [font_manager.findfont(font_manager.FontProperties(family=f)) for f in plt.rcParams["font.family"]]
+    assert used == [
+        str(cbook._get_data_path("fonts/ttf/DejaVuSans.ttf")),
+        str(P.cjk_font_path()),
+    ]
+    assert _draw() == before
+    fm._findfont_cached.cache_clear()

@@ -162,15 +162,11 @@ def test_problem_codes_are_documented_once():
         assert doc.count(f"``{code}``") == 1, code
 
 
-def test_every_problem_of_both_corpora_has_a_documented_code(tmp_path):
+def test_every_problem_of_both_corpora_has_a_documented_code():
+    """test_corpus checks that each case gives exactly the codes it lists; here every listed code
+    is documented, so every problem of the corpus has a documented code (without validating the
+    corpus a second time)."""
     from corpus import CASES
 
     for case in CASES:
-        d = tmp_path / case.name
-        shutil.copytree(DATA, d)
-        try:
-            case.mutate(d)
-        except AssertionError:  # the shipped data moved under this case: test_corpus reports it
-            continue
-        for p in gbaresearch.validate(d):
-            assert p.code in CODES, (case.name, p)
+        assert case.codes and set(case.codes) <= set(CODES), case.name

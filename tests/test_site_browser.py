@@ -3,7 +3,7 @@
 The browser is Debian's ``chromium`` (``$GBARESEARCH_CHROMIUM`` overrides). Without it these
 tests are skipped with the reason shown; with ``GBARESEARCH_REQUIRE_BROWSER=1`` (CI) they fail
 instead. The site is built once for the module, from the committed notebook outputs.
-Screenshots of the four main pages go to ``build/report/screenshots/``."""
+Screenshots of the main pages go to ``build/screenshots/``, outside the site folder."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from gbaresearch.paths import REPO_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")]
 
-SCREENSHOTS = REPO_DIR / "build" / "report" / "screenshots"
+SCREENSHOTS = REPO_DIR / "build" / "screenshots"  # never inside build/report, which only a build writes
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -87,9 +87,13 @@ def test_index(site, browser):
     page = v.open(site / "index.html")
     assert "Greater Bay Area" in page.title()
     assert page.locator(".gba-card").count() == len(list((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb")))
-    imgs = page.locator("img.gba-thumb")
-    for i in range(imgs.count()):
-        assert imgs.nth(i).evaluate("img => img.complete && img.naturalWidth > 0"), i
+    assert page.locator("img.gba-thumb").count() == 0  # no thumbnail a reader could not read at card size
+    intro = page.locator("article p").filter(has_text="What the cases are").first.inner_text()
+    assert "Greater Bay Area Office selects them" in intro
+    assert "省大湾区办）从申报案例中评选" in page.locator("article p").filter(has_text="案例是什么").first.inner_text()
+    # the intro comes before the questions
+    article = page.locator("article").first.inner_text()
+    assert article.index("What the cases are") < article.index("Questions and answers")
     v.shot("index")
     v.assert_clean()
 
@@ -146,4 +150,55 @@ def test_downloads(site, browser):
     for i in range(links.count()):
         href = links.nth(i).get_attribute("href")
         assert (site / href).is_file() and (site / href).stat().st_size > 1000, href
+    v.assert_clean()
+
+
+def test_case_browser_fits_a_1280_pixel_window_and_every_column_is_reachable(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "cases" / "index.html")
+    page.wait_for_selector("html.gba-cases-ready", timeout=15000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # the page itself never scrolls sideways
+    frame = page.locator("#gba-cases_wrapper .dt-scroll-body")
+    box = frame.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    frame.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    page.wait_for_timeout(200)
+    heads = page.locator("#gba-cases_wrapper .dt-scroll-head th")
+    for name in ("Mechanisms", "Title status"):  # the last columns, cut off before
+        th = heads.filter(has_text=name).first.bounding_box()
+        assert th is not None and th["x"] >= box["x"] - 1 and th["x"] + th["width"] <= box["x"] + box["width"] + 1, name
+    v.assert_clean()
+
+
+def test_one_search_box(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "notebooks" / "01-tour-of-the-dataset.html")
+    boxes = page.locator(".search-button-field, .search-button, .bd-search input")
+    assert sum(boxes.nth(i).is_visible() for i in range(boxes.count())) == 1
+    v.assert_clean()
+
+
+def test_every_figure_has_an_alt_text_from_its_title(site, browser):
+    import re
+
+    v = Visit(browser)
+    for path in sorted((site / "notebooks").glob("*.html")):
+        page = v.open(path)
+        for alt in page.evaluate("[...document.querySelectorAll('article img')].map(i => i.alt)"):
+            assert alt.startswith("Figure: ") and not re.search(r"[0-9a-f]{32}", alt), (path.name, alt)
+    v.assert_clean()
+
+
+def test_case_page_flags_contested_and_summary_only_codings(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "cases" / "B3-f.html")
+    section = page.locator("section").filter(has=page.locator("h2", has_text="Codings to read with care")).first
+    text = section.inner_text()
+    assert "Contested in the reliability study" in text and "First coding kept." in text
+    assert "Coded from the summary only" in text
+    page = v.open(site / "cases" / "B1-d.html")
+    text = (
+        page.locator("section").filter(has=page.locator("h2", has_text="Codings to read with care")).first.inner_text()
+    )
+    assert "Coded from the summary only" not in text
     v.assert_clean()

@@ -55,6 +55,9 @@ html_theme_options = {
     "search_bar_text": "Search · 搜索",
 }
 html_context = {"default_mode": "light"}
+# One search box: the header's search button (on every page, small screens too); the theme's
+# second one, a search field in the left sidebar, is left out.
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
 # MathJax would come from a CDN; a local no-op script stands in, so formulas show as their source text.
 mathjax_path = "nomath.js"
 

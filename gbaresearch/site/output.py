@@ -23,8 +23,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 MANIFEST = ".gbaresearch-manifest"
-# Folders other tools put beside a build and that never count as "other files": the browser
-# tests save their screenshots in ``build/report/screenshots/``. They are never written or removed here.
+# Folders other tools put beside a build and that never count as "other files": older browser
+# tests saved their screenshots in ``build/report/screenshots/`` (now ``build/screenshots/``).
+# They are never written or removed here.
 KEEP = frozenset({"screenshots"})
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from .coding_notes import coding_notes
 from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
 
 # Case and place pages are reached from the browser and the places table, not from the sidebar
@@ -115,6 +116,19 @@ def _counterpart_places(value: Any) -> list[str]:
 
 # --- landing page ---------------------------------------------------------------------------
 
+CASES_INTRO_EN = (
+    "**What the cases are.** Each *typical case* is a reform that connects Guangdong's rules or mechanisms "
+    "with those of Hong Kong or Macao (rule connection and mechanism alignment), such as a joint border check "
+    "in one lane or research funds that may be spent across the border. The Guangdong Provincial Greater Bay "
+    "Area Office selects them from the cases submitted to it and announces them in batches at press "
+    "conferences of the provincial government; this project records what public sources say about each."
+)
+CASES_INTRO_ZH = (
+    "**案例是什么。** 每个“典型案例”都是广东与港澳在规则衔接、机制对接方面的一项改革，例如“合作查验、一次放行”"
+    "的通关模式、财政科研资金跨境使用。案例由广东省推进粤港澳大湾区建设领导小组办公室（省大湾区办）从申报案例中"
+    "评选，并在省政府新闻发布会上分批发布；本项目整理公开来源对每个案例的记载。"
+)
+
 
 def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citation: str) -> str:
     from .. import analysis as A
@@ -128,6 +142,7 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
         f"{len(ds.cases)} identified cases of {int(cov['official'].sum())} announced in {len(cov)} batches · "
         f"已识别 {len(ds.cases)} 个案例（共公布 {int(cov['official'].sum())} 个，{len(cov)} 批）\n"
     )
+    out.append(CASES_INTRO_EN + "\n\n" + CASES_INTRO_ZH + "\n")
     out.append(
         "Each notebook answers one question from the data; the one-line answers below are computed "
         "by the notebooks in this build. 每个笔记本用数据回答一个问题；下列一句话答案由本次构建中的笔记本计算得出。\n"
@@ -136,13 +151,9 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
     cards = ['<div class="gba-cards">']
     for e in entries:
         href = h(e.docname + ".html")
-        thumb = (
-            f'<a href="{href}"><img class="gba-thumb" src="{h(e.thumbnail)}" alt="{h("Main figure: " + e.title)}"></a>'
-            if e.thumbnail
-            else ""
-        )
+        # no thumbnail: a figure scaled to card size cannot be read; the notebook page shows it in full
         cards.append(
-            f'<div class="gba-card">{thumb}<div class="gba-card-body">'
+            f'<div class="gba-card"><div class="gba-card-body">'
             f'<p class="gba-card-title"><a href="{href}">{h(e.title)}</a></p>'
             f'<p class="gba-question">{h(e.question)}</p>'
             f'<p class="gba-answer">{h(e.answer)}</p></div></div>'
@@ -463,6 +474,7 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             ],
         )
     )
+    out.append(coding_notes(ds, L, cid))  # contested and summary-only codings (site/coding_notes.py)
     out.append(_heading("Earlier and later cases", "前后关联案例"))
     links = ds.case_links
     rows = []
@@ -745,6 +757,23 @@ def downloads_page(files: Sequence[Download], version: str) -> str:
         + "</tbody></table>"
     )
     out.append(_raw(table))
+    out.append(_heading("Excel, Stata and R", "Excel、Stata 与 R", 2))
+    out.append(
+        "- **Excel**: the flat CSV is UTF-8 with a byte-order mark, so Excel opens it with Chinese text intact "
+        "(double-click it). A text cell that begins with `=`, `+`, `-` or `@` is written with a leading apostrophe "
+        "(`'`), so no spreadsheet runs it as a formula; the workbook stores such cells as text. "
+        "平面 CSV 为带 BOM 的 UTF-8，Excel 可直接打开；以 `=`、`+`、`-`、`@` 开头的文本前加撇号，不会被当作公式执行。\n"
+        "- **Stata** (14 or later): `use` the `.dta`. Categorical variables are integer codes with value labels "
+        "(each label set has its variable's name), counts are integers, `batch_announced` is a Stata date, "
+        "and variable labels are in English and Chinese. A column name Stata cannot carry is mapped to a valid "
+        "one (other characters become `_`, a leading digit gets `v_`, at most 32 characters, `_2` for a "
+        "repeated name) and the label begins with the original name. "
+        "Stata 文件含双语变量标签与取值标签；Stata 不接受的列名会被转换，标签中保留原名。\n"
+        '- **R**: `haven::read_dta("file.dta")` keeps the value and variable labels (`haven::as_factor()` turns '
+        'codes into labelled factors); for the CSV, `readr::read_csv("file.csv", na = "NA")` or '
+        '`read.csv("file.csv", fileEncoding = "UTF-8-BOM", na.strings = "NA")`. '
+        "R 用户可用 haven::read_dta 读取 Stata 文件，或用 readr::read_csv 读取 CSV。\n"
+    )
     out.append(
         "The same files come from the library: `gbaresearch.export(None, out_dir)` or "
         "`gbaresearch export --out DIR`. 也可在 Python 或命令行中生成同样的文件。\n"

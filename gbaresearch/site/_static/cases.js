@@ -13,6 +13,10 @@
     var table = new lib.DataTable(el, {
       paging: false,
       scrollX: true,
+      // The table scrolls inside its own frame, both ways, so that its horizontal scrollbar is on
+      // screen and every column can be reached in a 1280-pixel window.
+      scrollY: "65vh",
+      scrollCollapse: true,
       order: [],
       autoWidth: false,
       language: {

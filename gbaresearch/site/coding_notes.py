@@ -1,0 +1,77 @@
+"""The section of a case page that flags codings to read with care: those contested in the
+reliability study (the two codings disagreed; ``coding_reconciliation`` gives the final value
+and the reason) and those the second coder made from the case's summary and titles only (the
+bases the data marks ``(summary)``, :func:`gbaresearch.reliability.summary_based`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..reliability import RECONCILIATION, summary_based
+from .text import Labels, both, is_missing, md
+
+VARIABLE_NAMES = {
+    "primary_domain": ("Primary domain", "主要领域"),
+    "domains": ("Domain", "政策领域"),
+    "mechanisms": ("Mechanism", "衔接机制"),
+    "counterpart": ("Counterpart", "对接方"),
+    "links": ("Link", "关联案例"),
+}
+
+
+def _value(v: Any) -> str:
+    return "—" if is_missing(v) else str(v)
+
+
+def coding_notes(ds: Any, labels: Labels, case_id: str) -> str:
+    """Markdown for the section "Codings to read with care" of the case ``case_id``: a table of
+    its contested codings (variable, item, first, second, final value, reason), then its
+    summary-based second codings; a sentence saying so when there are none. Text from the
+    data is escaped by :func:`~gbaresearch.site.text.md`."""
+    out = ["## " + md(both("Codings to read with care", "需审慎看待的编码")) + "\n"]
+    log = ds[RECONCILIATION] if RECONCILIATION in ds else None
+    rows = log[log["case_id"].astype(str) == case_id] if log is not None else None
+    if rows is not None and len(rows):
+        out.append(
+            "**Contested in the reliability study** · 信度检验中有分歧: the two independent codings differed; "
+            "the final value was set at reconciliation for the reason given (notebook 10).\n"
+        )
+        out.append(
+            "| Coding · 编码 | Item · 项 | First · 第一编码 | Second · 第二编码 | Final · 最终 | Reason · 理由 |\n"
+            "|---|---|---|---|---|---|\n"
+            + "".join(
+                "| "
+                + " | ".join(
+                    md(x)
+                    for x in (
+                        both(*VARIABLE_NAMES.get(str(r.variable), (str(r.variable), ""))),
+                        _value(r.item),
+                        _value(r.first_value),
+                        _value(r.second_value),
+                        _value(r.final_value),
+                        _value(r.reason),
+                    )
+                )
+                + " |\n"
+                for r in rows.itertuples(index=False)
+            )
+        )
+    else:
+        out.append("No coding of this case was contested in the reliability study. 本案编码在信度检验中无分歧。\n")
+    marked = summary_based(ds)
+    marked = marked[marked["case_id"] == case_id]
+    if len(marked):
+        items = ", ".join(
+            md(both(*VARIABLE_NAMES.get(str(r.variable), (str(r.variable), ""))) + f" {_value(r.item)}")
+            for r in marked.itertuples(index=False)
+        )
+        out.append(
+            "**Coded from the summary only** · 仅据摘要编码: the second coder could not read this case's sources in "
+            f"substance and coded it from its summary and titles; the data marks these codings so: {items}.\n"
+        )
+    out.append(
+        "*The data marks summary-only second codings where the coder noted it in the basis; the codebook "
+        "(section 6) lists the ten cases coded that way.* 数据仅在第二编码依据中注明时标记“仅据摘要”；"
+        "编码手册第 6 节列出全部十个案例。\n"
+    )
+    return "\n".join(out)

@@ -1,0 +1,94 @@
+"""Generated pages read without a build: downloads notes, landing page wording, case flags, alt text."""
+
+from __future__ import annotations
+
+from gbaresearch.site.pages import Download, downloads_page
+
+
+def test_downloads_page_tells_excel_stata_and_r_users_how_to_open_the_files():
+    page = downloads_page([Download("downloads/x.csv", "Flat", "平面", "Excel", 2048)], "9.9")
+    assert "byte-order mark" in page and "带 BOM" in page
+    assert "leading apostrophe" in page  # formula neutralisation is said
+    assert "haven::read_dta" in page and "readr::read_csv" in page and 'fileEncoding = "UTF-8-BOM"' in page
+    assert "label set has its variable's name" in page
+    assert "a leading digit gets `v_`" in page  # the name mapping is documented
+
+
+def test_landing_page_opens_with_what_the_cases_are_and_who_selects_them():
+    from gbaresearch import load_dataset
+    from gbaresearch.site.pages import index_page
+    from gbaresearch.site.text import Labels
+
+    ds = load_dataset()
+    page = index_page(ds, Labels(ds, ds.package), [], "cite")
+    assert page.index("What the cases are") < page.index("Questions and answers")
+    assert "Greater Bay Area Office selects them" in page and "省大湾区办）从申报案例中评选" in page
+    assert "gba-thumb" not in page
+
+
+def test_summary_based_codings_are_those_the_data_marks():
+    from gbaresearch import load_dataset
+    from gbaresearch.reliability import summary_based
+
+    ds = load_dataset()
+    marked = summary_based(ds)
+    assert len(marked) == sum(
+        str(b).endswith("(summary)")
+        for t in ("coding_second_domains", "coding_second_mechanisms")
+        for b in ds[t]["basis"]
+    )
+    assert set(marked["case_id"]) <= {
+        "B2-02",
+        "B2-03",
+        "B2-10",
+        "B2-11",
+        "B2-15",
+        "B3-f",
+        "B3-g",
+        "B3-h",
+        "B3-i",
+        "B3-j",
+    }
+    assert "B3-f" in set(marked["case_id"])
+
+
+def test_coding_notes_list_every_reconciled_unit_of_a_case_with_its_reason():
+    from gbaresearch import load_dataset
+    from gbaresearch.site.coding_notes import coding_notes
+    from gbaresearch.site.text import Labels, md
+
+    ds = load_dataset()
+    log = ds["coding_reconciliation"]
+    for cid in ("B1-b", "B3-f"):
+        text = coding_notes(ds, Labels(ds, ds.package), cid)
+        rows = log[log["case_id"] == cid]
+        assert len(rows) and "Contested in the reliability study" in text
+        for reason in rows["reason"]:
+            assert md(reason) in text
+    quiet = [c for c in ds.cases["case_id"] if c not in set(log["case_id"])]
+    if quiet:
+        assert "No coding of this case was contested" in coding_notes(ds, Labels(ds, ds.package), quiet[0])
+
+
+def test_every_figure_cell_gets_an_alt_text_from_its_section_title():
+    import nbformat
+
+    from gbaresearch.report import add_figure_alt_text
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# 01 · A tour\n\nText"),
+            nbformat.v4.new_code_cell(
+                "plot()", outputs=[{"output_type": "display_data", "data": {"image/png": "x"}, "metadata": {}}]
+            ),
+            nbformat.v4.new_markdown_cell("## Coverage *per* batch"),
+            nbformat.v4.new_code_cell("print(1)", outputs=[]),
+            nbformat.v4.new_code_cell(
+                "plot()", outputs=[{"output_type": "display_data", "data": {"image/png": "x"}, "metadata": {}}]
+            ),
+        ]
+    )
+    assert add_figure_alt_text(nb) == 2
+    assert nb.cells[1].metadata["mystnb"]["image"]["alt"] == "Figure: 01 · A tour"
+    assert nb.cells[4].metadata["mystnb"]["image"]["alt"] == "Figure: Coverage per batch (01 · A tour)"
+    assert "mystnb" not in nb.cells[3].metadata
