@@ -410,11 +410,19 @@ def assessment_sentence(table: pd.DataFrame) -> str:
     return parts[0] + "\n\n" + "\n".join(items)
 
 
-def tally(table: pd.DataFrame) -> str:
+def tally(table: pd.DataFrame, lang: str = "en") -> str:
     """One plain sentence for an :func:`assess` table: across how many variants, how many
-    findings held under a variant that could have changed them, changed, or were not testable."""
+    findings held under a variant that could have changed them, changed, or were not testable
+    (``lang`` "en" or "zh", the same counts in either language)."""
     n_var = len([c for c in table.columns if c not in ("status", "tested_by")])
     counts = table["status"].value_counts()
+    if lang == "zh":
+        return (
+            f"在 {n_var} 种数据变体下，{len(table)} 项结论中有 {int(counts.get(HELD, 0))} 项在可能改变它的变体下"
+            f"依然成立，{int(counts.get(CHANGED, 0))} 项有所变化，{int(counts.get(UNTESTED, 0))} 项无法由这些变体检验"
+        )
+    if lang != "en":
+        raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
     return (
         f"across {n_var} data variants, {int(counts.get(HELD, 0))} of {len(table)} findings held under a variant "
         f"that could have changed them, {int(counts.get(CHANGED, 0))} changed and {int(counts.get(UNTESTED, 0))} "
