@@ -87,6 +87,18 @@ def test_index(site, browser):
     page = v.open(site / "index.html")
     assert "Greater Bay Area" in page.title()
     assert page.locator(".gba-card").count() == len(list((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb")))
+    # each bilingual notebook's card shows its Chinese answer under the English one
+    import nbformat
+
+    from gbaresearch import report
+
+    for nb_path in sorted((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        answer_zh = report.notebook_answer(nbformat.read(nb_path, as_version=4), "zh")
+        if answer_zh:
+            card = page.locator(".gba-card", has=page.locator(f'a[href="notebooks/{nb_path.stem}.html"]'))
+            shown = card.locator(".gba-answer-zh")
+            assert shown.count() == 1 and shown.is_visible()
+            assert " ".join(shown.inner_text().split()) == answer_zh
     imgs = page.locator("img.gba-thumb")
     for i in range(imgs.count()):
         assert imgs.nth(i).evaluate("img => img.complete && img.naturalWidth > 0"), i
