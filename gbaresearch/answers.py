@@ -95,6 +95,11 @@ def tidy_zh(text: str) -> str:
     return _ZH_GAP.sub("", text)
 
 
+def _n(value: Any) -> int:
+    """``int(value)`` for a table cell (typed loosely by pandas)."""
+    return int(value)
+
+
 def _batches_zh(batches: list[str]) -> str:
     return "、".join(batches)
 
@@ -145,7 +150,9 @@ def answer_02(ds: Dataset, lang: str = "en") -> str:
     stable = A.composition_test(ds, categories_subset=always)
     cc = F.composition_change(ds)
     lab = A.category_labels(ds, lang)
-    up, down = cc.loc[cc["change"].idxmax()], cc.loc[cc["change"].idxmin()]
+    i_up: Any = cc["change"].idxmax()
+    i_down: Any = cc["change"].idxmin()
+    up, down = cc.loc[i_up], cc.loc[i_down]
     unused = F.unused_categories(ds)
     w, w_min = A.effect_size(stable), A.detectable_effect(stable["n"], stable["dof"])
     if lang == "en":
@@ -334,7 +341,7 @@ def answer_05(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     first, last = A.batches(ds)[0], A.batches(ds)[-1]
     mech = A.mechanisms_by_batch(ds)
     coded = A.coded_per_batch(ds)
-    top = mech.drop(index=A.NOT_CODED).sum(axis=1).idxmax()
+    top: Any = mech.drop(index=A.NOT_CODED).sum(axis=1).idxmax()
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     label = esc(A.vocab_labels(ds, "mechanisms", lang)[top])
     if lang == "en":
@@ -361,9 +368,9 @@ def shows_05(ds: Dataset, lang: str = "en") -> str:
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     parts = []
     for side, name, name_zh in (("one_sided", "one-sided", "单向"), ("two_sided", "two-sided", "双向")):
-        k1, k3 = int(d.loc[first, side]), int(d.loc[last, side])
-        n1c, n3c = int(d.loc[first, "coded"]), int(d.loc[last, "coded"])
-        n1a, n3a = int(d.loc[first, "announced"]), int(d.loc[last, "announced"])
+        k1, k3 = _n(d.loc[first, side]), _n(d.loc[last, side])
+        n1c, n3c = _n(d.loc[first, "coded"]), _n(d.loc[last, "coded"])
+        n1a, n3a = _n(d.loc[first, "announced"]), _n(d.loc[last, "announced"])
         pc, pa = F.fisher_p(k1, n1c, k3, n3c), F.fisher_p(k1, n1a, k3, n3a)
         chance = min(pc, pa) >= F.CHANGE_ALPHA
         if lang == "en":
