@@ -290,7 +290,7 @@ def answer_04(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
         f"依据的是标题中出现的地名，{lv['provincial']}牵头依据的是来源点名的单位，依据不同，故不对各层级排序；"
         f"已识别案例中有 {of(n_rules, len(ds.cases), lang)} 另有不同于牵头单位的规则制定机构（"
         + esc("，".join(f"{c}：{b}" for c, b in zip(rules["case_id"], rules["rule_body_en"])))
-        + f"）；在对方已知的案例中，{of(cp.get('both', 0), cp.sum(), lang)} 的对方同时为香港和澳门；"
+        + f"）；在对接方已知的案例中，{of(cp.get('both', 0), cp.sum(), lang)} 的对接方同时为香港和澳门；"
         + S.tally(held, "zh")
         + "。"
     )
@@ -324,7 +324,7 @@ def shows_04(ds: Dataset, lang: str = "en") -> str:
         + "依据来源中点名的单位；"
         + "、".join(f"{esc(lv.get(lvl, lvl))} {n} 个" for lvl, n in by_title.items())
         + "依据标题中出现的地名。各层级的认定方式不同，其数量不能当作谁牵头更多的排名。"
-        "对方则对所有层级一样，从标题和来源中读取（见上表）。牵头未知的比例以第一批最高，"
+        "对接方则对所有层级一样，从标题和来源中读取（见上表）。牵头未知的比例以第一批最高，"
         "这是公开资料的局限，而不是一项发现。"
     )
 
@@ -508,7 +508,7 @@ _VARIABLE_ZH = {
     "primary_domain": "主要领域",
     "domains": "领域",
     "mechanisms": "机制",
-    "counterpart": "对方",
+    "counterpart": "对接方",
     "links": "关联",
     "link_relation": "关联关系",
 }
