@@ -162,3 +162,17 @@ def test_counts_spacing_and_languages(ds):
     assert ANS.tidy_zh("alpha 0.50 (95%)") == "alpha 0.50 (95%)"
     with pytest.raises(ValueError, match="lang"):
         ANS.answer_08(ds, "fr")
+
+
+def test_assessment_sentence_in_chinese(ds):
+    held = S.assess(ds, F.expanding_fields)
+    assert S.assessment_sentence(held, "zh") == (
+        "8 项结论中，**1 项在可能改变它的变体下依然成立**，**3 项至少在一种变体下有所变化**，"
+        "**4 项无法由这些变体检验**（没有哪种变体改动了它们所依据的数据，结果不变并不能说明什么）。"
+        "逐项的结论与取值见上面的列表。"
+    )
+    assert S.assessment_sentence(held).startswith(
+        "Of 8 findings, **1 held under a variant that could have changed them**, **3 changed** in at least one variant"
+    )
+    with pytest.raises(ValueError, match="lang"):
+        S.assessment_sentence(held, "fr")
