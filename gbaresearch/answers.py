@@ -17,9 +17,19 @@ How a notebook uses it (the convention read by :mod:`gbaresearch.report` and che
   ``display(say(ANS.answer_NN(ds, …)))``, one Markdown line;
 - the next code cell, tagged ``answer-zh`` (and ``remove-input``), shows the Chinese one,
   ``display(say(ANS.answer_NN(ds, "zh", …)))``;
-- the static "What this shows" prose is followed by a Chinese paragraph (``本分析说明：…``);
-  computed "what this shows" sentences come from ``shows_NN(ds, lang)`` and are displayed in
-  both languages.
+- the heading reads ``## What this shows · 本分析说明``; its static English prose is followed by
+  a Chinese paragraph written for Chinese readers (not a word-for-word rendering); computed
+  "what this shows" sentences come from ``shows_NN(ds, lang)`` and are displayed in both
+  languages, English first; the sensitivity summary likewise
+  (``sensitivity.assessment_sentence(held)`` then ``sensitivity.assessment_sentence(held, "zh")``);
+- section headings read ``## English · 中文``; figure titles carry a Chinese line or suffix where
+  the figure stays readable, and labels that come from the schema use its Chinese labels
+  (``ds.labels(table, field, "zh")``, ``analysis.category_labels(ds, "zh")``,
+  ``analysis.vocab_labels(ds, vocab, "zh")``).
+
+The landing page (:func:`gbaresearch.report.notebook_question` and
+:func:`~gbaresearch.report.notebook_answer` with ``lang="zh"``) shows the Chinese question and
+answer under the English ones; a notebook without them simply shows the English only.
 
 A new notebook adopts the scheme by adding its ``answer_NN`` (and, if it has one, ``shows_NN``)
 here, with a test pinning both sentences for the shipped data in ``tests/test_answers.py``.
