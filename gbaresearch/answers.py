@@ -257,7 +257,7 @@ def answer_03(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
         return esc("；".join(names.get((int(b), str(f)), str(f)) for b, f in zip(rows["batch"], rows["field_en"])))
 
     return (
-        f"公告称为新领域的字段中，有 {of(agree, n, lang)} 在本项目的编码里首次出现于公布它的那一批；"
+        f"公告列为新领域的各个领域中，有 {of(agree, n, lang)} 在本项目的编码里首次出现于公布它的那一批；"
         f"{len(firmness)} 个更早就已出现，其中 {len(firm)} 个结论确定（{zh_names(firm) or '无'}）"
         + (f"，{len(soft)} 个只是经由批次归属系推断的案例才更早出现（{zh_names(soft)}）" if len(soft) else "")
         + "；"
@@ -462,7 +462,7 @@ def answer_06(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
         f"已识别案例之间有 {len(links)} 条关联（其中 {inferred} 条由本项目推断）；"
         f"已识别案例中有 {of(len(tts), len(ds.cases), lang)} 生效日期已知（{month} 个只知道月份），"
         f"从生效到入选的时间中位数为 {med:.2f} 年（范围 {lo:.2f}–{hi:.2f} 年），"
-        f"其中 {of(within, len(tts), lang)} 在两年内入选（其余 {undated} 个没有日期的案例不是随机剩下的）；"
+        f"其中 {of(within, len(tts), lang)} 在两年内入选（另有 {undated} 个案例没有日期，它们并非随机缺失）；"
         + link_caveat
         + "；"
         + S.tally(held, "zh")
