@@ -147,9 +147,9 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
             f'<div class="gba-card">{thumb}<div class="gba-card-body">'
             f'<p class="gba-card-title"><a href="{href}">{h(e.title)}</a></p>'
             f'<p class="gba-question">{h(e.question)}</p>'
-            + (f'<p class="gba-question" lang="zh-Hans">{h(e.question_zh)}</p>' if e.question_zh else "")
+            + (f'<p class="gba-question" lang="zh">{h(e.question_zh)}</p>' if e.question_zh else "")
             + f'<p class="gba-answer">{h(e.answer)}</p>'
-            + (f'<p class="gba-answer gba-answer-zh" lang="zh-Hans">{h(e.answer_zh)}</p>' if e.answer_zh else "")
+            + (f'<p class="gba-answer gba-answer-zh" lang="zh">{h(e.answer_zh)}</p>' if e.answer_zh else "")
             + "</div></div>"
         )
     cards.append("</div>")
