@@ -94,6 +94,18 @@ def test_index(site, browser):
     # the intro comes before the questions
     article = page.locator("article").first.inner_text()
     assert article.index("What the cases are") < article.index("Questions and answers")
+    # each bilingual notebook's card shows its Chinese answer under the English one
+    import nbformat
+
+    from gbaresearch import report
+
+    for nb_path in sorted((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        answer_zh = report.notebook_answer(nbformat.read(nb_path, as_version=4), "zh")
+        if answer_zh:
+            card = page.locator(".gba-card", has=page.locator(f'a[href="notebooks/{nb_path.stem}.html"]'))
+            shown = card.locator(".gba-answer-zh")
+            assert shown.count() == 1 and shown.is_visible()
+            assert " ".join(shown.inner_text().split()) == answer_zh
     v.shot("index")
     v.assert_clean()
 

@@ -38,6 +38,8 @@ class NotebookEntry:
     question: str
     answer: str
     thumbnail: str | None  # path under the source folder, e.g. "_static/figures/01-….png"
+    question_zh: str = ""  # the Chinese question and answer ("" when the notebook has none)
+    answer_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,10 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
             f'<div class="gba-card"><div class="gba-card-body">'
             f'<p class="gba-card-title"><a href="{href}">{h(e.title)}</a></p>'
             f'<p class="gba-question">{h(e.question)}</p>'
-            f'<p class="gba-answer">{h(e.answer)}</p></div></div>'
+            + (f'<p class="gba-question" lang="zh">{h(e.question_zh)}</p>' if e.question_zh else "")
+            + f'<p class="gba-answer">{h(e.answer)}</p>'
+            + (f'<p class="gba-answer gba-answer-zh" lang="zh">{h(e.answer_zh)}</p>' if e.answer_zh else "")
+            + "</div></div>"
         )
     cards.append("</div>")
     out.append(_raw("\n".join(cards)))
