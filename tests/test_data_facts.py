@@ -90,6 +90,15 @@ def test_every_source_is_referenced(ds):
         ("corrections", "source_id"),
         ("corrections", "basis_source_id"),
         ("case_links", "source_id"),
+        ("plans", "source_id"),
+        ("plans", "title_en_source_id"),
+        ("plan_sections", "source_id"),
+        ("plan_sections", "title_en_source_id"),
+        ("case_plan_links", "source_id"),
+        ("coding_second_plan_links", "source_id"),
+        ("case_authority", "act_source_id"),
+        ("outcome_observations", "source_id"),
+        ("sibling_series", "source_id"),
     ]:
         used |= set(ds[table][col].dropna())
     assert set(ds.sources["source_id"]) == used
