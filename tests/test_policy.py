@@ -1,0 +1,212 @@
+"""The policy frame: plans, the cases that carry them out, and the authority each case needed.
+
+Exact values are those the notebook ``11-plans-and-authority`` reports."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from extension_data import add_fourth_batch
+
+import gbaresearch as gba
+from gbaresearch import policy as P
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return gba.load_dataset()
+
+
+# --- the official tables ------------------------------------------------------------------------
+
+
+def test_the_outline_has_eleven_chapters_in_order(ds):
+    s = ds.plan_sections[ds.plan_sections["plan_id"] == "outline"]
+    assert s["number"].tolist() == list(range(1, 12))
+    assert set(s["kind"]) == {"chapter"}
+    assert s.set_index("number").loc[8, "title_zh"] == "建设宜居宜业宜游的优质生活圈"
+
+
+def test_plans_are_official_facts_with_sources(ds):
+    assert ds.resource("plans").provenance == "official"
+    assert ds.resource("plan_sections").provenance == "official"
+    p = ds.plans.set_index("plan_id")
+    assert p.loc["outline", "date_issued"] == "2019-02-18" and pd.isna(p.loc["outline", "doc_number"])
+    assert p.loc["nansha_2022", "doc_number"] == "国发〔2022〕13号"
+    assert p["source_id"].notna().all() and ds.plan_sections["source_id"].notna().all()
+    # an English title from a named page has that page; this project's translations have none
+    sec = ds.plan_sections
+    own = sec["title_en_status"] == "project_translation"
+    assert sec.loc[own, "title_en_source_id"].isna().all() and sec.loc[~own, "title_en_source_id"].notna().all()
+
+
+def test_codings_are_project_coding_and_levels_are_ordered(ds):
+    for t in ("case_plan_links", "case_authority", "coding_second_plan_links", "coding_second_authority"):
+        assert ds.resource(t).provenance == "project_coding"
+    lvl = ds.case_authority["authority_level"]
+    assert lvl.cat.ordered and list(lvl.cat.categories) == list(P.LEVELS)
+    assert ds.labels("case_authority", "authority_level", "zh")["npc_standing_committee"] == "全国人大常委会"
+
+
+def test_every_link_row_is_well_formed(ds):
+    lk = ds.case_plan_links
+    assert not lk.duplicated(["case_id", "plan_id", "section_id"]).any()
+    # a section's plan is the row's plan
+    plan_of = dict(zip(ds.plan_sections["section_id"], ds.plan_sections["plan_id"]))
+    s = lk[lk["section_id"].notna()]
+    assert (s["section_id"].map(plan_of) == s["plan_id"]).all()
+    # a case's no-plan row stands alone
+    none = lk[lk["plan_id"].isna()]
+    assert not none["case_id"].isin(lk.loc[lk["plan_id"].notna(), "case_id"]).any()
+    assert lk["basis"].notna().all()
+
+
+def test_an_act_is_named_only_with_its_source(ds):
+    a = ds.case_authority
+    named = a["act_zh"].notna() | a["act_en"].notna()
+    assert a.loc[named, "act_source_id"].notna().all()
+    assert a.loc[a["authority_level"].isna(), "act_source_id"].isna().all()
+
+
+# --- analyses --------------------------------------------------------------------------------
+
+
+def test_link_status_counts(ds):
+    assert P.link_status(ds).value_counts().to_dict() == {"linked": 20, "(no section)": 14}
+
+
+def test_coverage_by_batch_with_bounds(ds):
+    c = P.coverage(ds)
+    assert c[["batch", "announced", "identified", "linked", "no_section", "not_coded"]].values.tolist() == [
+        [1, 20, 7, 7, 0, 0],
+        [2, 16, 16, 7, 9, 0],
+        [3, 16, 11, 6, 5, 0],
+    ]
+    assert c["any_plan"].tolist()[0] == "7 of 7 coded (100%); bounds 35%–100% of 20 announced"
+
+
+def test_outline_chapters_without_a_case(ds):
+    e = P.empty_sections(ds)
+    assert e["label"].tolist() == ["Outline ch. 1", "Outline ch. 2", "Outline ch. 3", "Outline ch. 6", "Outline ch. 11"]
+
+
+def test_share_bounds():
+    s = P.Share(3, 5, 20)
+    assert (s.share, s.low, s.high) == (0.6, 0.15, 0.9)
+    assert s.text() == "3 of 5 coded (60%); bounds 15%–90% of 20 announced"
+    assert P.Share(0, 0, 4).text() == "0 of 0 coded; bounds 0%–100% of 4 announced"
+
+
+def test_authority_by_batch(ds):
+    c = P.central_by_batch(ds)
+    assert c[["batch", "central", "local", "sar", "unknown", "not_coded", "n", "announced"]].values.tolist() == [
+        [1, 3, 2, 0, 2, 0, 5, 20],
+        [2, 2, 10, 0, 4, 0, 12, 16],
+        [3, 2, 8, 0, 1, 0, 10, 16],
+    ]
+
+
+def test_trend_test_is_reproducible_and_matches_kendall(ds):
+    from scipy.stats import kendalltau
+
+    t = P.trend_test(ds)
+    assert t == {"n": 27, "tau": -0.248, "p": 0.15}
+    a = P.authority(ds)
+    k = a[a["level"].isin(P.LEVELS)]
+    reach = {lvl: len(P.LEVELS) - 1 - i for i, lvl in enumerate(P.LEVELS)}
+    assert t["tau"] == round(float(kendalltau(k["batch"], k["level"].map(reach)).statistic), 3)
+    assert P.trend_test(ds) == t
+
+
+def test_tau_b_matches_scipy_with_ties():
+    from scipy.stats import kendalltau
+
+    rng = np.random.default_rng(1)
+    x, y = rng.integers(1, 4, 30).astype(float), rng.integers(0, 6, 30).astype(float)
+    sx, sy = np.sign(x[:, None] - x[None, :]), np.sign(y[:, None] - y[None, :])
+    assert float(P._tau_b(sx, sy)) == pytest.approx(kendalltau(x, y).statistic)
+
+
+def test_answers_are_pinned(ds):
+    assert P.plans_answer(ds) == (
+        "20 of 34 coded cases (34 identified) carry out at least one plan (a section of it or the plan as a whole); "
+        "the Outline chapter carried out most often is chapter 8, Developing a Quality Living Circle for Living, "
+        "Working and Travelling (5 cases); 5 of the Outline's 11 chapters have no case yet (chapters 1, 2, 3, 6, 11); "
+        "a case reached its batch a median 4.1 years after the plan it carries out was issued."
+    )
+    assert P.authority_answer(ds) == (
+        "Cases that needed a central act (NPC Standing Committee, Central Committee or State Council, or a ministry): "
+        "batch 1: 3 of 5 coded (60%); bounds 15%–90% of 20 announced; batch 3: 2 of 10 coded (20%); bounds 12%–50% "
+        "of 16 announced; Kendall's tau -0.25 over 27 cases of known level (p = 0.150): no clear change."
+    )
+    assert P.plans_answer(ds, "zh").startswith("已识别的 34 个案例中已编码 34 个，其中 20 个落实了至少一项规划")
+    assert P.authority_answer(ds, "zh").endswith("：无明显变化。")
+
+
+def test_agreement_between_the_two_codings(ds):
+    r = P.reliability(ds).set_index("variable")
+    assert r.loc["plan_links", ["n_units", "disagreements", "first_present", "second_present"]].tolist() == [
+        1190,
+        36,
+        25,
+        43,
+    ]
+    assert r["alpha"].tolist() == [0.455, 0.591, 0.604]
+    d = P.disagreements(ds)
+    assert len(d) == int(r["disagreements"].sum())
+
+
+def test_second_coding_variant_replaces_only_the_two_codings(ds):
+    v = P.second_coding(ds)
+    assert len(v.case_plan_links) == len(ds.coding_second_plan_links)
+    assert v.case_authority["authority_level"].tolist() == ds.coding_second_authority["authority_level"].tolist()
+    assert v.case_domains.equals(ds.case_domains)
+    assert len(ds.case_plan_links) == 42  # the original is untouched
+
+
+def test_first_coding_restores_logged_units(ds):
+    log = pd.DataFrame(
+        {
+            "variable": ["plan_links", "authority", "both_sides"],
+            "case_id": ["B1-a", "B1-b", "B1-b"],
+            "item": ["outline-ch05", None, None],
+            "first_value": ["absent", "central", "false"],
+            "second_value": ["present", "npc_standing_committee", "true"],
+            "final_value": ["present", "npc_standing_committee", "true"],
+            "reason": ["r", "r", "r"],
+        }
+    )
+    d = P._replace(ds, {P.RECONCILIATION: log})
+    f = P.first_coding(d)
+    assert not ((f.case_plan_links["case_id"] == "B1-a") & (f.case_plan_links["section_id"] == "outline-ch05")).any()
+    row = f.case_authority.set_index("case_id").loc["B1-b"]
+    assert row["authority_level"] == "central" and not bool(row["both_sides"])
+
+
+def test_variants_include_the_second_coding_and_drop_machine_translation_cases(ds):
+    v = P.variants(ds)
+    assert list(v) == [P.AS_CODED, P.WITHOUT_MT, P.SECOND_CODING]
+    assert "B3-f" not in set(v[P.WITHOUT_MT].case_plan_links["case_id"])
+    t = P.compare(ds, P.findings)
+    assert t.columns.name == "variant" and t.loc["most carried Outline chapter", P.SECOND_CODING] == "Outline ch. 9"
+
+
+def test_a_new_batch_without_codings_is_counted_as_not_coded(data_copy):
+    add_fourth_batch(data_copy)
+    ds = gba.load_dataset(data_copy)
+    st = P.link_status(ds)
+    new = ds.cases.loc[ds.cases["batch"] == 4, "case_id"]
+    assert set(st[new]) == {P.NOT_CODED}
+    c = P.coverage(ds).iloc[-1]
+    assert (c["batch"], c["not_coded"], c["linked"]) == (4, len(new), 0)
+    assert c["any_plan"] == "0 of 0 coded; bounds 0%–100% of 12 announced"
+    a = P.central_by_batch(ds).iloc[-1]
+    assert (a["not_coded"], a["n"], a["low"], a["high"]) == (len(new), 0, 0.0, 1.0)
+    assert P.plans_answer(ds).startswith("20 of 34 coded cases (37 identified)")
+    assert P.authority_answer(ds).startswith("Cases that needed a central act")
+
+
+def test_section_labels():
+    assert P.section_label("outline", "chapter", 8) == "Outline ch. 8"
+    assert P.section_label("hengqin_2021", "part", 3) == "Hengqin 2021 part 3"
+    assert P.section_label("qianhai_2021", "task", None, "qianhai-t1") == "Qianhai 2021 task t1"
+    assert P.section_label("outline", "chapter", 8, lang="zh") == "纲要第8章"
