@@ -29,6 +29,7 @@ def share_bounds(ax: Axes, table: pd.DataFrame, what: str, color: str = PALETTE[
     by ``what``), ``n``, ``announced``, ``share``, ``low``, ``high``."""
     rows = list(range(len(table)))
     k_col = "k" if "k" in table.columns else what
+    r: Any
     for y, r in zip(rows, table.itertuples(index=False)):
         low, high, share = float(r.low), float(r.high), float(r.share)
         ax.plot([low, high], [y, y], color=GREY, linewidth=6, solid_capstyle="butt", zorder=1)
@@ -123,6 +124,7 @@ def series_panels(
     axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel().tolist()
     dmin = min(obs["date"].min(), series["selected"].min()) - pd.Timedelta(days=60)
     dmax = obs["date"].max() + pd.Timedelta(days=60)
+    s: Any
     for ax, s in zip(axes, series.itertuples(index=False)):
         o = obs[obs["series_id"] == s.series_id]
         color = PALETTE[0]
@@ -152,8 +154,8 @@ def series_panels(
         ax.yaxis.set_major_formatter(lambda x, _pos: _short(float(x)))
         ax.tick_params(labelsize=7.5, labelbottom=True)
         ax.set_xlim(dmin, dmax)
-        ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
     for ax in axes[n:]:
         ax.set_visible(False)
     return axes[:n]
