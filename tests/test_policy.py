@@ -210,3 +210,50 @@ def test_section_labels():
     assert P.section_label("hengqin_2021", "part", 3) == "Hengqin 2021 part 3"
     assert P.section_label("qianhai_2021", "task", None, "qianhai-t1") == "Qianhai 2021 task t1"
     assert P.section_label("outline", "chapter", 8, lang="zh") == "纲要第8章"
+
+
+def test_notebook_11_compares_its_findings_across_variants():
+    import re
+
+    import nbformat
+
+    from gbaresearch.paths import notebooks_dir
+
+    nb = nbformat.read(notebooks_dir() / "11-plans-and-authority.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "PO.compare(ds, PO.findings)" in code and "F.holds_sentence(held, S.differs(held))" in code
+    held = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("held = PO.compare"))
+    html = "".join(o.get("data", {}).get("text/html", "") for o in held.outputs)
+    assert "as coded" in html and "without machine-translation-only cases" in html and "second coding" in html
+    md = "".join(
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code" and "F.holds_sentence" in c.source
+        for o in c.outputs
+        if "text/markdown" in o.get("data", {})
+    )
+    assert re.search(r"\d+ of \d+ findings hold in every variant", md)
+    answer = next(c for c in nb.cells if "answer" in c.metadata.get("tags", []))
+    ds = gba.load_dataset()
+    assert answer.outputs[0]["data"]["text/plain"] == P.plans_answer(ds) + " " + P.authority_answer(ds)
+
+
+@pytest.mark.slow
+def test_notebooks_07_and_11_run_on_a_new_batch_without_codings(data_copy, monkeypatch):
+    from gbaresearch.notebooks import execute
+    from gbaresearch.paths import notebooks_dir
+
+    add_fourth_batch(data_copy)
+    monkeypatch.setenv("GBARESEARCH_DATA", str(data_copy))
+    texts = {}
+    for name in ("07-reported-outcomes.ipynb", "11-plans-and-authority.ipynb"):
+        nb = execute(notebooks_dir() / name, timeout=300)
+        parts = []
+        for cell in nb.cells:
+            for o in cell.get("outputs", []):
+                assert o.output_type != "error", f"{name}: {o.get('ename')}: {o.get('evalue')}"
+                parts.append(o.get("text", "") + o.get("data", {}).get("text/plain", ""))
+        texts[name] = "\n".join(parts)
+    assert "4 batches" in texts["07-reported-outcomes.ipynb"]
+    assert "0 of 0 coded; bounds 0%–100% of 12 announced" in texts["11-plans-and-authority.ipynb"]
+    assert "(37 identified)" in texts["11-plans-and-authority.ipynb"]
