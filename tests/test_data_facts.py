@@ -171,7 +171,7 @@ def _rows(ds, cid, fact):
 
 def test_table_sizes(ds):
     sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
-    assert sizes == {"cases": 34, "sources": 77, "case_sources": 282, "indicators": 44, "corrections": 7}
+    assert sizes == {"cases": 34, "sources": 147, "case_sources": 282, "indicators": 44, "corrections": 7}
 
 
 def test_b1a_counterpart_is_stated_both(ds):
