@@ -739,13 +739,25 @@ def disagreements(ds: Dataset, first: Dataset | None = None) -> pd.DataFrame:
     return u[u["first"] != u["second"]].reset_index(drop=True)
 
 
-def reconciliation_problems(ds: Dataset) -> list[str]:
-    """Ways the reconciliation log disagrees with the codings; empty when complete: every unit on
-    which the final tables differ from the second coding is logged, each logged unit's
-    ``second_value`` and ``final_value`` match the tables, and each is a real disagreement."""
+def reconciled_variables(ds: Dataset) -> list[str]:
+    """The variables the reconciliation log covers (those with at least one logged unit)."""
+    if RECONCILIATION not in ds:
+        return []
+    have = set(ds[RECONCILIATION]["variable"].astype(str))
+    return [v for v in ("plan_links", "authority", "both_sides") if v in have]
+
+
+def reconciliation_problems(ds: Dataset, variables: Iterable[str] | None = None) -> list[str]:
+    """Ways the reconciliation log disagrees with the codings; empty when complete: for each of
+    ``variables`` (default: :func:`reconciled_variables`), every unit on which the final tables
+    differ from the second coding is logged; each logged unit's ``second_value`` and
+    ``final_value`` match the tables; and each is a real disagreement. A variable not yet
+    reconciled keeps the first coding as final and is left out of the check."""
     if RECONCILIATION not in ds or not has_second_coding(ds):
         return []
+    checked = set(variables if variables is not None else reconciled_variables(ds))
     final = unit_values(ds, first=ds)
+    final = final[final["variable"].isin(list(checked))]
     key = {(v, c, "" if pd.isna(i) else i): (f, s) for v, c, i, f, s in final.itertuples(index=False)}
     log = ds[RECONCILIATION]
 
@@ -796,3 +808,28 @@ def plan_level_links(ds: Dataset, coding: str = "first") -> pd.DataFrame:
     """Links to a plan as a whole (no section): ``case_id``, ``batch``, ``plan_id``, ``basis``."""
     lk = links(ds, coding)
     return lk[lk["section_id"].isna()][["case_id", "batch", "plan_id", "basis"]].reset_index(drop=True)
+
+
+def reconciliation_summary(ds: Dataset) -> pd.DataFrame:
+    """How the logged disagreements were settled, per variable: ``variable``, ``disagreements``
+    (units the two codings code differently), ``logged``, ``kept_first``, ``took_second``,
+    ``other`` (neither coder's value) and ``pending`` (disagreements not yet reconciled: the first
+    coding stays final)."""
+    d = disagreements(ds, first_coding(ds))
+    log = ds[RECONCILIATION] if RECONCILIATION in ds else pd.DataFrame(columns=["variable"])
+
+    def val(v: Any) -> str:
+        return UNKNOWN if pd.isna(v) else str(v)
+
+    rows = []
+    for var in ("plan_links", "authority", "both_sides"):
+        lg = log[log["variable"].astype(str) == var]
+        fv, sv, zv = (
+            lg[c].map(val) if len(lg) else pd.Series(dtype=str) for c in ("first_value", "second_value", "final_value")
+        )
+        kept, took = int((zv == fv).sum()), int((zv == sv).sum())
+        n = int((d["variable"] == var).sum())
+        rows.append((var, n, len(lg), kept, took, len(lg) - kept - took, n - len(lg)))
+    return pd.DataFrame(
+        rows, columns=["variable", "disagreements", "logged", "kept_first", "took_second", "other", "pending"]
+    )
