@@ -22,10 +22,10 @@ from .plotting import GREY, PALETTE, plain, thousands
 BOUND_MARKERS = {"exact": ("o", True), "approximate": ("o", False), "lower": ("^", True)}
 
 
-def share_bounds(ax: Axes, table: pd.DataFrame, what: str, color: str = PALETTE[0]) -> None:
+def share_bounds(ax: Axes, table: pd.DataFrame, what: str, color: str = PALETTE[0], noun: str = "coded") -> None:
     """One row per batch: a dot at ``share`` (of the cases coded) and a bar from ``low`` to
     ``high`` (bounds over the announced cases: every case not coded or not identified out / in),
-    labelled 'k of n coded · bounds lo–hi%'. ``table`` has ``batch``, ``k`` (or the column named
+    labelled 'k of n coded · bounds lo–hi%' (``noun`` names what n counts). ``table`` has ``batch``, ``k`` (or the column named
     by ``what``), ``n``, ``announced``, ``share``, ``low``, ``high``."""
     rows = list(range(len(table)))
     k_col = "k" if "k" in table.columns else what
@@ -39,7 +39,7 @@ def share_bounds(ax: Axes, table: pd.DataFrame, what: str, color: str = PALETTE[
         ax.text(
             1.02,
             y,
-            plain(f"{k} of {n} coded · bounds {low:.0%}–{high:.0%} of {m} announced"),
+            plain(f"{k} of {n} {noun} · bounds {low:.0%}–{high:.0%} of {m} announced"),
             va="center",
             fontsize=8.5,
             transform=ax.get_yaxis_transform(),
