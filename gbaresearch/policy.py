@@ -620,6 +620,11 @@ def first_coding(ds: Dataset) -> Dataset:
             col = "authority_level" if var == "authority" else "both_sides"
             val: Any = v if var == "authority" else (None if v is None else v == "true")
             au.loc[au["case_id"] == case, col] = val
+    # a case whose every link the log takes back was coded with no plan
+    gone = [c for c in dict.fromkeys(ds[LINK_TABLES["first"]]["case_id"]) if c not in set(lk["case_id"])]
+    if gone:
+        rows = [{c: None for c in lk.columns} | {"case_id": c, "basis": "(first coding: no plan)"} for c in gone]
+        lk = pd.concat([lk, _like(lk, pd.DataFrame(rows))], ignore_index=True)
     return _replace(ds, {LINK_TABLES["first"]: lk, AUTHORITY_TABLES["first"]: au})
 
 
