@@ -34,20 +34,20 @@ def test_coverage_by_category(ds):
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {
-        "official": 9,
-        "press": 27,
-        "mirror": 24,
-        "machine_translation": 2,
+        "official": 18,
+        "press": 45,
+        "mirror": 65,
+        "machine_translation": 4,
         "reference": 15,
     }
     assert prof["facts_supported"].to_dict() == {
-        "official": 26,
-        "press": 146,
-        "mirror": 167,
-        "machine_translation": 29,
+        "official": 51,
+        "press": 198,
+        "mirror": 267,
+        "machine_translation": 33,
         "reference": 15,
     }
-    assert round(167 / prof["facts_supported"].sum(), 2) == 0.44
+    assert round(267 / prof["facts_supported"].sum(), 2) == 0.47
     assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {
         "press": 20,
         "official": 7,
@@ -226,7 +226,7 @@ def test_corrections_and_machine_translation_dependence(ds):
     assert len(corr) == 7 and corr["source_id"].nunique() == 4
     assert sorted(corr["error_kind"].astype(str).unique()) == ["missing_date", "translation", "unit"]
     mt = ds.sources.loc[ds.sources["kind"] == "machine_translation", "source_id"].tolist()
-    assert mt == ["S35", "S43"]
+    assert mt == ["S35", "S43", "S164", "S165"]  # S164, S165: outcome figures only
     sole = A.sole_source_facts(ds, mt)
     assert (len(sole), sole["case_id"].nunique()) == (18, 7)
     assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {
@@ -234,6 +234,7 @@ def test_corrections_and_machine_translation_dependence(ds):
         "indicators": 4,
         "corrections": 5,
         "case_links": 2,
+        "outcome_observations": 4,
     }
 
 
