@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .policy_rules import policy_rules
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -417,6 +418,7 @@ RULES = (
     _places,
     _links,
     _primary_domains,
+    policy_rules,
     _sources_used,
 )
 

@@ -405,6 +405,7 @@ _c(
     "case_authority.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_authority.csv} rows here refer to it)",
     "coding_second_plan_links.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_plan_links.csv} rows here refer to it)",
     "coding_second_authority.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_authority.csv} rows here refer to it)",
+    "coding_reconciliation_policy.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_reconciliation_policy.csv} rows here refer to it)",
     "outcome_series.csv:2: case_id: 'B1-f' is not a case_id in cases.csv, which has no rows ({rows:outcome_series.csv} rows here refer to it)",
 )
 _c(

@@ -283,3 +283,37 @@ def test_the_log_covers_every_disagreement_and_rebuilds_the_first_coding(ds):
     assert P.reconciliation_problems(d) == [
         "authority B1-d: final 'ministry' differs from the second coding 'central' but is not logged"
     ]
+
+
+def test_validation_reports_malformed_plan_links_and_outcome_flags(data_copy):
+    from gbaresearch.extend import append_rows, edit_rows
+
+    append_rows(
+        data_copy,
+        "case_plan_links",
+        [
+            dict(case_id="B1-a", plan_id="outline", section_id="outline-ch05", basis="again", source_id="S157"),
+            dict(case_id="B1-a", plan_id="hengqin_2021", section_id="outline-ch04", basis="wrong plan"),
+            dict(case_id="B1-c", basis="no plan, beside linked rows"),
+        ],
+    )
+    edit_rows(data_copy, "outcome_observations", lambda r: r["series_id"] == "SI", used="false")
+    got = [(p.code, p.message) for p in gba.validate(data_copy)]
+    assert got == [
+        ("plan-link", "B1-a is linked to the same plan section twice (first at line 2)"),
+        ("plan-link", "section outline-ch04 belongs to plan outline, not hengqin_2021"),
+        ("plan-link", "B1-c has a row saying it carries out no plan beside rows that name a plan"),
+        ("outcome-used", "series SI has no observation marked used"),
+    ]
+
+
+def test_two_used_values_for_one_date_are_reported(data_copy):
+    from gbaresearch.extend import edit_rows
+
+    obs = gba.load_dataset(data_copy).outcome_observations
+    kept_out = obs.loc[~obs["used"].astype(bool), "observation_id"].iloc[0]
+    edit_rows(
+        data_copy, "outcome_observations", lambda r: r["observation_id"] == kept_out, as_of="2024-06-28", used="true"
+    )
+    codes = [p.code for p in gba.validate(data_copy)]
+    assert codes == ["outcome-used"]
