@@ -143,7 +143,7 @@ def series_panels(
             ax.annotate(
                 f"{_MARK.get(str(r['bound']), '')}{_short(float(r['value']))}",
                 (r["date"], float(r["value"])),
-                xytext=(0, -12 if i == 0 and len(o) > 1 else 7),
+                xytext=(0, -12 if i == 0 and len(o) > 1 and float(r["value"]) > 0.2 * top else 7),
                 textcoords="offset points",
                 fontsize=7.5,
                 ha="center",
