@@ -5,6 +5,8 @@
   section twice, or a case's no-plan row (plan and section ``NA``) beside rows that name a plan.
 - ``outcome-used``: in ``outcome_observations``, two values marked ``used`` for the same series
   and date, or a series with no value marked ``used``.
+- ``foreign-key``: an id in a field that lists sources (``"gba:sourceList": true``, such as
+  ``other_source_ids``) that is not a ``source_id`` in ``sources.csv``.
 
 Each rule runs only on tables that were read cleanly and is silent when a table is absent.
 """
@@ -121,7 +123,28 @@ def _outcomes(tables: Tables, problems: list[Problem]) -> None:
             )
 
 
+def _source_lists(tables: Tables, problems: list[Problem]) -> None:
+    if not _ok(tables, "sources") or tables["sources"].bad.get("source_id"):
+        return
+    known = {v for v in tables["sources"].columns["source_id"] if v is not None}
+    for t in tables.values():
+        if not t.ok:
+            continue
+        for f in t.resource.fields:
+            if not f.descriptor.get("gba:sourceList"):
+                continue
+            for line, value in t.rows(f.name):
+                for sid in str(value).split() if value is not None else []:
+                    if sid not in known:
+                        problems.append(
+                            Problem(
+                                t.resource.path, line, f.name, f"{sid} is not a source_id in sources.csv", "foreign-key"
+                            )
+                        )
+
+
 def policy_rules(tables: Tables, problems: list[Problem]) -> None:
-    """Apply the plan-link and outcome rules, appending problems."""
+    """Apply the plan-link, outcome and source-list rules, appending problems."""
     _plan_links(tables, problems)
     _outcomes(tables, problems)
+    _source_lists(tables, problems)

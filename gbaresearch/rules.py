@@ -395,6 +395,9 @@ def _sources_used(tables: Tables, problems: list[Problem]) -> None:
                 if t.bad[fk.field]:
                     return  # an unreadable citation may be the one that uses a source
                 used.update(v for v in t.columns[fk.field] if v is not None)
+        for f in t.resource.fields:  # space-separated lists of source ids (checked in policy_rules)
+            if f.descriptor.get("gba:sourceList"):
+                used.update(s for v in t.columns[f.name] if v is not None for s in str(v).split())
     for line, s in tables["sources"].rows("source_id"):
         if s is not None and s not in used:
             problems.append(

@@ -34,9 +34,9 @@ def test_coverage_by_category(ds):
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {
-        "official": 18,
-        "press": 45,
-        "mirror": 65,
+        "official": 21,
+        "press": 48,
+        "mirror": 68,
         "machine_translation": 4,
         "reference": 15,
     }

@@ -101,6 +101,15 @@ def test_every_source_is_referenced(ds):
         ("sibling_series", "source_id"),
     ]:
         used |= set(ds[table][col].dropna())
+    for table in (
+        "plans",
+        "plan_sections",
+        "case_plan_links",
+        "case_authority",
+        "outcome_observations",
+        "sibling_series",
+    ):
+        used |= {s for v in ds[table]["other_source_ids"].dropna() for s in v.split()}
     assert set(ds.sources["source_id"]) == used
 
 
@@ -171,7 +180,7 @@ def _rows(ds, cid, fact):
 
 def test_table_sizes(ds):
     sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
-    assert sizes == {"cases": 34, "sources": 147, "case_sources": 282, "indicators": 44, "corrections": 7}
+    assert sizes == {"cases": 34, "sources": 156, "case_sources": 282, "indicators": 44, "corrections": 7}
 
 
 def test_b1a_counterpart_is_stated_both(ds):

@@ -317,3 +317,27 @@ def test_two_used_values_for_one_date_are_reported(data_copy):
     )
     codes = [p.code for p in gba.validate(data_copy)]
     assert codes == ["outcome-used"]
+
+
+def test_other_source_ids_must_name_sources(data_copy):
+    from gbaresearch.extend import edit_rows
+
+    edit_rows(data_copy, "plans", lambda r: r["plan_id"] == "outline", other_source_ids="S124 S999")
+    assert [(p.code, p.field, p.message) for p in gba.validate(data_copy)] == [
+        ("foreign-key", "other_source_ids", "S999 is not a source_id in sources.csv")
+    ]
+
+
+def test_no_text_names_a_source_that_is_not_in_sources(ds):
+    import re
+
+    have = set(ds.sources["source_id"])
+    named = {
+        f"S{m}"
+        for t in ds
+        for col in ds[t].columns
+        if ds[t][col].dtype == "string"
+        for v in ds[t][col].dropna()
+        for m in re.findall(r"\bS(\d{2,3})\b", v)
+    }
+    assert named <= have, sorted(named - have)
