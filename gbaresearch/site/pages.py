@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .coding_notes import coding_notes
+from . import policy_pages
 from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
 
 # Case and place pages are reached from the browser and the places table, not from the sidebar
@@ -200,13 +201,15 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
         "Browse the cases in the [case browser · 案例浏览](<cases/index.md>); unidentified cases are counted there "
         "by batch and category. 未识别的案例按批次和分类计数。\n"
     )
+    out.append(policy_pages.landing_section(ds))
     out.append(_heading("How to cite", "引用方式"))
     out.append(f"> {md(citation)}\n")
     out.append("From Python: `gbaresearch.cite()`. Python 中调用 `gbaresearch.cite()`。\n")
     out.append(
         "```{toctree}\n:hidden:\n:caption: Notebooks · 笔记本\n\n" + "\n".join(e.docname for e in entries) + "\n```\n"
     )
-    out.append("```{toctree}\n:hidden:\n:caption: Data · 数据\n\ncases/index\nplaces/index\ncodebook\ndownloads\n```\n")
+    data_pages = ["cases/index", "places/index", *policy_pages.toc_entries(ds), "codebook", "downloads"]
+    out.append("```{toctree}\n:hidden:\n:caption: Data · 数据\n\n" + "\n".join(data_pages) + "\n```\n")
     return "\n".join(out)
 
 
@@ -518,7 +521,9 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             rows,
         )
     )
+    out.append(policy_pages.case_section(ds, L, cid))
     out.append(_heading("Indicators", "指标"))
+    out.append(policy_pages.case_series(ds, cid))
     out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
     out.append(_heading("Sources", "来源"))
     cs = ds.case_sources[ds.case_sources["case_id"] == cid]
@@ -807,6 +812,7 @@ def write_pages(
         pages[f"cases/{slug(str(case.case_id))}.md"] = case_page(ds, labels, case)
     for place in ds.places.itertuples(index=False):
         pages[f"places/{slug(str(place.place_id))}.md"] = place_page(ds, labels, place)
+    pages.update(policy_pages.pages(ds, labels))
     written = []
     for rel, text in pages.items():
         path = src / rel
