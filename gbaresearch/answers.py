@@ -68,6 +68,8 @@ __all__ = [
     "answer_08",
     "answer_09",
     "answer_10",
+    "answer_07",
+    "answer_11",
 ]
 
 
@@ -562,8 +564,42 @@ def answer_10(ds: Dataset, lang: str = "en") -> str:
     )
 
 
+# --- 07 · outcomes over time -------------------------------------------------------------------
+
+
+@_bilingual
+def answer_07(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None) -> str:
+    """Did the showcased schemes keep growing after selection (:func:`gbaresearch.outcomes.outcomes_answer`),
+    with the tally of the sensitivity check (``held``: an :func:`gbaresearch.sensitivity.assess`
+    table of notebook 07's findings; computed when not given)."""
+    from . import outcomes as O
+
+    if held is None:
+        held = pd.concat([S.assess(ds, O.outcomes_findings), S.assess(ds, F.outcomes)])
+    tally = S.tally(held, lang)
+    text = A.md_escape(O.outcomes_answer(ds, lang))
+    if _lang(lang) == "en":
+        return f"{text} Sensitivity check: {tally}."
+    return f"{text}敏感性检验：{tally}。"
+
+
+# --- 11 · plans and authority ------------------------------------------------------------------
+
+
+@_bilingual
+def answer_11(ds: Dataset, lang: str = "en") -> str:
+    """Which plans the cases carry out and whose act they needed
+    (:func:`gbaresearch.policy.plans_answer`, :func:`gbaresearch.policy.authority_answer`)."""
+    from . import policy as PO
+
+    sep = " " if _lang(lang) == "en" else ""
+    return A.md_escape(PO.plans_answer(ds, lang)) + sep + A.md_escape(PO.authority_answer(ds, lang))
+
+
 ANSWERS: dict[str, Callable[..., str]] = {
     "01": answer_01,
+    "07": answer_07,
+    "11": answer_11,
     "02": answer_02,
     "03": answer_03,
     "04": answer_04,

@@ -259,19 +259,24 @@ def outcomes_answer(ds: Dataset, lang: str = "en") -> str:
     return s + "."
 
 
-def outcomes_findings(ds: Dataset) -> pd.Series:
-    """Notebook 07 findings on the series, as text: the verdict counts and the largest settled rise."""
+def outcomes_findings(ds: Dataset) -> pd.DataFrame:
+    """Notebook 07 findings on the series, in the form of :mod:`gbaresearch.findings` (index
+    ``finding``; ``value``, the finding; ``basis``, the series and verdicts it rests on): the
+    verdict counts and the largest settled rise."""
     g = growth_after_selection(ds)
     vc = verdict_counts(ds)
     settled = g[g["verdict"] == GREW].sort_values("multiple", ascending=False, kind="stable")
-    return pd.Series(
-        {
-            "series that kept growing after selection": f"{int(vc[GREW])} of {len(g)}",
-            "series not settled by their bounds": f"{int(vc[UNSETTLED])} of {len(g)}",
-            "series with no comparable figure after selection": f"{int(vc[NO_AFTER] + vc[ONE_AFTER])} of {len(g)}",
-            "largest settled rise": "—" if settled.empty else str(settled.iloc[0]["series_id"]),
-        },
-        dtype="object",
+    basis = "; ".join(f"{sid}: {v}" for sid, v in zip(g["series_id"], g["verdict"])) or "no series"
+    rows = {
+        "series that kept growing after selection": f"{int(vc[GREW])} of {len(g)}",
+        "series not settled by their bounds": f"{int(vc[UNSETTLED])} of {len(g)}",
+        "series with no comparable figure after selection": f"{int(vc[NO_AFTER] + vc[ONE_AFTER])} of {len(g)}",
+        "largest settled rise": "—" if settled.empty else str(settled.iloc[0]["series_id"]),
+    }
+    return pd.DataFrame(
+        {"value": list(rows.values()), "basis": [basis] * len(rows)},
+        index=pd.Index(list(rows), name="finding"),
+        dtype=object,
     )
 
 

@@ -12,6 +12,22 @@ from gbaresearch import sensitivity as S
 
 EXPECTED = {
     (
+        "07",
+        "en",
+    ): "Of 17 outcome series on 6 cases, 11 of the 15 that can be compared kept growing after their case was selected, 0 fell and 4 cannot be settled because a figure is only a lower bound; 2 have no comparable figure after selection; the largest settled rise is WMC-REM, ×83.0 from 2022-09 to 2025-07. Sensitivity check: across 6 data variants, 2 of 7 findings held under a variant that could have changed them, 0 changed and 5 are not testable by these variants.",
+    (
+        "07",
+        "zh",
+    ): "6 个案例的 17 个成效序列中，可比较的 15 个里有 11 个在案例入选后继续增长，0 个下降，4 个因数据为下限而无法判定；2 个在入选后没有可比较的数据；增幅最大的是 WMC-REM（2022-09 至 2025-07，83.0 倍）。敏感性检验：在 6 种数据变体下，7 项结论中有 2 项在可能改变它的变体下依然成立，0 项有所变化，5 项无法由这些变体检验。",
+    (
+        "11",
+        "en",
+    ): "22 of 34 coded cases (34 identified) carry out at least one plan (a section of it or the plan as a whole); the Outline chapter carried out most often is chapter 8, Developing a Quality Living Circle for Living, Working and Travelling (7 cases); 5 of the Outline's 11 chapters have no case yet (chapters 1, 2, 3, 6, 11); a case reached its batch a median 4.1 years after the plan it carries out was issued. Cases that needed a central act (NPC Standing Committee, Central Committee or State Council, or a ministry): batch 1: 3 of 5 coded (60%); bounds 15%–90% of 20 announced; batch 3: 2 of 5 coded (40%); bounds 12%–81% of 16 announced; Kendall's tau -0.01 over 20 cases of known level (p = 0.975): no clear change.",
+    (
+        "11",
+        "zh",
+    ): "已识别的 34 个案例中已编码 34 个，其中 22 个落实了至少一项规划（某一章节或任务，或规划整体）；落实最多的是纲要第8章（7 个案例）；纲要 11 章中有 5 章尚无案例（第1、2、3、6、11章）；从规划印发到展示其落实案例的批次发布，中位数为 4.1 年。需中央层级行为（全国人大常委会、党中央国务院或国家部委）的案例：第1批已编码 5 个中 3 个（60%）；占公布 20 个的 15%–90%；第3批已编码 5 个中 2 个（40%）；占公布 16 个的 12%–81%；Kendall tau -0.01（20 个已知层级案例，p = 0.975）：无明显变化。",
+    (
         "01",
         "en",
     ): "34 of 52 announced cases are identified (65%); complete for batch 2; 114 of 160 (71%) case facts rest on an official or original page (reposts excluded), 18 of 160 (11%) on a government page, 136 of 160 (85%) on a single page; 5 cases are known only from a machine translation.",
@@ -128,7 +144,7 @@ def test_what_this_shows_sentences(ds, key):
 
 
 def test_every_answer_has_both_languages_and_the_same_numbers():
-    assert set(ANS.ANSWERS) == {"01", "02", "03", "04", "05", "06", "08", "09", "10"}
+    assert set(ANS.ANSWERS) == {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"}
     for nn in ANS.ANSWERS:
         en, zh = EXPECTED[(nn, "en")], EXPECTED[(nn, "zh")]
         assert not CJK.search(en) and len(CJK.findall(zh)) > 0.5 * len(re.sub(r"[\s\d.,/%()（）]", "", zh))

@@ -233,7 +233,7 @@ def test_notebook_11_compares_its_findings_across_variants():
         for o in c.outputs
         if "text/markdown" in o.get("data", {})
     )
-    assert re.search(r"\d+ of \d+ findings hold in every variant", md)
+    assert re.search(r"\d+ of \d+ findings are the same in every variant", md)
     answer = next(c for c in nb.cells if "answer" in c.metadata.get("tags", []))
     ds = gba.load_dataset()
     assert answer.outputs[0]["data"]["text/plain"] == P.plans_answer(ds) + " " + P.authority_answer(ds)
