@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from .coding_notes import coding_notes
 from . import policy_pages
+from .coding_notes import coding_notes
 from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
 
 # Case and place pages are reached from the browser and the places table, not from the sidebar
