@@ -92,3 +92,22 @@ def test_every_figure_cell_gets_an_alt_text_from_its_section_title():
     assert nb.cells[1].metadata["mystnb"]["image"]["alt"] == "Figure: 01 · A tour"
     assert nb.cells[4].metadata["mystnb"]["image"]["alt"] == "Figure: Coverage per batch (01 · A tour)"
     assert "mystnb" not in nb.cells[3].metadata
+
+
+def test_case_page_shows_batch_status_rule_maker_and_codings_not_made_from_sources():
+    from gbaresearch import load_dataset
+    from gbaresearch.site.coding_notes import coding_notes
+    from gbaresearch.site.pages import case_page
+    from gbaresearch.site.text import Labels
+
+    ds = load_dataset()
+    labels = Labels(ds, ds.package)
+    cases = ds.cases.set_index("case_id", drop=False)
+    b3a = case_page(ds, labels, next(cases.loc[["B3-a"]].itertuples(index=False)))
+    assert "National Immigration Administration" in b3a and "Rule maker" in b3a
+    b1g = case_page(ds, labels, next(cases.loc[["B1-g"]].itertuples(index=False)))
+    assert "Batch membership status" in b1g and "Inferred" in b1g
+    notes = coding_notes(ds, labels, "B2-03")  # coded from the summary (second) and the titles (third)
+    assert "Second coding" in notes and "Summary and titles only" in notes
+    assert "Third coding" in notes and "Titles only" in notes
+    assert "Not coded from the sources' text" not in coding_notes(ds, labels, "B1-b")

@@ -69,9 +69,14 @@ def coding_notes(ds: Any, labels: Labels, case_id: str) -> str:
             "**Coded from the summary only** · 仅据摘要编码: the second coder could not read this case's sources in "
             f"substance and coded it from its summary and titles; the data marks these codings so: {items}.\n"
         )
-    out.append(
-        "*The data marks summary-only second codings where the coder noted it in the basis; the codebook "
-        "(section 6) lists the ten cases coded that way.* 数据仅在第二编码依据中注明时标记“仅据摘要”；"
-        "编码手册第 6 节列出全部十个案例。\n"
-    )
+    if "coding_case_basis" in ds:
+        cb = ds["coding_case_basis"]
+        cb = cb[(cb["case_id"].astype(str) == str(case_id)) & (cb["basis"].astype(str) != "sources")]
+        for r in cb.itertuples(index=False):
+            coder = labels.value_both("coding_coders", "coder", r.coder)
+            basis = labels.value_both("coding_case_basis", "basis", r.basis)
+            out.append(
+                f"**Not coded from the sources' text** · 未依据来源原文编码: {md(coder)} — {md(basis)} "
+                "(`coding_case_basis`: the sources could not be read in substance).\n"
+            )
     return "\n".join(out)

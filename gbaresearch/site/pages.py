@@ -430,6 +430,7 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
     cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(case.counterpart)) or "—"
     facts = [
         ("batch", md(case.batch)),
+        ("batch_status", md(L.value_both("cases", "batch_status", getattr(case, "batch_status", None)))),
         ("order_in_batch", md(case.order_in_batch)),
         ("title_zh", md(case.title_zh)),
         ("title_en", md(case.title_en)),
@@ -438,6 +439,8 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
         ("lead_level", md(L.value_both("cases", "lead_level", case.lead_level))),
         ("lead_place", _place_link(L, case.lead_place, "../places/")),
         ("lead_body_en", md(case.lead_body_en)),
+        ("rule_level", md(L.value_both("cases", "rule_level", getattr(case, "rule_level", None)))),
+        ("rule_body_en", md(getattr(case, "rule_body_en", None))),
         ("counterpart", cp),
         ("counterpart_status", md(L.value_both("cases", "counterpart_status", case.counterpart_status))),
         ("date_in_force", md(case.date_in_force)),
