@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import labels as _lab
+
 NOT_CODED = "(not coded)"
 UNKNOWN = "(unknown)"
 NOT_STATED = "(not stated)"
@@ -557,33 +559,21 @@ def sole_source_facts(ds: Dataset, source_ids: Iterable[str]) -> pd.DataFrame:
 
 
 def value_labels(ds: Dataset, table: str, field: str) -> dict[str, tuple[str, str]]:
-    """Display labels of an enumerated field from the package metadata (Table Schema
-    ``categories``): value -> (English label, Chinese label). A value without a label maps to
-    itself; a field without categories gives {}."""
-    en, zh = ds.labels(table, field, "en"), ds.labels(table, field, "zh")
-    return {str(v): (str(en[v]), str(zh.get(v, en[v]))) for v in en}
+    """Value → (English label, Chinese label) of a field, as text: :func:`gbaresearch.labels.label_pairs`."""
+    return {str(v): p for v, p in _lab.label_pairs(ds[table], field).items()}
 
 
 def category_labels(ds: Dataset, lang: str = "en") -> dict[str, str]:
-    """Display names of the official categories from the package metadata: value -> label in
-    ``lang`` ("en", "zh", or "both" for "English / 中文")."""
-    return {v: _pick(en, zh, lang) for v, (en, zh) in value_labels(ds, "cases", "category").items()}
+    """Official category → label in ``lang`` ("en", "zh" or "both"): :func:`gbaresearch.labels.labels`
+    of ``cases.category``."""
+    return {str(v): t for v, t in _lab.labels(ds.cases, "category", lang).items()}
 
 
 def vocab_labels(ds: Dataset, vocab: str, lang: str = "en") -> dict[str, str]:
-    """Labels of a project vocabulary (``"domains"`` or ``"mechanisms"``): code -> label in
-    ``lang`` ("en", "zh" or "both")."""
-    v = ds[f"vocab_{vocab}"]
-    key = vocab[:-1]
-    return {k: _pick(en, zh, lang) for k, en, zh in zip(v[key], v["label_en"], v["label_zh"])}
-
-
-def _pick(en: str, zh: str, lang: str) -> str:
-    if lang == "zh":
-        return zh
-    if lang == "both":
-        return en if zh == en else f"{en} / {zh}"
-    return en
+    """Code → label in ``lang`` of a project vocabulary (``"domains"`` or ``"mechanisms"``):
+    :func:`gbaresearch.labels.labels` of its key."""
+    table = ds[f"vocab_{vocab}"]
+    return {str(v): t for v, t in _lab.labels(table, ds.resource(f"vocab_{vocab}").primary_key[0], lang).items()}
 
 
 MARKDOWN_SPECIAL = "\\`*_{}[]<>#|$~"

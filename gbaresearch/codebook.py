@@ -2,14 +2,13 @@
 
 The codebook's prose (coding rules, edge cases) is written by hand; the part between the
 markers below is generated, so every field and every allowed value is documented exactly as
-the schema defines it. ``python -m gbaresearch.codebook`` rewrites that part in place;
+the schema defines it. ``gbaresearch codebook --write`` rewrites that part in place;
 the tests fail when it is out of date.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from .confined import write_beneath
@@ -44,7 +43,7 @@ def _constraints(f: Field) -> str:
     parts = []
     if f.required:
         parts.append("required")
-    if f.descriptor.get("constraints", {}).get("unique"):
+    if f.unique:
         parts.append("unique")
     if f.minimum is not None:
         parts.append(f"≥ {f.minimum:g}")
@@ -54,7 +53,9 @@ def _constraints(f: Field) -> str:
         parts.append(f"pattern `{_e(f.pattern)}`")
     if f.categories:
         shown = [
-            f"`{_e(c.value)}`" + (f" ({_e(c.label)} / {_e(c.label_zh)})" if c.label != str(c.value) else "")
+            f"`{_e(c.value)}`"
+            + (f" ({_e(c.label)} / {_e(c.label_zh)})" if c.label != str(c.value) else "")
+            + "".join(f" [{_e(k.removeprefix('gba:'))}: {_e(v)}]" for k, v in c.properties.items())
             for c in f.categories
         ]
         parts.append(("one of, in order: " if f.ordered else "one of ") + ", ".join(shown))
@@ -69,11 +70,10 @@ def render(directory: str | os.PathLike[str] | None = None) -> str:
     pkg = read_package(data_dir(directory))
     out = [START, ""]
     for res in pkg.resources:
-        d = res.descriptor
-        out.append(f"### `{_e(res.path)}` · {_e(res.title)} / {_e(d.get('gba:title_zh', ''))}")
+        out.append(f"### `{_e(res.path)}` · {_e(res.title)} / {_e(res.title_zh)}")
         out.append("")
-        out.append(f"*{_e(KIND.get(res.provenance, res.provenance))}.* {_e(d.get('description', ''))}  ")
-        out.append(f"{_e(d.get('gba:description_zh', ''))}  ")
+        out.append(f"*{_e(KIND.get(res.provenance, res.provenance))}.* {_e(res.description)}  ")
+        out.append(f"{_e(res.description_zh)}  ")
         keys = ", ".join(f"`{_e(k)}`" for k in res.primary_key)
         fks = "; ".join(
             [f"`{_e(fk.field)}` → `{_e(fk.resource)}.{_e(fk.ref_field)}`" for fk in res.foreign_keys]
@@ -88,8 +88,8 @@ def render(directory: str | os.PathLike[str] | None = None) -> str:
         out.append("| field | type | constraints | meaning | 说明 |")
         out.append("|---|---|---|---|---|")
         for f in res.fields:
-            desc = _e(f.descriptor.get("description", ""))
-            zh = _e(f.descriptor.get("gba:description_zh", ""))
+            desc = _e(f.description)
+            zh = _e(f.description_zh)
             out.append(f"| `{_e(f.name)}` | {_type(f)} | {_constraints(f)} | **{_e(f.title)}.** {desc} | {zh} |")
         out.append("")
     out += _vocabularies(data_dir(directory))
@@ -141,9 +141,3 @@ def update(
             write_beneath(path.parent, path.name, new.encode("utf-8"))
         return True
     return False
-
-
-if __name__ == "__main__":
-    changed = update()
-    print("CODEBOOK.md updated" if changed else "CODEBOOK.md already up to date")
-    sys.exit(0)

@@ -34,8 +34,6 @@ from typing import Any
 
 import pandas as pd
 
-from .site.text import field_labels
-
 FORMATS = ("zip", "xlsx", "csv", "dta")
 FORMULA_START = ("=", "+", "-", "@")
 CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")  # what spreadsheets may run when a CSV is opened
@@ -171,20 +169,23 @@ def codebook_rows(package: Any) -> list[list[Any]]:
     rows = []
     for res in package.resources:
         for f in res.fields:
-            labels = field_labels(f)
-            values = "; ".join(f"{v} = {en} / {zh}" if (en, zh) != (v, v) else v for v, en, zh in labels)
-            d = f.descriptor
+            values = "; ".join(
+                f"{c.value} = {c.label} / {c.label_zh}"
+                if (c.label, c.label_zh) != (str(c.value),) * 2
+                else str(c.value)
+                for c in f.categories or ()
+            )
             rows.append(
                 [
                     res.name,
                     f.name,
                     f.title,
-                    d.get("gba:title_zh", ""),
+                    f.title_zh,
                     f.type + (" (partial date)" if f.partial_date else ""),
                     "yes" if f.required else "no",
                     values,
-                    d.get("description", ""),
-                    d.get("gba:description_zh", ""),
+                    f.description,
+                    f.description_zh,
                 ]
             )
     return rows
@@ -199,23 +200,19 @@ def write_xlsx(ds: Any, package: Any, path: Path) -> None:
 
     wb = Workbook()
     wb.remove(wb.active)
-    d = package.descriptor
     readme: list[list[Any]] = [
-        ["Title", d.get("title", "")],
-        ["标题", d.get("gba:title_zh", "")],
+        ["Title", package.title],
+        ["标题", package.title_zh],
         ["Data version", ds.version],
         ["Cite as", cite(ds.data_dir, version=ds.version)],
-        ["Licence", "; ".join(str(x.get("name", "")) for x in d.get("licenses", []))],
-        ["Description", d.get("description", "")],
+        ["Licence", "; ".join(package.licences)],
+        ["Description", package.description],
         ["Missing values", "Empty cells are missing (NA in the CSV files). 空单元格表示缺失（CSV 中为 NA）。"],
         [],
         ["Sheet", "Rows", "Title", "标题", "Description"],
     ]
     for res in package.resources:
-        rd = res.descriptor
-        readme.append(
-            [res.name[:31], len(ds[res.name]), res.title, rd.get("gba:title_zh", ""), rd.get("description", "")]
-        )
+        readme.append([res.name[:31], len(ds[res.name]), res.title, res.title_zh, res.description])
     readme.append(["codebook", "", "Field reference", "字段说明", "One row per field of every table."])
     ws = _sheet(wb, "README", ["gbaresearch", ""], readme)
     ws.column_dimensions["B"].width = 60
@@ -353,7 +350,7 @@ def write_dta(ds: Any, package: Any, path: Path) -> None:
         var = names[col]
         try:
             f = res.field(col)
-            title = f.title + (f" / {f.descriptor['gba:title_zh']}" if f.descriptor.get("gba:title_zh") else "")
+            title = f.title + (f" / {f.title_zh}" if f.title_zh else "")
         except KeyError:
             f, title = None, CASE_TABLE_LABELS.get(col, col)
         if var != col:
@@ -361,7 +358,7 @@ def write_dta(ds: Any, package: Any, path: Path) -> None:
         labels[var] = title[:80]
         if isinstance(s.dtype, pd.CategoricalDtype) and col != "batch":
             cats = [str(x) for x in s.cat.categories]
-            lab = {v: (en, zh) for v, en, zh in field_labels(f)} if f is not None else {}
+            lab = {str(c.value): (c.label, c.label_zh) for c in (f.categories or ()) if f is not None}
             out[var] = pd.array([c + 1 if c >= 0 else pd.NA for c in s.cat.codes], dtype="Int32")
             value_labels[var] = {
                 i: (f"{v}: {lab[v][0]} / {lab[v][1]}" if v in lab and lab[v] != (v, v) else v)[:32000]

@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from .labels import describe
+from .labels import labels as _labels
 from .paths import data_dir as _data_dir
 from .problems import DataValidationError
 from .schema import PACKAGE_FILE, Field, Package, Resource, load_package
@@ -75,18 +77,9 @@ class Dataset(dict[str, pd.DataFrame]):
         return self.package.resource(table).field(field)
 
     def labels(self, table: str, field: str, lang: str = "en") -> dict[Any, str]:
-        """Value → display label (``lang`` "en" or "zh") of a categorical column, in category
-        order. Values without a label in the schema are their own label."""
-        f = self.field(table, field)
-        if f.categories is not None:
-            return f.labels(lang)
-        if lang not in ("en", "zh"):
-            raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
-        col = self[table][field]
-        values = (
-            list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique())
-        )
-        return {v: str(v) for v in values}
+        """Value → display label of a column, in category order: :func:`gbaresearch.labels.labels`
+        of ``self[table]``."""
+        return _labels(self[table], field, lang)
 
     def categories(self, table: str, field: str) -> list[Any]:
         """The categories of a categorical column, in their order."""
@@ -137,6 +130,7 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None, validate: bool 
                 table, column = f.categories_from
                 derived[f.categories_from] = sorted({v for v in checked.tables[table].columns[column] if v is not None})
     frames = {name: _frame(t, derived) for name, t in checked.tables.items()}
+    describe(checked.package, frames)
     if key is not None and key == _signature(directory, validate):  # unchanged while it was read
         if len(_LOADED) >= 4:
             _LOADED.clear()

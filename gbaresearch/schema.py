@@ -82,6 +82,11 @@ class Category:
     value: Value
     label: str
     label_zh: str
+    properties: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the category's gba: keys
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The category's property ``gba:<key>`` (e.g. ``counts_as``), or ``default``."""
+        return self.properties.get(f"gba:{key}", default)
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,49 @@ class Field:
         if lang not in ("en", "zh"):
             raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
         return {c.value: (c.label if lang == "en" else c.label_zh) for c in self.categories or ()}
+
+    @property
+    def title_zh(self) -> str:
+        """The Chinese title (``gba:title_zh``), or "" when the schema gives none."""
+        return str(self.descriptor.get("gba:title_zh", ""))
+
+    @property
+    def description(self) -> str:
+        """The English description, or ""."""
+        return str(self.descriptor.get("description", ""))
+
+    @property
+    def description_zh(self) -> str:
+        """The Chinese description (``gba:description_zh``), or ""."""
+        return str(self.descriptor.get("gba:description_zh", ""))
+
+    @property
+    def unit(self) -> str:
+        """The unit of a numeric field (``gba:unit``), or "" when it has none."""
+        return str(self.descriptor.get("gba:unit", ""))
+
+    def category(self, value: Value) -> Category:
+        """The listed category ``value`` (KeyError when the field has no such category)."""
+        for c in self.categories or ():
+            if c.value == value:
+                return c
+        raise KeyError(value)
+
+    def values_where(self, key: str, wanted: Any) -> tuple[Value, ...]:
+        """The category values, in schema order, whose property ``gba:<key>`` equals ``wanted``."""
+        return tuple(c.value for c in self.categories or () if c.get(key) == wanted)
+
+    @property
+    def pandas_dtype(self) -> str:
+        """The pandas dtype a column of this field is loaded as: ``"category"`` for listed or
+        derived categories, ``"datetime64[ns]"`` for full dates, ``"Int64"``, ``"Float64"``,
+        ``"boolean"``, else ``"string"`` (partial dates and text)."""
+        if self.categories is not None or self.categories_from is not None:
+            return "category"
+        return _PANDAS_DTYPES.get(self.type, "string")
+
+
+_PANDAS_DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[ns]"}
 
 
 @dataclass(frozen=True)
@@ -156,10 +204,33 @@ class Resource:
         return [f.name for f in self.fields]
 
     def field(self, name: str) -> Field:
+        """The field ``name`` (KeyError when the table has none)."""
         for f in self.fields:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    @property
+    def title_zh(self) -> str:
+        """The Chinese title (``gba:title_zh``), or ""."""
+        return str(self.descriptor.get("gba:title_zh", ""))
+
+    @property
+    def label_columns(self) -> tuple[str, str] | None:
+        """The (English, Chinese) columns that label this table's rows by its one-column primary
+        key (``gba:labels``: places, vocabularies), or None."""
+        d = self.descriptor.get("gba:labels")
+        return (str(d["en"]), str(d["zh"])) if isinstance(d, dict) else None
+
+    @property
+    def description(self) -> str:
+        """The English description, or ""."""
+        return str(self.descriptor.get("description", ""))
+
+    @property
+    def description_zh(self) -> str:
+        """The Chinese description (``gba:description_zh``), or ""."""
+        return str(self.descriptor.get("gba:description_zh", ""))
 
 
 @dataclass(frozen=True)
@@ -183,7 +254,31 @@ class Package:
     def name(self) -> str:
         return str(self.descriptor.get("name", ""))
 
+    @property
+    def description(self) -> str:
+        """The English description of the dataset, or ""."""
+        return str(self.descriptor.get("description", ""))
+
+    @property
+    def licences(self) -> list[str]:
+        """The names of the dataset's licences, in descriptor order."""
+        return [str(x.get("name", "")) for x in self.descriptor.get("licenses", []) if isinstance(x, dict)]
+
+    def labelled_by(self, resource: str, field: str) -> tuple[str, str, str, str] | None:
+        """Where the values of ``resource.field`` get their labels from the data: ``(table, key,
+        English column, Chinese column)`` when the field is the key of a table with
+        ``gba:labels`` or a foreign key to one; None otherwise."""
+        res = self.resource(resource)
+        if res.label_columns is not None and res.primary_key == (field,):
+            return (res.name, field, *res.label_columns)
+        for fk in res.foreign_keys:
+            target = self.resource(fk.resource)
+            if fk.field == field and target.label_columns is not None and target.primary_key == (fk.ref_field,):
+                return (target.name, fk.ref_field, *target.label_columns)
+        return None
+
     def resource(self, name: str) -> Resource:
+        """The table ``name`` (KeyError when the package has none)."""
         for r in self.resources:
             if r.name == name:
                 return r
@@ -274,7 +369,8 @@ def _categories(d: dict[str, Any], where: str, err: _Collector) -> tuple[Categor
             return None
         en = label if isinstance(label, str) else str(v)
         zh = label_zh if isinstance(label_zh, str) else en
-        out.append(Category(v, en, zh))
+        extra = {k: x for k, x in c.items() if k.startswith("gba:")} if isinstance(c, dict) else {}
+        out.append(Category(v, en, zh, extra))
     values = [c.value for c in out]
     if len(set(values)) != len(values):
         err(where, "a category is listed twice")
@@ -453,6 +549,11 @@ def _resource(d: object, index: int, err: _Collector) -> Resource | None:
     for k in ("title", "description", "gba:provenance"):
         if k in d and not isinstance(d[k], str):
             err(where, f"{k} must be a string")
+    lab = d.get("gba:labels")
+    if lab is not None and (
+        not isinstance(lab, dict) or set(lab) != {"en", "zh"} or not all(x in names for x in lab.values())
+    ):
+        err(where, "gba:labels must be an object whose 'en' and 'zh' name fields of the table")
     if len(err.problems) != before or pk is None or not isinstance(path, str):
         return None
     return Resource(

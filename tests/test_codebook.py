@@ -7,7 +7,7 @@ from gbaresearch.schema import read_package
 
 def test_generated_field_reference_is_up_to_date():
     text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
-    assert codebook.render() in text, "run `python -m gbaresearch.codebook` after changing datapackage.json"
+    assert codebook.render() in text, "run `gbaresearch codebook --write` after changing datapackage.json"
 
 
 def test_every_field_and_allowed_value_is_documented():

@@ -211,12 +211,10 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
 def _coding(ds: Any, labels: Labels) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     doms: dict[str, list[str]] = {}
     for r in ds.case_domains.itertuples(index=False):
-        doms.setdefault(str(r.case_id), []).append(both(*labels.domains.get(str(r.domain), (str(r.domain), ""))))
+        doms.setdefault(str(r.case_id), []).append(labels.value_both("case_domains", "domain", r.domain))
     mechs: dict[str, list[str]] = {}
     for r in ds.case_mechanisms.itertuples(index=False):
-        mechs.setdefault(str(r.case_id), []).append(
-            both(*labels.mechanisms.get(str(r.mechanism), (str(r.mechanism), "")))
-        )
+        mechs.setdefault(str(r.case_id), []).append(labels.value_both("case_mechanisms", "mechanism", r.mechanism))
     return doms, mechs
 
 
@@ -455,7 +453,7 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             ],
             [
                 [
-                    md(both(*L.domains.get(str(r.domain), (str(r.domain), "")))),
+                    md(L.value_both("case_domains", "domain", r.domain)),
                     md("—" if is_missing(r.is_primary) else "yes · 是" if bool(r.is_primary) else "no · 否"),
                     md(r.basis),
                 ]
@@ -469,7 +467,7 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
         _table(
             [md("Mechanism · 机制"), md(L.field_both("case_mechanisms", "basis"))],
             [
-                [md(both(*L.mechanisms.get(str(r.mechanism), (str(r.mechanism), "")))), md(r.basis)]
+                [md(L.value_both("case_mechanisms", "mechanism", r.mechanism)), md(r.basis)]
                 for r in m.itertuples(index=False)
             ],
         )
