@@ -49,7 +49,7 @@ def table_overview(ds: Dataset) -> pd.DataFrame:
                 "rows": len(df),
                 "columns": df.shape[1],
                 "title": res.title,
-                "description": res.descriptor.get("description", ""),
+                "description": res.description,
             }
         )
     return pd.DataFrame(rows)

@@ -34,6 +34,8 @@ from typing import Any
 
 import pandas as pd
 
+from .paths import PACKAGE_FILE
+
 FORMATS = ("zip", "xlsx", "csv", "dta")
 FORMULA_START = ("=", "+", "-", "@")
 CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")  # what spreadsheets may run when a CSV is opened
@@ -101,7 +103,7 @@ def write_zip(ds: Any, package: Any, path: Path) -> None:
 
     top = Path(file_names(ds.version)["zip"]).stem
     snapshot: dict[str, bytes] = ds.files
-    entries: list[tuple[str, bytes]] = [("datapackage.json", snapshot["datapackage.json"])]
+    entries: list[tuple[str, bytes]] = [(PACKAGE_FILE, snapshot[PACKAGE_FILE])]
     for res in package.resources:
         entries.append((res.path, snapshot[res.path]))
     for name in EXTRA_FILES:

@@ -30,9 +30,8 @@ from typing import Any
 
 from .confined import read_beneath
 from .limits import MAX_PACKAGE_BYTES, Refused, compile_pattern, path_problem
+from .paths import PACKAGE_FILE as PACKAGE_FILE
 from .problems import Problem, escape
-
-PACKAGE_FILE = "datapackage.json"
 
 # The tables the library provides (one ``load_*`` function each, relied on by the notebooks) and
 # the fields its cross-table rules read. A descriptor without one of them is not valid.
@@ -214,6 +213,11 @@ class Resource:
     def title_zh(self) -> str:
         """The Chinese title (``gba:title_zh``), or ""."""
         return str(self.descriptor.get("gba:title_zh", ""))
+
+    @property
+    def dialect(self) -> object:
+        """The CSV dialect as the descriptor gives it (an object, or None)."""
+        return self.descriptor.get("dialect")
 
     @property
     def label_columns(self) -> tuple[str, str] | None:
@@ -711,6 +715,20 @@ def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, An
             duplicates.append(k)
         out[k] = v
     return out
+
+
+def read_descriptor(directory: Path) -> dict[str, Any]:
+    """The parsed JSON object of ``directory/datapackage.json`` as it is, for a command that
+    edits and rewrites it (:func:`descriptor_text`); raise :class:`SchemaError` when it is not a
+    valid descriptor."""
+    package = read_package(directory)
+    return dict(json.loads(package.source.decode("utf-8")))
+
+
+def descriptor_text(descriptor: dict[str, Any]) -> str:
+    """``descriptor`` as the text of ``datapackage.json``: two-space indentation, Chinese kept
+    as written, a final newline."""
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_package(directory: Path) -> Package:

@@ -317,7 +317,7 @@ def _extra_files(package: Package, root: int, problems: list[Problem], files: di
             if exc.code != "file-missing":
                 problems.append(_refusal(name, "", exc))
     for res in package.resources:
-        dialect = res.descriptor.get("dialect")
+        dialect = res.dialect
         if isinstance(dialect, str):
             try:
                 _snap(root, dialect, max_file_bytes(), files)

@@ -133,8 +133,8 @@ CASES_INTRO_ZH = (
 def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citation: str) -> str:
     from .. import analysis as A
 
-    title_zh = plain(labels.package.descriptor.get("gba:title_zh"))
-    title_en = plain(labels.package.descriptor.get("title")) or "Greater Bay Area rule-connection typical cases"
+    title_zh = plain(labels.package.title_zh)
+    title_en = plain(labels.package.title) or "Greater Bay Area rule-connection typical cases"
     cov = A.coverage_by_batch(ds)
     out = [f"# {md(title_en)}\n", f"**{md(title_zh)}**\n"] if title_zh else [f"# {md(title_en)}\n"]
     out.append(
