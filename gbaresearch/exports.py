@@ -37,6 +37,30 @@ import pandas as pd
 from .paths import PACKAGE_FILE
 
 FORMATS = ("zip", "xlsx", "csv", "dta")
+#: Each format's description (English, Chinese) and how to read it, as the site's download list shows them.
+FORMAT_TEXTS: dict[str, tuple[str, str, str]] = {
+    "zip": (
+        "Data package (Frictionless): datapackage.json, every CSV, codebook, changelog",
+        "数据包（Frictionless）：全部 CSV、编码手册与更新记录",
+        "unzip; frictionless validate datapackage.json",
+    ),
+    "xlsx": (
+        "Excel workbook: one sheet per table, README and codebook sheets",
+        "Excel 工作簿：每表一页，另含说明与编码手册",
+        "pandas.read_excel(path, sheet_name=None)",
+    ),
+    "csv": (
+        "Flat case-level table: one row per identified case, with coding and source counts; "
+        "UTF-8 with BOM (opens in Excel)",
+        "案例级平面表：每个已识别案例一行；带 BOM 的 UTF-8，可直接用 Excel 打开",
+        "Excel; R: readr::read_csv(path, na = 'NA'); pandas.read_csv(path, keep_default_na=False, na_values=['NA'])",
+    ),
+    "dta": (
+        "Stata file of the case-level table, with variable and value labels",
+        "案例级 Stata 数据，含变量与取值标签",
+        "Stata 14+: use; R: haven::read_dta(path); pandas.read_stata(path)",
+    ),
+}
 FORMULA_START = ("=", "+", "-", "@")
 CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")  # what spreadsheets may run when a CSV is opened
 EXTRA_FILES = ("CODEBOOK.md", "CHANGELOG.md")

@@ -31,7 +31,8 @@ from .labels import labels as _labels
 from .paths import data_dir as _data_dir
 from .problems import DataValidationError
 from .schema import PACKAGE_FILE, Field, Package, Resource, load_package
-from .validation import Table, check_dataset
+from .table import Table
+from .validation import check_dataset
 
 
 class Dataset(dict[str, pd.DataFrame]):

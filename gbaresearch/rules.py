@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .validation import Table
+    from .table import Table
 
 Tables = Mapping[str, "Table"]
 
