@@ -134,8 +134,8 @@ def _summary(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
     from .exports import ExportError, export
+    from .outputdir import OutputDirError
     from .problems import DataValidationError
-    from .site.output import OutputDirError
 
     formats = list(dict.fromkeys(args.format)) if args.format else None
     try:
@@ -176,7 +176,7 @@ def _notebooks(args: argparse.Namespace) -> int:
     for i, path in enumerate(paths, 1):
         print(f"[{i}/{len(paths)}] executing {path.name}", flush=True)
         try:
-            nb = notebooks.execute(path)
+            nb = notebooks.execute(path, timeout=args.timeout)
         except Exception as exc:  # a failing cell or kernel: say which notebook, in one line
             text = ANSI_ESCAPE.sub("", str(exc)).strip()
             last = text.splitlines()[-1] if text else repr(exc)
@@ -232,8 +232,8 @@ def _codebook(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
     from . import report
+    from .outputdir import OutputDirError
     from .problems import DataValidationError
-    from .site.output import OutputDirError
 
     try:
         index = report.build(
@@ -351,6 +351,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --in-place: write the outputs even when $GBARESEARCH_DATA names another data directory",
     )
+    p.add_argument("--timeout", type=int, default=600, metavar="S", help="seconds per cell and for the kernel to start")
     p.add_argument(
         "--copy",
         metavar="DIR",

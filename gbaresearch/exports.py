@@ -18,7 +18,7 @@ version ``V``):
   variable), counts as integers, dates as Stata dates, variable labels in English and Chinese.
   Column names that Stata cannot carry are mapped by :func:`stata_names`.
 
-Output directories follow :mod:`gbaresearch.site.output`: only files this function wrote are
+Output directories follow :mod:`gbaresearch.outputdir`: only files this function wrote are
 ever replaced; other files in the directory are left untouched and never overwritten.
 """
 
@@ -94,10 +94,10 @@ def export(
 
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ExportError` for an unknown format and
-    :class:`~gbaresearch.site.output.OutputDirError` when a file would overwrite one this
+    :class:`~gbaresearch.outputdir.OutputDirError` when a file would overwrite one this
     function did not write."""
     from .load import load_dataset
-    from .site.output import install
+    from .outputdir import install
 
     wanted = list(dict.fromkeys(formats)) if formats is not None else list(FORMATS)
     unknown = [f for f in wanted if f not in FORMATS]

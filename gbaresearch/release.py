@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .csvfile import read_file_bytes, write_file_bytes
+from .atomic import write_text
+from .csvfile import read_file_bytes
 from .paths import CITATION_FILE, REPO_DIR, _in_checkout
 from .paths import data_dir as _data_dir
 from .problems import Problem
@@ -86,11 +87,7 @@ def _entry(version: str, day: date, previous: str, recorded: str | None, lines: 
     return head + body + "\n- Describe what changed and why: new sources, cases, corrections.\n\n"
 
 
-def _write(path: Path, text: str) -> None:
-    """Replace ``path`` in one step (a new file beside it, then a rename)."""
-    tmp = path.with_name(f".{path.name}.new")
-    write_file_bytes(tmp, text.encode("utf-8"))
-    os.replace(tmp, path)
+_write = write_text
 
 
 def release(version: str, data_dir: str | os.PathLike[str] | None = None, today: date | None = None) -> Released:

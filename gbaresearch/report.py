@@ -9,7 +9,7 @@ Output (default ``build/report/``): ``index.html``, ``notebooks/NN-name.html``,
 ``downloads.html`` and ``downloads/*``, ``_static/``, ``search.html``. Page sources are
 generated in a temporary folder under ``build/`` (or the system's temporary folder outside a
 checkout); ``data/`` and ``notebooks/`` are only read. The output directory is handled by
-:mod:`gbaresearch.site.output`: only files an earlier build wrote are replaced or removed.
+:mod:`gbaresearch.outputdir`: only files an earlier build wrote are replaced or removed.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from typing import Any
 from . import buildcache
 from .buildcache import NotebookCache
 from .notebooks import KernelStartError, kernel_env, notebook_paths
+from .outputdir import OutputDirError, files_under, install
 from .paths import REPO_DIR, _in_checkout, notebooks_dir
 from .problems import escape
-from .site.output import OutputDirError, files_under, install
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 __all__ = [
@@ -255,7 +255,7 @@ def _work_root() -> Path:
 
 def _complete(out_dir: Path) -> bool:
     """True when every file the last build listed in ``out_dir``'s manifest is still there."""
-    from .site.output import read_manifest
+    from .outputdir import read_manifest
 
     listed = read_manifest(out_dir)
     return bool(listed) and (out_dir / "index.html").is_file() and all((out_dir / rel).is_file() for rel in listed)
@@ -391,7 +391,7 @@ def build(
 
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ReportError` when a notebook fails or rendering fails (nothing is installed then),
-    and :class:`~gbaresearch.site.output.OutputDirError` when ``out_dir`` holds files an
+    and :class:`~gbaresearch.outputdir.OutputDirError` when ``out_dir`` holds files an
     earlier build did not write. ``executor`` replaces :func:`execute_all` (tests).
 
     With ``use_cache`` (default: when ``executor`` is not given) a notebook whose key has not
@@ -399,8 +399,8 @@ def build(
     package's code) is taken from the cache in ``cache_dir`` (default ``build/notebook-cache``)
     instead of being executed, and when every key and the output are as the last build left
     them, nothing is executed or rendered at all."""
+    from . import outputdir as output
     from .load import load_dataset
-    from .site import output
 
     say = log or (lambda s: print(escape(s), flush=True))  # lines quote the data (version, warnings)
     out_dir = Path(out_dir) if out_dir is not None else REPO_DIR / "build" / "report"

@@ -9,9 +9,7 @@ data goes through :func:`~gbaresearch.site.text.md` or :func:`~gbaresearch.site.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..atomic import write_text
 from .coding_notes import coding_notes
 from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
 
@@ -49,19 +48,6 @@ class Download:
     label_zh: str
     reader: str
     size: int
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temporary file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
