@@ -437,11 +437,22 @@ def undated_cases(ds: Dataset) -> pd.DataFrame:
 
 # --- indicators ----------------------------------------------------------------------------
 
-BOUND_MARK = {"exact": "", "lower": "over ", "approximate": "about "}
+
+def bound_marks(indicators: pd.DataFrame | None = None) -> dict[str, str]:
+    """Bound → the words put before a value (``gba:prefix`` of ``indicators.bound``, e.g.
+    "over "), from the metadata of a loaded ``indicators`` table, or of the installed data
+    when none is given."""
+    if indicators is None:
+        from .load import load_dataset
+
+        indicators = load_dataset().indicators
+    return {str(v): str(p.get("gba:prefix", "")) for v, p in _lab.properties(indicators, "bound").items()}
 
 
-def format_value(value: float, unit: str, bound: str) -> str:
-    """Human form of an indicator, e.g. ``over 2.3 million vehicle-trips``."""
+def format_value(value: float, unit: str, bound: str, marks: dict[str, str] | None = None) -> str:
+    """Human form of an indicator, e.g. ``over 2.3 million vehicle-trips``; ``marks`` is
+    :func:`bound_marks` (of the installed data when not given)."""
+    mark = (marks if marks is not None else bound_marks()).get(bound, "")
     v = float(value)
     if v >= 1e9:
         num = f"{v / 1e9:.4g} billion"
@@ -451,8 +462,8 @@ def format_value(value: float, unit: str, bound: str) -> str:
         num = f"{v:,.0f}"
     unit_text = unit.replace("_", "-")
     if unit == "yuan":
-        return f"{BOUND_MARK[bound]}RMB {num}"
-    return f"{BOUND_MARK[bound]}{num} {unit_text}"
+        return f"{mark}RMB {num}"
+    return f"{mark}{num} {unit_text}"
 
 
 def indicator_table(ds: Dataset) -> pd.DataFrame:
@@ -464,7 +475,8 @@ def indicator_table(ds: Dataset) -> pd.DataFrame:
     )
     i = i.merge(ds.sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id")
     i["as_of_start"] = partial_date_start(i["as_of"])
-    i["shown"] = [format_value(v, str(u), str(b)) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
+    marks = bound_marks(ds.indicators)
+    i["shown"] = [format_value(v, str(u), str(b), marks) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
     cols = [
         "indicator_id",
         "case_id",

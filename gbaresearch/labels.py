@@ -125,6 +125,12 @@ def unit(frame: pd.DataFrame | pd.Series, field: str | None = None) -> str:
     return str(_field(frame, field)["unit"])
 
 
+def properties(frame: pd.DataFrame | pd.Series, field: str | None = None) -> dict[Any, dict[str, Any]]:
+    """Category value → its ``gba:`` properties (e.g. ``{"gba:marker": "o"}``), in schema order."""
+    props: dict[Any, dict[str, Any]] = _field(frame, field)["properties"]
+    return {v: dict(p) for v, p in props.items()}
+
+
 def values_where(frame: pd.DataFrame | pd.Series, field: str | None, key: str, wanted: Any) -> tuple[Any, ...]:
     """The category values of a field, in schema order, whose property ``gba:<key>`` is
     ``wanted`` (e.g. the source kinds that count as original pages)."""

@@ -321,17 +321,33 @@ def count_heatmap(
 
 # --- map -------------------------------------------------------------------------------------
 
-PLACE_KINDS = {
-    "mainland_city": ("o", "Mainland city"),
-    "sar": ("s", "Special administrative region"),
-    "platform": ("^", "Cooperation platform"),
-}
 LAND, WATER, SHORE = "#f2efe9", "#dcebf5", "#9fb8c8"
 
 
 def marker_area(n: int | float) -> float:
     """Marker area (points²) for ``n`` cases: a small dot for none, then area in proportion."""
     return 18.0 + 55.0 * float(n)
+
+
+def place_kinds(places: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    """Place kind → (marker, English label, where its labels sit), in schema order, from the
+    metadata ``places`` carries (``gba:marker`` and ``gba:label_at`` of ``places.kind``)."""
+    from .labels import labels, properties
+
+    names = labels(places, "kind")
+    return {
+        str(k): (str(p.get("gba:marker", "o")), names[k], str(p.get("gba:label_at", "above")))
+        for k, p in properties(places, "kind").items()
+    }
+
+
+def _label_offset(at: str, radius: float, away_west: bool) -> tuple[tuple[float, float], str, str]:
+    """Offset (points), horizontal and vertical alignment of a map label placed ``at``."""
+    if at == "below_away_from_host":
+        return ((-radius, -radius), "right", "top") if away_west else ((radius, -radius), "left", "top")
+    if at == "right":
+        return (radius + 1, 0), "left", "center"
+    return (0, radius), "center", "bottom"
 
 
 def gba_map(
@@ -357,7 +373,8 @@ def gba_map(
             ax.add_patch(Polygon(s.xy, closed=True, facecolor=face, edgecolor=SHORE, linewidth=0.5, zorder=1))
         credit = C.CITATION.format(res=C.DEFAULT_RESOLUTION)
     font = cjk_font() if label_zh else None
-    for i, (kind, (m, _name)) in enumerate(PLACE_KINDS.items()):
+    kinds_of = place_kinds(places)
+    for i, (kind, (m, _name, _at)) in enumerate(kinds_of.items()):
         sub = places[places["kind"] == kind]
         ax.scatter(
             sub["lon"],
@@ -374,16 +391,11 @@ def gba_map(
         name = r["name_zh"] if font is not None else r["name_en"]
         n = int(r[size_col])
         text = plain(f"{name} ({n})" if n else name)
-        # cities: label above the marker; SARs: to the right; platforms sit close to their host
-        # city: label below, on the side away from the city
+        # where the label sits is the kind's gba:label_at; a label placed "below, away from the
+        # host" goes to the side away from the host city
         radius = np.sqrt(marker_area(n)) / 2 + 2
-        if r["kind"] == "platform":
-            away_west = r["lon"] < lon.get(r["host_city"], r["lon"])
-            offset, ha, va = ((-radius, -radius), "right", "top") if away_west else ((radius, -radius), "left", "top")
-        elif r["kind"] == "sar":
-            offset, ha, va = (radius + 1, 0), "left", "center"
-        else:
-            offset, ha, va = (0, radius), "center", "bottom"
+        away_west = bool(r["lon"] < lon.get(r["host_city"], r["lon"]))
+        offset, ha, va = _label_offset(kinds_of[str(r["kind"])][2], radius, away_west)
         ax.annotate(
             text,
             (r["lon"], r["lat"]),
@@ -406,7 +418,7 @@ def gba_map(
         ax.spines[side].set_visible(True)
     kinds = [
         Line2D([], [], marker=m, linestyle="", color=PALETTE[i], markersize=8, label=name)
-        for i, (m, name) in enumerate(PLACE_KINDS.values())
+        for i, (m, name, _at) in enumerate(kinds_of.values())
     ]
     top = max(int(places[size_col].max()), 1)
     sizes = sorted({1, top} | ({(top + 1) // 2} if top > 2 else set()))

@@ -24,8 +24,6 @@ from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, sa
 # Case and place pages are reached from the browser and the places table, not from the sidebar
 # (49 more sidebar entries would make every page slower to render and harder to scan).
 ORPHAN = "---\norphan: true\n---\n"
-BOTH = "both"  # counterpart value meaning Hong Kong and Macao
-SARS = ("hong_kong", "macao")
 
 
 @dataclass(frozen=True)
@@ -93,11 +91,22 @@ def _place_link(labels: Labels, place_id: Any, prefix: str) -> str:
     return md_link(labels.place_both(pid), f"{prefix}{slug(pid)}.md")
 
 
-def _counterpart_places(value: Any) -> list[str]:
+def _counterpart_places(labels: Labels, value: Any) -> list[str]:
+    """The places a ``cases.counterpart`` value stands for (its ``gba:places`` in the schema)."""
     if is_missing(value):
         return []
-    v = str(value)
-    return list(SARS) if v == BOTH else [v]
+    return [
+        str(p)
+        for p in labels.ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
+        .get(str(value), {})
+        .get("gba:places", [value])
+    ]
+
+
+def _counterparts_of(labels: Labels, place_id: str) -> list[str]:
+    """The ``cases.counterpart`` values that include ``place_id``."""
+    props = labels.ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
+    return [str(v) for v, p in props.items() if place_id in p.get("gba:places", ())] or [place_id]
 
 
 # --- landing page ---------------------------------------------------------------------------
@@ -264,9 +273,7 @@ def browser_rows(ds: Any, labels: Labels) -> list[dict[str, str]]:
 def _counterpart_text(labels: Labels, value: Any) -> str:
     if is_missing(value):
         return ""
-    if str(value) == BOTH:
-        return " + ".join(labels.place_both(p) for p in SARS)
-    return labels.place_both(value)
+    return " + ".join(labels.place_both(p) for p in _counterpart_places(labels, value))
 
 
 def _options(values: list[str], kind: str) -> list[str]:
@@ -403,7 +410,7 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
     zh = getattr(case, "summary_zh", None)
     out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
     out.append(_heading("Facts", "基本事实"))
-    cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(case.counterpart)) or "—"
+    cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(L, case.counterpart)) or "—"
     facts = [
         ("batch", md(case.batch)),
         ("order_in_batch", md(case.order_in_batch)),
@@ -542,8 +549,9 @@ def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> 
         for k in ("indicator_id", "indicator_en", "value", "unit", "bound", "as_of", "source_id")
     ]
     rows = []
+    marks = A.bound_marks(L.ds.indicators)
     for r in ind.itertuples(index=False):
-        value = A.format_value(_num(r.value), str(r.unit), str(r.bound)) if not is_missing(r.value) else "—"
+        value = A.format_value(_num(r.value), str(r.unit), str(r.bound), marks) if not is_missing(r.value) else "—"
         row = [
             md(r.indicator_id),
             md(r.indicator_en),
@@ -608,7 +616,7 @@ def places_page(ds: Any, labels: Labels) -> str:
     for r in ds.places.itertuples(index=False):
         pid = str(r.place_id)
         n_lead = int((c["lead_place"] == pid).sum())
-        n_cp = int(c["counterpart"].isin([pid, BOTH] if pid in SARS else [pid]).sum())
+        n_cp = int(c["counterpart"].isin(_counterparts_of(labels, pid)).sum())
         rows.append(
             [
                 md_link(both(r.name_en, r.name_zh), f"{slug(pid)}.md"),
@@ -680,7 +688,7 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
     out.append(_heading("Cases it leads", "牵头的案例"))
     out.append(case_rows(led))
     out.append(_heading("Cases naming it as counterpart", "以其为对接方的案例"))
-    cp = c[c["counterpart"].isin([pid, BOTH] if pid in SARS else [pid])]
+    cp = c[c["counterpart"].isin(_counterparts_of(L, pid))]
     out.append(case_rows(cp))
     out.append(_heading("Indicators", "指标"))
     out.append("Figures reported for the cases this place leads. 本地牵头案例的指标。\n")
