@@ -382,6 +382,35 @@ def _categories(d: dict[str, Any], where: str, err: _Collector) -> tuple[Categor
     return tuple(out)
 
 
+def _bounds(c: dict[str, Any], ftype: object, where: str, err: _Collector) -> list[float | None]:
+    """The field's [minimum, maximum] (None where absent or invalid, each problem reported)."""
+    bounds: list[float | None] = []
+    for k in ("minimum", "maximum"):
+        b = c.get(k)
+        if b is not None and (not _is_number(b) or not _finite(b)):
+            err(where, f"constraints.{k} must be a finite number, not {_show(b)}")
+            b = None
+        elif b is not None and ftype in SUPPORTED_TYPES and ftype not in ("integer", "number"):
+            err(where, f"constraints.{k} applies to integer and number fields, not to a {_show(ftype)} field")
+            b = None
+        bounds.append(b)
+    return bounds
+
+
+def _pattern(pattern: object, where: str, err: _Collector) -> Any:
+    """The compiled ``constraints.pattern`` (None when absent or invalid, the problem reported)."""
+    if pattern is None:
+        return None
+    if not isinstance(pattern, str):
+        err(where, "constraints.pattern must be a string")
+        return None
+    try:
+        return compile_pattern(pattern)
+    except ValueError as exc:
+        err(where, f"pattern {_show(pattern)} {exc}")
+        return None
+
+
 def _field(d: object, where: str, err: _Collector) -> Field | None:
     if not isinstance(d, dict):
         err(where, "a field must be an object")
@@ -405,26 +434,9 @@ def _field(d: object, where: str, err: _Collector) -> Field | None:
     for k in ("required", "unique"):
         if k in c and not isinstance(c[k], bool):
             err(where, f"constraints.{k} must be true or false")
-    bounds: list[float | None] = []
-    for k in ("minimum", "maximum"):
-        b = c.get(k)
-        if b is not None and (not _is_number(b) or not _finite(b)):
-            err(where, f"constraints.{k} must be a finite number, not {_show(b)}")
-            b = None
-        elif b is not None and ftype in SUPPORTED_TYPES and ftype not in ("integer", "number"):
-            err(where, f"constraints.{k} applies to integer and number fields, not to a {_show(ftype)} field")
-            b = None
-        bounds.append(b)
+    bounds = _bounds(c, ftype, where, err)
     pattern = c.get("pattern")
-    regex = None
-    if pattern is not None:
-        if not isinstance(pattern, str):
-            err(where, "constraints.pattern must be a string")
-        else:
-            try:
-                regex = compile_pattern(pattern)
-            except ValueError as exc:
-                err(where, f"pattern {_show(pattern)} {exc}")
+    regex = _pattern(pattern, where, err)
     cats = _categories(d, where, err)
     ordered = d.get("categoriesOrdered", False)
     if not isinstance(ordered, bool):
@@ -489,6 +501,30 @@ def _profile(d: dict[str, Any], where: str, allowed: frozenset[str], err: _Colle
             )
 
 
+def _foreign_keys(
+    raw_fks: object, name: str, where: str, err: _Collector
+) -> tuple[list[ForeignKey], list[CompositeKey]]:
+    """The one-column and the composite foreign keys of table ``name`` (each malformed one reported)."""
+    fks: list[ForeignKey] = []
+    composite: list[CompositeKey] = []
+    if not isinstance(raw_fks, list):
+        err(where, "schema.foreignKeys must be a list")
+        raw_fks = []
+    for fk in raw_fks:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        own = _names(fk.get("fields")) if isinstance(fk, dict) else None
+        target = _names(ref.get("fields")) if isinstance(ref, dict) else None
+        res = ref.get("resource", "") if isinstance(ref, dict) else None
+        if own is None or target is None or not isinstance(res, str) or len(own) != len(target):
+            err(where, f"foreign key {_show(fk)} needs 'fields' and a 'reference' with 'resource' and as many 'fields'")
+            continue
+        if len(own) == 1:
+            fks.append(ForeignKey(own[0], res or name, target[0]))
+        else:
+            composite.append(CompositeKey(tuple(own), res or name, tuple(target)))
+    return fks, composite
+
+
 def _resource(d: object, index: int, err: _Collector) -> Resource | None:
     where = f"resources[{index}]"
     if not isinstance(d, dict):
@@ -532,24 +568,7 @@ def _resource(d: object, index: int, err: _Collector) -> Resource | None:
         err(where, "schema.primaryKey must be a field name or a list of them")
     elif any(k not in names for k in pk) or len(set(pk)) != len(pk):
         err(where, f"primary key {_show(pk)} must name distinct fields of the table")
-    fks: list[ForeignKey] = []
-    composite: list[CompositeKey] = []
-    raw_fks = s.get("foreignKeys", [])
-    if not isinstance(raw_fks, list):
-        err(where, "schema.foreignKeys must be a list")
-        raw_fks = []
-    for fk in raw_fks:
-        ref = fk.get("reference") if isinstance(fk, dict) else None
-        own = _names(fk.get("fields")) if isinstance(fk, dict) else None
-        target = _names(ref.get("fields")) if isinstance(ref, dict) else None
-        res = ref.get("resource", "") if isinstance(ref, dict) else None
-        if own is None or target is None or not isinstance(res, str) or len(own) != len(target):
-            err(where, f"foreign key {_show(fk)} needs 'fields' and a 'reference' with 'resource' and as many 'fields'")
-            continue
-        if len(own) == 1:
-            fks.append(ForeignKey(own[0], res or name, target[0]))
-        else:
-            composite.append(CompositeKey(tuple(own), res or name, tuple(target)))
+    fks, composite = _foreign_keys(s.get("foreignKeys", []), name, where, err)
     for k in ("title", "description", "gba:provenance"):
         if k in d and not isinstance(d[k], str):
             err(where, f"{k} must be a string")
