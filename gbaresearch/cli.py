@@ -310,6 +310,17 @@ def _parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func, parser=p)
         return p
 
+    _data_commands(command)
+    _notebook_commands(command)
+    _editing_commands(command)
+    return parser
+
+
+_Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+
+def _data_commands(command: _Command) -> None:
+    """``validate``, ``summary`` and ``export``."""
     p = command("validate", _validate, "check the data against datapackage.json and the cross-table rules")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument(
@@ -341,6 +352,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write into (created if missing)")
 
+
+def _notebook_commands(command: _Command) -> None:
+    """``notebooks``, ``lab``, ``codebook`` and ``report``."""
     p = command("notebooks", _notebooks, "execute the notebooks (all numbered notebooks by default)")
     p.add_argument("names", nargs="*", metavar="NOTEBOOK", help="notebook files (default: every notebooks/NN-*.ipynb)")
     mode = p.add_mutually_exclusive_group()
@@ -378,6 +392,9 @@ def _parser() -> argparse.ArgumentParser:
         help="execute every notebook even when it, the data, the lock file and the code are unchanged",
     )
 
+
+def _editing_commands(command: _Command) -> None:
+    """``template``, ``add`` and ``release``."""
     p = command("template", _template, "print an annotated announcement file to fill in for `gbaresearch add`")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
 
@@ -397,7 +414,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("version", metavar="VERSION", help="the new version, MAJOR.MINOR.PATCH, greater than the current")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
