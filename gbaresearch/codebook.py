@@ -39,6 +39,15 @@ def _type(f: Field) -> str:
     return str(f.type)
 
 
+def _property(value: object) -> str:
+    """A category property as codebook text: lists joined by commas, true as "yes"."""
+    if isinstance(value, list):
+        return ", ".join(f"`{_e(v)}`" for v in value)
+    if value is True:
+        return "yes"
+    return f"`{_e(value)}`"
+
+
 def _constraints(f: Field) -> str:
     parts = []
     if f.required:
@@ -55,7 +64,7 @@ def _constraints(f: Field) -> str:
         shown = [
             f"`{_e(c.value)}`"
             + (f" ({_e(c.label)} / {_e(c.label_zh)})" if c.label != str(c.value) else "")
-            + "".join(f" [{_e(k.removeprefix('gba:'))}: {_e(v)}]" for k, v in c.properties.items())
+            + "".join(f" [{_e(k.removeprefix('gba:'))}: {_property(v)}]" for k, v in c.properties.items())
             for c in f.categories
         ]
         parts.append(("one of, in order: " if f.ordered else "one of ") + ", ".join(shown))
