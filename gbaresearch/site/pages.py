@@ -398,17 +398,9 @@ def cases_page(ds: Any, labels: Labels) -> str:
 # --- one case -------------------------------------------------------------------------------
 
 
-def case_page(ds: Any, labels: Labels, case: Any) -> str:
-    cid = str(case.case_id)
-    L = labels
-    status = L.value_both("cases", "title_status", case.title_status)
-    out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
-    out.append(_raw(f'<p class="gba-zh-title" lang="zh">{h(case.title_zh)}</p>'))
-    out.append(f"*{md(L.field_both('cases', 'title_status'))}: {md(status)}*\n")
-    out.append(_heading("Summary", "摘要"))
-    out.append(f"**English.** {md(case.summary_en)}\n")
-    zh = getattr(case, "summary_zh", None)
-    out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
+def _case_facts(ds: Any, L: Labels, case: Any) -> list[str]:
+    """The Facts section of a case page."""
+    out: list[str] = []
     out.append(_heading("Facts", "基本事实"))
     cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(L, case.counterpart)) or "—"
     facts = [
@@ -435,6 +427,12 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
         rows.append([md(label), value])
     out.append(_table([md("Field · 字段"), md("Value · 内容")], rows))
 
+    return out
+
+
+def _case_coding(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Domains and Mechanisms sections of a case page."""
+    out: list[str] = []
     out.append(_heading("Domains", "政策领域"))
     d = ds.case_domains[ds.case_domains["case_id"] == cid]
     out.append(
@@ -465,7 +463,12 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             ],
         )
     )
-    out.append(coding_notes(ds, L, cid))  # contested and summary-only codings (site/coding_notes.py)
+    return out
+
+
+def _case_links(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Earlier and later cases section of a case page."""
+    out: list[str] = []
     out.append(_heading("Earlier and later cases", "前后关联案例"))
     links = ds.case_links
     rows = []
@@ -504,8 +507,13 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             rows,
         )
     )
-    out.append(_heading("Indicators", "指标"))
-    out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
+    return out
+
+
+def _case_sources(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Sources section of a case page."""
+    out: list[str] = []
+    links = ds.case_links
     out.append(_heading("Sources", "来源"))
     cs = ds.case_sources[ds.case_sources["case_id"] == cid]
     facts_by_source: dict[str, list[str]] = {}
@@ -516,6 +524,12 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
     for lk in links[(links["from_case_id"] == cid) & links["source_id"].notna()].itertuples(index=False):
         facts_by_source.setdefault(str(lk.source_id), []).append("link · 关联")
     out.append(_source_table(ds, L, facts_by_source))
+    return out
+
+
+def _case_corrections(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Corrections section of a case page."""
+    out: list[str] = []
     out.append(_heading("Corrections", "更正"))
     corr = ds.corrections[ds.corrections["case_id"] == cid]
     out.append(
@@ -537,6 +551,28 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             ],
         )
     )
+    return out
+
+
+def case_page(ds: Any, labels: Labels, case: Any) -> str:
+    cid = str(case.case_id)
+    L = labels
+    status = L.value_both("cases", "title_status", case.title_status)
+    out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
+    out.append(_raw(f'<p class="gba-zh-title" lang="zh">{h(case.title_zh)}</p>'))
+    out.append(f"*{md(L.field_both('cases', 'title_status'))}: {md(status)}*\n")
+    out.append(_heading("Summary", "摘要"))
+    out.append(f"**English.** {md(case.summary_en)}\n")
+    zh = getattr(case, "summary_zh", None)
+    out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
+    out += _case_facts(ds, L, case)
+    out += _case_coding(ds, L, cid)
+    out.append(coding_notes(ds, L, cid))  # contested and summary-only codings (site/coding_notes.py)
+    out += _case_links(ds, L, cid)
+    out.append(_heading("Indicators", "指标"))
+    out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
+    out += _case_sources(ds, L, cid)
+    out += _case_corrections(ds, L, cid)
     out.append("[← Case browser · 案例浏览](<index.md>)\n")
     return "\n".join(out)
 
