@@ -290,15 +290,8 @@ def _options(values: list[str], kind: str) -> list[str]:
     return seen
 
 
-def cases_page(ds: Any, labels: Labels) -> str:
-    from .. import analysis as A
-
-    rows = browser_rows(ds, labels)
-    out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", _heading("Case browser", "案例浏览", 1)]
-    out.append(
-        f"All {len(rows)} identified cases. Filter by any column or search in Chinese or English; "
-        f"select a case for its page. 全部 {len(rows)} 个已识别案例：可按各列筛选，或用中文、英文搜索；点击案例编号查看详情。\n"
-    )
+def _browser_table(rows: list[dict[str, Any]]) -> str:
+    """The case browser: filters and the table of every identified case (raw HTML)."""
     head = "".join(
         f'<th data-col="{h(k)}">{h(en)}<br><span lang="zh">{h(zh)}</span></th>' for k, en, zh in BROWSER_COLUMNS
     )
@@ -325,23 +318,28 @@ def cases_page(ds: Any, labels: Labels) -> str:
             else:
                 cells.append(f"<td>{h(v, '')}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    out.append(
-        _raw(
-            '<div class="gba-filters" id="gba-filters">'
-            + "".join(filters)
-            + '<button type="button" id="gba-reset">Reset · 重置</button></div>\n'
-            + '<table id="gba-cases" class="display compact gba-cases"><thead><tr>'
-            + head
-            + "</tr></thead><tbody>\n"
-            + "\n".join(body)
-            + "\n</tbody></table>\n"
-            + '<p class="gba-noscript"><noscript>Filtering needs JavaScript; the full table is shown. '
-            + "筛选需要 JavaScript；此处显示完整表格。</noscript></p>"
-            + '\n<link rel="stylesheet" href="../_static/datatables.css">'
-            + '\n<script src="../_static/datatables.js"></script>'
-            + '\n<script src="../_static/cases.js"></script>'
-        )
+    return _raw(
+        '<div class="gba-filters" id="gba-filters">'
+        + "".join(filters)
+        + '<button type="button" id="gba-reset">Reset · 重置</button></div>\n'
+        + '<table id="gba-cases" class="display compact gba-cases"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>\n"
+        + "\n".join(body)
+        + "\n</tbody></table>\n"
+        + '<p class="gba-noscript"><noscript>Filtering needs JavaScript; the full table is shown. '
+        + "筛选需要 JavaScript；此处显示完整表格。</noscript></p>"
+        + '\n<link rel="stylesheet" href="../_static/datatables.css">'
+        + '\n<script src="../_static/datatables.js"></script>'
+        + '\n<script src="../_static/cases.js"></script>'
     )
+
+
+def _not_identified(ds: Any, labels: Labels) -> list[str]:
+    """The section on announced cases not yet identified, by batch and by category."""
+    from .. import analysis as A
+
+    out: list[str] = []
     out.append(_heading("Cases not yet identified", "尚未识别的案例"))
     out.append(
         "Announced cases that no public source names are counted here, so the gap stays visible. "
@@ -392,6 +390,19 @@ def cases_page(ds: Any, labels: Labels) -> str:
         + md(", ".join(f"batch {r.batch}: {_int(r.n_cases)}" for r in unc.itertuples(index=False)) or "none")
         + "\n"
     )
+    return out
+
+
+def cases_page(ds: Any, labels: Labels) -> str:
+    """The case browser page (MyST): every identified case, then the announced cases not yet identified."""
+    rows = browser_rows(ds, labels)
+    out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", _heading("Case browser", "案例浏览", 1)]
+    out.append(
+        f"All {len(rows)} identified cases. Filter by any column or search in Chinese or English; "
+        f"select a case for its page. 全部 {len(rows)} 个已识别案例：可按各列筛选，或用中文、英文搜索；点击案例编号查看详情。\n"
+    )
+    out.append(_browser_table(rows))
+    out += _not_identified(ds, labels)
     return "\n".join(out)
 
 
