@@ -350,42 +350,10 @@ def _label_offset(at: str, radius: float, away_west: bool) -> tuple[tuple[float,
     return (0, radius), "center", "bottom"
 
 
-def gba_map(
-    ax: Axes, places: pd.DataFrame, size_col: str = "cases", label_zh: bool = False, coastline: bool = True
-) -> str:
-    """Map of the places table on GSHHS shorelines (see :mod:`gbaresearch.coastline`): cities as
-    circles, SARs as squares, platforms as triangles, each kind its own colour; marker area grows
-    with ``size_col`` (a size key is drawn); each label sits next to its marker. Returns the
-    shoreline credit to put in the caption ('' when no shoreline was drawn)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Polygon
-
-    from . import coastline as C
-
-    pad = 0.25
-    west, east = float(places["lon"].min()) - pad, float(places["lon"].max()) + pad
-    south, north = float(places["lat"].min()) - pad, float(places["lat"].max()) + pad
-    credit = ""
-    if coastline and C.available():
-        ax.set_facecolor(WATER)
-        for s in C.shores((west, east, south, north)):
-            face = LAND if s.level in (1, 3) else WATER
-            ax.add_patch(Polygon(s.xy, closed=True, facecolor=face, edgecolor=SHORE, linewidth=0.5, zorder=1))
-        credit = C.CITATION.format(res=C.DEFAULT_RESOLUTION)
-    font = cjk_font() if label_zh else None
-    kinds_of = place_kinds(places)
-    for i, (kind, (m, _name, _at)) in enumerate(kinds_of.items()):
-        sub = places[places["kind"] == kind]
-        ax.scatter(
-            sub["lon"],
-            sub["lat"],
-            s=[marker_area(v) for v in sub[size_col].astype(float)],
-            marker=m,
-            color=PALETTE[i],
-            edgecolor="white",
-            linewidth=0.8,
-            zorder=3,
-        )
+def _label_places(
+    ax: Axes, places: pd.DataFrame, size_col: str, font: Any, kinds_of: dict[str, tuple[str, str, str]]
+) -> None:
+    """Write each place's name (and count) next to its marker, where its kind says. Returns nothing."""
     lon = dict(zip(places["place_id"], places["lon"]))
     for _, r in places.iterrows():
         name = r["name_zh"] if font is not None else r["name_en"]
@@ -408,14 +376,12 @@ def gba_map(
             zorder=4,
             bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.6),
         )
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
-    ax.grid(False)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ("left", "bottom", "top", "right"):
-        ax.spines[side].set_visible(True)
+
+
+def _map_legends(ax: Axes, places: pd.DataFrame, size_col: str, kinds_of: dict[str, tuple[str, str, str]]) -> None:
+    """The map's two legends: kinds of place, and marker sizes. Returns nothing."""
+    from matplotlib.lines import Line2D
+
     kinds = [
         Line2D([], [], marker=m, linestyle="", color=PALETTE[i], markersize=8, label=name)
         for i, (m, name, _at) in enumerate(kinds_of.values())
@@ -455,6 +421,53 @@ def gba_map(
         framealpha=0.8,
         frameon=True,
     )
+
+
+def gba_map(
+    ax: Axes, places: pd.DataFrame, size_col: str = "cases", label_zh: bool = False, coastline: bool = True
+) -> str:
+    """Map of the places table on GSHHS shorelines (see :mod:`gbaresearch.coastline`): cities as
+    circles, SARs as squares, platforms as triangles, each kind its own colour; marker area grows
+    with ``size_col`` (a size key is drawn); each label sits next to its marker. Returns the
+    shoreline credit to put in the caption ('' when no shoreline was drawn)."""
+    from matplotlib.patches import Polygon
+
+    from . import coastline as C
+
+    pad = 0.25
+    west, east = float(places["lon"].min()) - pad, float(places["lon"].max()) + pad
+    south, north = float(places["lat"].min()) - pad, float(places["lat"].max()) + pad
+    credit = ""
+    if coastline and C.available():
+        ax.set_facecolor(WATER)
+        for s in C.shores((west, east, south, north)):
+            face = LAND if s.level in (1, 3) else WATER
+            ax.add_patch(Polygon(s.xy, closed=True, facecolor=face, edgecolor=SHORE, linewidth=0.5, zorder=1))
+        credit = C.CITATION.format(res=C.DEFAULT_RESOLUTION)
+    font = cjk_font() if label_zh else None
+    kinds_of = place_kinds(places)
+    for i, (kind, (m, _name, _at)) in enumerate(kinds_of.items()):
+        sub = places[places["kind"] == kind]
+        ax.scatter(
+            sub["lon"],
+            sub["lat"],
+            s=[marker_area(v) for v in sub[size_col].astype(float)],
+            marker=m,
+            color=PALETTE[i],
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=3,
+        )
+    _label_places(ax, places, size_col, font, kinds_of)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(True)
+    _map_legends(ax, places, size_col, kinds_of)
     return credit
 
 

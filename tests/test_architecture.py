@@ -63,7 +63,6 @@ KNOWN_CATEGORY_LITERALS = {
     ("findings", "official"),
     ("findings", "first"),
     ("findings", "platform"),
-    ("findings", "both"),
     ("findings", "person_times"),
     ("findings", "extends"),
     ("findings", "deepens"),
