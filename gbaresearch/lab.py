@@ -128,4 +128,3 @@ def run(notebook_dir: Path | None = None, port: int | None = None) -> int:
         signal.signal(signal.SIGINT, on_int)
         signal.signal(signal.SIGTERM, on_term)
         shutil.rmtree(env["JUPYTER_RUNTIME_DIR"], ignore_errors=True)
-

@@ -141,7 +141,9 @@ def _strings(name: str) -> list[str]:
     tree = _tree(name)
     skip = _docstrings(tree)
     return [
-        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
     ]
 
 
@@ -254,6 +256,8 @@ def test_no_second_command_line():
         mains = [
             n
             for n in tree.body
-            if isinstance(n, ast.If) and isinstance(n.test, ast.Compare) and getattr(n.test.left, "id", "") == "__name__"
+            if isinstance(n, ast.If)
+            and isinstance(n.test, ast.Compare)
+            and getattr(n.test.left, "id", "") == "__name__"
         ]
         assert mains == [], f"{name} has a __main__ block: commands live in cli"
