@@ -608,9 +608,12 @@ def of(k: Any, n: Any) -> str:
     return f"{k} of {n} ({k / n:.0%})" if n else f"{k} of 0"
 
 
-def _int(value: Any) -> int:
+def as_int(value: Any) -> int:
     """``int(value)`` for a table cell (typed loosely by pandas)."""
     return int(value)
+
+
+_int = as_int
 
 
 # --- cases and provenance ------------------------------------------------------------------

@@ -40,6 +40,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from .analysis import as_int as _int
+
 STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 LATIN_FAMILY = "gbaresearch DejaVu Sans"  # matplotlib's own DejaVu Sans files, under a name only they carry
@@ -95,10 +97,6 @@ def wrap(text: object, width: int) -> str:
 
 def _is_cjk(s: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in s)
-
-
-def _int(value: Any) -> int:
-    return int(value)
 
 
 def thousands(x: float, _pos: object = None) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis import as_int as _int
 from ..atomic import write_text
 from .coding_notes import coding_notes
 from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
@@ -55,10 +56,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(c if c else "—" for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def _int(value: Any) -> int:
-    return int(value)
 
 
 def _num(value: Any) -> float:
