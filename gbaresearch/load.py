@@ -96,9 +96,9 @@ def _frame(table: Table, derived: dict[tuple[str, str], list[Any]]) -> pd.DataFr
             cats = derived[f.categories_from] if f.categories_from is not None else list(f.enum or ())
             cols[f.name] = pd.Categorical(values, categories=cats, ordered=f.ordered)
         elif dtype == "datetime64[ns]":
-            cols[f.name] = pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d").astype(dtype)
+            cols[f.name] = pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d").astype("datetime64[ns]")
         else:
-            cols[f.name] = pd.array(values, dtype=pd.api.types.pandas_dtype(dtype))
+            cols[f.name] = pd.array(values, dtype=dtype)  # type: ignore[call-overload]
     return pd.DataFrame(cols, index=pd.RangeIndex(len(table)))
 
 
