@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .atomic import write_bytes as atomic_write_bytes
+from .confined import path_problem
 
 MANIFEST = ".gbaresearch-manifest"
 # Folders other tools put beside a build and that never count as "other files": older browser
@@ -47,8 +48,9 @@ def read_manifest(out_dir: Path) -> set[str]:
 
 
 def _is_relative(rel: str) -> bool:
-    p = Path(rel)
-    return not p.is_absolute() and ".." not in p.parts and rel != MANIFEST
+    """True for a relative file name inside the folder (:func:`~gbaresearch.confined.path_problem`)
+    other than the manifest."""
+    return path_problem(rel) is None and rel != MANIFEST
 
 
 def check(out_dir: Path, new_files: Iterable[str] = (), allow_other_files: bool = False) -> set[str]:
