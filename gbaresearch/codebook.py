@@ -27,7 +27,11 @@ def _e(value: object) -> str:
 
 
 START = (
-    "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
+    "<!-- field reference: generated from datapackage.json by `gbaresearch codebook --write`; do not edit by hand -->"
+)
+# The marker as earlier versions wrote it: a codebook that still has it is rewritten in place.
+OLD_STARTS = (
+    "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->",
 )
 END = "<!-- end of field reference -->"
 KIND = {"official": "official facts", "reference": "reference material", "project_coding": "this project's own coding"}
@@ -142,7 +146,8 @@ def update(
     path = Path(path) if path is not None else data_dir() / "CODEBOOK.md"
     directory = directory if directory is not None else path.parent
     text = read_bounded(path, MAX_CODEBOOK_BYTES).decode("utf-8", "replace")
-    head, _, rest = text.partition(START)
+    start = next((m for m in (START, *OLD_STARTS) if m in text), START)
+    head, _, rest = text.partition(start)
     _, _, tail = rest.partition(END)
     new = head + render(directory) + tail
     if new != text:

@@ -31,3 +31,12 @@ def test_vocabularies_are_listed():
 def test_codebook_records_accepted_variations_and_missing_values():
     text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
     assert "Accepted harmless variations" in text and "Missing values are written `NA`" in text
+
+
+def test_a_codebook_with_the_earlier_marker_is_rewritten_in_place(tmp_path):
+
+    text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
+    old = tmp_path / "CODEBOOK.md"
+    old.write_text(text.replace(codebook.START, codebook.OLD_STARTS[0]), encoding="utf-8")
+    assert codebook.update(old, directory=data_dir()) is True
+    assert old.read_text(encoding="utf-8") == text
