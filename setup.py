@@ -1,5 +1,5 @@
-"""Build hook: put the dataset (``data/``), the notebooks, ``CITATION.cff`` and the licence
-texts inside the wheel as package data.
+"""Build hook: put the dataset (``data/``), the notebooks, the example announcement
+(``docs/examples/*.yaml``), ``CITATION.cff`` and the licence texts inside the wheel as package data.
 
 ``data/`` and ``notebooks/`` stay at the top of the repository, where contributors edit them; a
 built wheel carries copies at ``gbaresearch/data`` and ``gbaresearch/notebooks`` (the numbered
@@ -36,6 +36,11 @@ class build_py_with_data(build_py):
         for path in sorted((HERE / "notebooks").iterdir()):
             if path.is_file() and NOTEBOOK_NAME.match(path.name):
                 shutil.copyfile(path, notebooks / path.name)
+        examples = target / "examples"
+        examples.mkdir(parents=True, exist_ok=True)
+        for path in sorted((HERE / "docs" / "examples").iterdir()):
+            if path.is_file() and path.suffix == ".yaml":
+                shutil.copyfile(path, examples / path.name)
         for name in TOP_FILES:
             shutil.copyfile(HERE / name, target / name)
 

@@ -68,3 +68,12 @@ def notebooks_dir() -> Path:
     if _in_checkout():
         return REPO_DIR / "notebooks"
     return _installed("notebooks")
+
+
+def example_file(name: str) -> Path:
+    """Return the path of an example file (such as the announcement ``batch4.yaml`` that
+    CONTRIBUTING walks through): the repository's ``docs/examples/`` in a checkout, else the copy
+    installed with the package (``gbaresearch/examples``)."""
+    if _in_checkout():
+        return REPO_DIR / "docs" / "examples" / name
+    return _installed("examples") / name

@@ -66,6 +66,9 @@ code                        meaning
 ``host-city``               a platform without a mainland host city, or the other way round
 ``case-link``               a case linked to itself or to a later batch
 ``primary-domain``          a case without exactly one primary domain
+``plan-link``               a plan-link row whose section and plan disagree, repeated, or a no-plan row
+                            beside rows naming a plan
+``outcome-used``            two values of a series marked used for one date, or a series with none
 ``unused-source``           a source no table cites
 ``yaml-syntax``             an announcement file is not valid YAML
 ``yaml-refused``            an announcement file uses what the reader refuses: tags, anchors

@@ -73,8 +73,24 @@ def notebook_title(nb: Any) -> str:
     return ""
 
 
-def notebook_question(nb: Any) -> str:
-    """The text after 'Question:' in the first markdown cell, or the notebook's first heading."""
+QUESTION_ZH = "问题"
+
+
+def notebook_question(nb: Any, lang: str = "en") -> str:
+    """The text after 'Question:' in the first markdown cell, or the notebook's first heading.
+    With ``lang="zh"``: the text after '**问题：**' (the Chinese question, see
+    :mod:`gbaresearch.answers`), or "" when the notebook has none."""
+    if lang == "zh":
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for line in cell.source.splitlines():
+                text = line.lstrip("*_ ")
+                if text.startswith(QUESTION_ZH):
+                    rest = text[len(QUESTION_ZH) :].lstrip("：:*_ ")
+                    return str(rest).strip(" *_")
+            return ""
+        return ""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
@@ -91,11 +107,16 @@ _MD_MARKS = re.compile(r"(?<!\\)(\*\*|__|\*|`)")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def notebook_answer(nb: Any) -> str:
-    """The one-line answer computed by the code cell tagged ``answer``: its Markdown display
-    (emphasis marks removed) or, for older notebooks, its printed text."""
+ANSWER_TAGS = {"en": "answer", "zh": "answer-zh"}
+
+
+def notebook_answer(nb: Any, lang: str = "en") -> str:
+    """The one-line answer computed by the code cell tagged ``answer`` (``answer-zh`` for
+    ``lang="zh"``): its Markdown display (emphasis marks removed) or, for older notebooks, its
+    printed text; "" when there is no such cell."""
+    tag = ANSWER_TAGS[lang]
     for cell in nb.cells:
-        if cell.cell_type == "code" and "answer" in cell.metadata.get("tags", []):
+        if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
             parts = []
             for o in cell.get("outputs", []):
                 if o.get("output_type") == "stream":
@@ -304,6 +325,8 @@ def _entry(path: Path, executed: Path) -> Any:
         title=notebook_title(nb) or path.stem,
         question=notebook_question(nb),
         answer=notebook_answer(nb),
+        question_zh=notebook_question(nb, "zh"),
+        answer_zh=notebook_answer(nb, "zh"),
         thumbnail=None,  # the landing page shows no thumbnails (unreadable at card size)
     )
 

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .policy_rules import policy_rules
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -395,6 +396,9 @@ def _sources_used(tables: Tables, problems: list[Problem]) -> None:
                 if t.bad[fk.field]:
                     return  # an unreadable citation may be the one that uses a source
                 used.update(v for v in t.columns[fk.field] if v is not None)
+        for f in t.resource.fields:  # space-separated lists of source ids (checked in policy_rules)
+            if f.source_list:
+                used.update(s for v in t.columns[f.name] if v is not None for s in str(v).split())
     for line, s in tables["sources"].rows("source_id"):
         if s is not None and s not in used:
             problems.append(
@@ -438,6 +442,7 @@ RULES = (
     _places,
     _links,
     _primary_domains,
+    policy_rules,
     _sources_used,
     _source_dates,
 )

@@ -136,6 +136,11 @@ class Field:
         return str(self.descriptor.get("gba:description_zh", ""))
 
     @property
+    def source_list(self) -> bool:
+        """True when the field holds a list of source ids (``gba:sourceList``)."""
+        return bool(self.descriptor.get("gba:sourceList", False))
+
+    @property
     def unit(self) -> str:
         """The unit of a numeric field (``gba:unit``), or "" when it has none."""
         return str(self.descriptor.get("gba:unit", ""))

@@ -388,10 +388,11 @@ def assess(ds: Dataset, fn: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def assessment_sentence(table: pd.DataFrame) -> str:
+def assessment_sentence(table: pd.DataFrame, lang: str = "en") -> str:
     """Markdown for an :func:`assess` table: how many findings changed in some variant (each
     with its values), how many held under a variant that could have changed them (and which),
-    and how many no variant touched. Data text escaped."""
+    and how many no variant touched. Data text escaped. With ``lang="zh"``: the same counts in
+    Chinese, pointing to the English list for the findings one by one."""
     from .analysis import md_escape as esc
 
     variants_ = [c for c in table.columns if c not in ("status", "tested_by")]
@@ -399,6 +400,14 @@ def assessment_sentence(table: pd.DataFrame) -> str:
     ch = table[table["status"] == CHANGED]
     held = table[table["status"] == HELD]
     untested = table[table["status"] == UNTESTED]
+    if lang == "zh":
+        return (
+            f"{n} 项结论中，**{len(held)} 项在可能改变它的变体下依然成立**，**{len(ch)} 项至少在一种变体下有所变化**，"
+            f"**{len(untested)} 项无法由这些变体检验**（没有哪种变体改动了它们所依据的数据，结果不变并不能说明什么）。"
+            "逐项的结论与取值见上面的列表。"
+        )
+    if lang != "en":
+        raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
     parts = [
         f"Of {n} findings, **{len(held)} held under a variant that could have changed them**, "
         f"**{len(ch)} changed** in at least one variant, and **{len(untested)} are not testable by these "
@@ -415,11 +424,19 @@ def assessment_sentence(table: pd.DataFrame) -> str:
     return parts[0] + "\n\n" + "\n".join(items)
 
 
-def tally(table: pd.DataFrame) -> str:
+def tally(table: pd.DataFrame, lang: str = "en") -> str:
     """One plain sentence for an :func:`assess` table: across how many variants, how many
-    findings held under a variant that could have changed them, changed, or were not testable."""
+    findings held under a variant that could have changed them, changed, or were not testable
+    (``lang`` "en" or "zh", the same counts in either language)."""
     n_var = len([c for c in table.columns if c not in ("status", "tested_by")])
     counts = table["status"].value_counts()
+    if lang == "zh":
+        return (
+            f"在 {n_var} 种数据变体下，{len(table)} 项结论中有 {int(counts.get(HELD, 0))} 项在可能改变它的变体下"
+            f"依然成立，{int(counts.get(CHANGED, 0))} 项有所变化，{int(counts.get(UNTESTED, 0))} 项无法由这些变体检验"
+        )
+    if lang != "en":
+        raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
     return (
         f"across {n_var} data variants, {int(counts.get(HELD, 0))} of {len(table)} findings held under a variant "
         f"that could have changed them, {int(counts.get(CHANGED, 0))} changed and {int(counts.get(UNTESTED, 0))} "

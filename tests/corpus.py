@@ -407,6 +407,12 @@ _c(
     "coding_third_links.csv:2: to_case_id: 'B1-g' is not a case_id in cases.csv, which has no rows ({rows:coding_third_links.csv} rows here refer to it)",
     "coding_case_basis.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_case_basis.csv} rows here refer to it)",
     "coding_reconciliation.csv:2: case_id: 'B3-c' is not a case_id in cases.csv, which has no rows ({rows:coding_reconciliation.csv} rows here refer to it)",
+    "case_plan_links.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_plan_links.csv} rows here refer to it)",
+    "case_authority.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:case_authority.csv} rows here refer to it)",
+    "coding_second_plan_links.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_plan_links.csv} rows here refer to it)",
+    "coding_second_authority.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_second_authority.csv} rows here refer to it)",
+    "coding_reconciliation_policy.csv:2: case_id: 'B1-a' is not a case_id in cases.csv, which has no rows ({rows:coding_reconciliation_policy.csv} rows here refer to it)",
+    "outcome_series.csv:2: case_id: 'B1-f' is not a case_id in cases.csv, which has no rows ({rows:outcome_series.csv} rows here refer to it)",
 )
 _c(
     "header_only_vocab_mechanisms",

@@ -34,22 +34,22 @@ def test_coverage_by_category(ds):
 def test_source_profile_and_case_provenance(ds):
     prof = A.source_profile(ds).set_index("kind")
     assert prof["sources"].to_dict() == {
-        "official": 12,
-        "press": 20,
-        "repost": 11,
-        "mirror": 26,
-        "machine_translation": 2,
+        "official": 24,
+        "press": 41,
+        "repost": 19,
+        "mirror": 62,
+        "machine_translation": 4,
         "reference": 5,
     }
     assert prof["facts_supported"].to_dict() == {
-        "official": 29,
-        "press": 131,
-        "repost": 27,
-        "mirror": 165,
-        "machine_translation": 29,
+        "official": 53,
+        "press": 175,
+        "repost": 63,
+        "mirror": 238,
+        "machine_translation": 33,
         "reference": 15,
     }
-    assert round(165 / prof["facts_supported"].sum(), 2) == 0.42
+    assert round(238 / prof["facts_supported"].sum(), 2) == 0.41
     assert A.case_provenance(ds)["best_kind"].value_counts().to_dict() == {
         "press": 20,
         "official": 7,
@@ -267,7 +267,7 @@ def test_corrections_and_machine_translation_dependence(ds):
     assert len(corr) == 7 and corr["source_id"].nunique() == 4
     assert sorted(corr["error_kind"].astype(str).unique()) == ["missing_date", "translation", "unit"]
     mt = ds.sources.loc[ds.sources["kind"] == "machine_translation", "source_id"].tolist()
-    assert mt == ["S35", "S43"]
+    assert mt == ["S35", "S43", "S164", "S165"]  # S164, S165: outcome figures only
     sole = A.sole_source_facts(ds, mt)
     assert (len(sole), sole["case_id"].nunique()) == (18, 7)
     assert A.facts_resting_on(ds, mt).set_index("table")["rows"].to_dict() == {
@@ -275,6 +275,7 @@ def test_corrections_and_machine_translation_dependence(ds):
         "indicators": 4,
         "corrections": 5,
         "case_links": 2,
+        "outcome_observations": 4,
     }
 
 

@@ -67,7 +67,7 @@ BAD_LINES = [
     "bad.yaml:25: counterpart: 'Hong Kong' is not one of the allowed values (hong_kong, macao, both);"
     " did you mean 'hong_kong'?",
     "bad.yaml:27: colour: cases.csv has no field 'colour'",
-    "bad.yaml:30: source_id: 'S999' is neither a source key of this file nor a source_id in sources.csv",
+    "bad.yaml:30: source_id: 'S999' is neither a source key of this file nor a source_id in sources.csv; did you mean 'S199'?",
     "bad.yaml:32: domain: 'aviation' is not a domain in vocab_domains.csv",
     "bad.yaml:33: is_primary: 'yes' is not true or false",
 ]

@@ -90,8 +90,26 @@ def test_every_source_is_referenced(ds):
         ("corrections", "source_id"),
         ("corrections", "basis_source_id"),
         ("case_links", "source_id"),
+        ("plans", "source_id"),
+        ("plans", "title_en_source_id"),
+        ("plan_sections", "source_id"),
+        ("plan_sections", "title_en_source_id"),
+        ("case_plan_links", "source_id"),
+        ("coding_second_plan_links", "source_id"),
+        ("case_authority", "act_source_id"),
+        ("outcome_observations", "source_id"),
+        ("sibling_series", "source_id"),
     ]:
         used |= set(ds[table][col].dropna())
+    for table in (
+        "plans",
+        "plan_sections",
+        "case_plan_links",
+        "case_authority",
+        "outcome_observations",
+        "sibling_series",
+    ):
+        used |= {s for v in ds[table]["other_source_ids"].dropna() for s in v.split()}
     assert set(ds.sources["source_id"]) == used
 
 
@@ -163,7 +181,7 @@ def _rows(ds, cid, fact):
 
 def test_table_sizes(ds):
     sizes = {t: len(ds[t]) for t in ("cases", "sources", "case_sources", "indicators", "corrections")}
-    assert sizes == {"cases": 34, "sources": 76, "case_sources": 295, "indicators": 44, "corrections": 7}
+    assert sizes == {"cases": 34, "sources": 155, "case_sources": 295, "indicators": 44, "corrections": 7}
 
 
 def test_b1a_counterpart_is_stated_both(ds):

@@ -120,7 +120,8 @@ def cell_edit(draw, name):
     recs[i][j] = draw(
         st.one_of(
             st.text(max_size=30),
-            st.sampled_from(column),  # a value from elsewhere in the column: duplicates, other references
+            # a value from elsewhere in the column: duplicates, other references (none in a table without rows)
+            *([st.sampled_from(column)] if column else []),
             st.sampled_from(
                 [
                     "",

@@ -63,6 +63,12 @@ def test_landing_page_intro_questions_answers_coverage_citation(site, ds):
         answer = report.notebook_answer(nb)
         if any("answer" in c.metadata.get("tags", []) for c in nb.cells):
             assert answer and h(answer) in index
+        # the Chinese question and answer, where the notebook has them, are shown in Chinese too
+        question_zh, answer_zh = report.notebook_question(nb, "zh"), report.notebook_answer(nb, "zh")
+        if question_zh:
+            assert f'<p class="gba-question" lang="zh">{h(question_zh)}</p>' in index
+        if any("answer-zh" in c.metadata.get("tags", []) for c in nb.cells):
+            assert answer_zh and f'<p class="gba-answer gba-answer-zh" lang="zh">{h(answer_zh)}</p>' in index
     assert "gba-thumb" not in index and not (site / "_static" / "figures").exists()  # no unreadable thumbnails
     n_announced = int(ds.batches["n_cases"].sum())
     assert f"{len(ds.cases)} identified cases of {n_announced} announced in {len(ds.batches)} batches" in index
@@ -182,6 +188,24 @@ def test_answer_extraction_reads_markdown_and_printed_answers():
     assert report.notebook_question(nb) == "What?" and report.notebook_title(nb) == "01 · T"
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Printed answer.\n")]
     assert report.notebook_answer(nb) == "Printed answer."
+    assert report.notebook_answer(nb, "zh") == "" and report.notebook_question(nb, "zh") == ""
+
+
+def test_chinese_question_and_answer_extraction():
+    nb = nbformat.v4.new_notebook()
+    en = nbformat.v4.new_code_cell("x", metadata={"tags": ["answer", "remove-input"]})
+    en.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": "**34** of 52", "text/plain": "34 of 52"})
+    ]
+    zh = nbformat.v4.new_code_cell("y", metadata={"tags": ["answer-zh", "remove-input"]})
+    zh.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": "已识别 **34/52**（65%）", "text/plain": "."})
+    ]
+    first = "# 01 · T\n\n**Question:** What?\n\n**问题：** 什么？\n\n**Data:** x"
+    nb.cells = [nbformat.v4.new_markdown_cell(first), en, zh]
+    assert report.notebook_question(nb) == "What?" and report.notebook_question(nb, "zh") == "什么？"
+    assert report.notebook_answer(nb) == "34 of 52"
+    assert report.notebook_answer(nb, "zh") == "已识别 34/52（65%）"
 
 
 def test_a_failing_notebook_installs_nothing(tmp_path):

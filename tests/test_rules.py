@@ -204,6 +204,7 @@ def test_rules_list_is_what_these_tests_cover():
         "_places",
         "_links",
         "_primary_domains",
+        "policy_rules",  # plan links and outcome flags: tests/test_policy.py
         "_sources_used",
         "_source_dates",
     ]

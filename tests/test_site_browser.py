@@ -94,6 +94,18 @@ def test_index(site, browser):
     # the intro comes before the questions
     article = page.locator("article").first.inner_text()
     assert article.index("What the cases are") < article.index("Questions and answers")
+    # each bilingual notebook's card shows its Chinese answer under the English one
+    import nbformat
+
+    from gbaresearch import report
+
+    for nb_path in sorted((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        answer_zh = report.notebook_answer(nbformat.read(nb_path, as_version=4), "zh")
+        if answer_zh:
+            card = page.locator(".gba-card", has=page.locator(f'a[href="notebooks/{nb_path.stem}.html"]'))
+            shown = card.locator(".gba-answer-zh")
+            assert shown.count() == 1 and shown.is_visible()
+            assert " ".join(shown.inner_text().split()) == answer_zh
     v.shot("index")
     v.assert_clean()
 
@@ -201,4 +213,57 @@ def test_case_page_flags_contested_and_summary_only_codings(site, browser):
         page.locator("section").filter(has=page.locator("h2", has_text="Codings to read with care")).first.inner_text()
     )
     assert "Coded from the summary only" not in text
+
+
+def test_plan_page_lists_sections_and_the_cases_carrying_them_out(site, browser):
+    ds = load_dataset()
+    v = Visit(browser)
+    page = v.open(site / "plans" / "index.html")
+    assert page.locator("table tbody tr").count() >= len(ds.plans)
+    page.locator("a", has_text="Outline Development Plan for the Guangdong").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/plans/outline.html")
+    assert page.locator(".gba-zh-title, strong", has_text="粤港澳大湾区发展规划纲要").count() >= 1
+    body = page.locator("main").inner_text()
+    assert "Outline ch. 11" in body and "规划实施" in body
+    carried = ds.case_plan_links[ds.case_plan_links["plan_id"] == "outline"]["case_id"].iloc[0]
+    page.locator("main a", has_text=carried).first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"/cases/{carried}.html")
+    v.shot("plan")
+    v.assert_clean()
+
+
+def test_series_page_shows_observations_and_the_selection_date(site, browser):
+    ds = load_dataset()
+    v = Visit(browser)
+    page = v.open(site / "series" / "WMC-INV.html")
+    body = page.locator("main").inner_text()
+    obs = ds.outcome_observations[ds.outcome_observations["series_id"] == "WMC-INV"]
+    assert page.locator("main table").nth(1).locator("tbody tr").count() == len(obs)
+    announced = ds.batches.set_index("batch").loc[1, "announced"]
+    assert f"{announced:%Y-%m-%d}" in body and "After selection" in body
+    v.shot("series")
+    v.assert_clean()
+
+
+def test_case_page_shows_plan_links_and_authority(site, browser):
+    v = Visit(browser)
+    page = v.open(site / "cases" / "B1-b.html")
+    body = page.locator("main").inner_text()
+    assert "Plans carried out" in body and "Authority needed" in body
+    assert "NPC Standing Committee" in body
+    assert page.locator("main a[href$='../plans/outline.html'], main a[href*='plans/outline']").count() >= 1
+    v.assert_clean()
+
+
+def test_landing_page_answers_the_policy_questions(site, browser):
+    from gbaresearch import policy
+
+    ds = load_dataset()
+    v = Visit(browser)
+    page = v.open(site / "index.html")
+    body = page.locator("main").inner_text()
+    assert policy.plans_answer(ds) in body and policy.authority_answer(ds) in body
+    assert policy.plans_answer(ds, "zh") in body
     v.assert_clean()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..analysis import as_int as _int
 from ..atomic import write_text
+from . import policy_pages
 from .coding_notes import coding_notes
 from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
 
@@ -36,6 +37,8 @@ class NotebookEntry:
     question: str
     answer: str
     thumbnail: str | None  # path under the source folder, e.g. "_static/figures/01-….png"
+    question_zh: str = ""  # the Chinese question and answer ("" when the notebook has none)
+    answer_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,10 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
             f'<div class="gba-card"><div class="gba-card-body">'
             f'<p class="gba-card-title"><a href="{href}">{h(e.title)}</a></p>'
             f'<p class="gba-question">{h(e.question)}</p>'
-            f'<p class="gba-answer">{h(e.answer)}</p></div></div>'
+            + (f'<p class="gba-question" lang="zh">{h(e.question_zh)}</p>' if e.question_zh else "")
+            + f'<p class="gba-answer">{h(e.answer)}</p>'
+            + (f'<p class="gba-answer gba-answer-zh" lang="zh">{h(e.answer_zh)}</p>' if e.answer_zh else "")
+            + "</div></div>"
         )
     cards.append("</div>")
     out.append(_raw("\n".join(cards)))
@@ -187,13 +193,15 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
         "Browse the cases in the [case browser · 案例浏览](<cases/index.md>); unidentified cases are counted there "
         "by batch and category. 未识别的案例按批次和分类计数。\n"
     )
+    out.append(policy_pages.landing_section(ds))
     out.append(_heading("How to cite", "引用方式"))
     out.append(f"> {md(citation)}\n")
     out.append("From Python: `gbaresearch.cite()`. Python 中调用 `gbaresearch.cite()`。\n")
     out.append(
         "```{toctree}\n:hidden:\n:caption: Notebooks · 笔记本\n\n" + "\n".join(e.docname for e in entries) + "\n```\n"
     )
-    out.append("```{toctree}\n:hidden:\n:caption: Data · 数据\n\ncases/index\nplaces/index\ncodebook\ndownloads\n```\n")
+    data_pages = ["cases/index", "places/index", *policy_pages.toc_entries(ds), "codebook", "downloads"]
+    out.append("```{toctree}\n:hidden:\n:caption: Data · 数据\n\n" + "\n".join(data_pages) + "\n```\n")
     return "\n".join(out)
 
 
@@ -577,7 +585,9 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
     out += _case_coding(ds, L, cid)
     out.append(coding_notes(ds, L, cid))  # contested and summary-only codings (site/coding_notes.py)
     out += _case_links(ds, L, cid)
+    out.append(policy_pages.case_section(ds, L, cid))
     out.append(_heading("Indicators", "指标"))
+    out.append(policy_pages.case_series(ds, cid))
     out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
     out += _case_sources(ds, L, cid)
     out += _case_corrections(ds, L, cid)
@@ -838,6 +848,7 @@ def write_pages(
         pages[f"cases/{slug(str(case.case_id))}.md"] = case_page(ds, labels, case)
     for place in ds.places.itertuples(index=False):
         pages[f"places/{slug(str(place.place_id))}.md"] = place_page(ds, labels, place)
+    pages.update(policy_pages.pages(ds, labels))
     written = []
     for rel, text in pages.items():
         path = src / rel
