@@ -6,7 +6,7 @@ Measures, on this machine, in one run:
    importing the package pulls in neither matplotlib nor seaborn;
 2. ``gbaresearch.load_dataset()`` with full validation on the shipped data, warm (repeated calls
    in this process) and cold (first call in a fresh process, after the imports);
-3. ``gbaresearch.validate(dir)`` on valid synthetic datasets (:mod:`gbaresearch.synthetic`) of
+3. ``gbaresearch.validate(dir)`` on valid synthetic datasets (``benchmarks/synthetic.py``) of
    growing size, with the growth exponent and a cProfile of the largest size; on the 10,000-case
    dataset, ``gbaresearch validate DIR`` and ``frictionless validate --trusted`` side by side
    (same files, both as commands in fresh processes);
@@ -362,7 +362,7 @@ def bench_frictionless(d: Path, runs: int, fl_runs: int) -> dict:
 
 
 def bench_validation(sizes, runs: int, keep: bool, fl_runs: int = 1) -> tuple[dict, str]:
-    from gbaresearch.synthetic import describe, make_dataset
+    from synthetic import describe, make_dataset  # benchmarks/synthetic.py, beside this file
 
     root = Path(tempfile.mkdtemp(prefix="gba-bench-synth-"))
     side_by_side: dict = {"status": f"skipped (no {FRICTIONLESS_N:,}-case size)"}
@@ -713,7 +713,7 @@ def print_table(res: dict) -> None:
             for name in ts[key].get("failed", [])[:10]:
                 print(f"      {key}: {name}")
     if any(s["schema_changes"] for s in va["sizes"]):
-        print("  * id patterns widened in the synthetic copy of datapackage.json (see gbaresearch/synthetic.py)")
+        print("  * id patterns widened in the synthetic copy of datapackage.json (see benchmarks/synthetic.py)")
     print("\nTargets")
     w2 = max(len(t["name"]) for t in res["targets"])
     for t in res["targets"]:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import labels as _lab
+
 NOT_CODED = "(not coded)"
 UNKNOWN = "(unknown)"
 NOT_STATED = "(not stated)"
@@ -47,7 +49,7 @@ def table_overview(ds: Dataset) -> pd.DataFrame:
                 "rows": len(df),
                 "columns": df.shape[1],
                 "title": res.title,
-                "description": res.descriptor.get("description", ""),
+                "description": res.description,
             }
         )
     return pd.DataFrame(rows)
@@ -435,11 +437,22 @@ def undated_cases(ds: Dataset) -> pd.DataFrame:
 
 # --- indicators ----------------------------------------------------------------------------
 
-BOUND_MARK = {"exact": "", "lower": "over ", "approximate": "about "}
+
+def bound_marks(indicators: pd.DataFrame | None = None) -> dict[str, str]:
+    """Bound → the words put before a value (``gba:prefix`` of ``indicators.bound``, e.g.
+    "over "), from the metadata of a loaded ``indicators`` table, or of the installed data
+    when none is given."""
+    if indicators is None:
+        from .load import load_dataset
+
+        indicators = load_dataset().indicators
+    return {str(v): str(p.get("gba:prefix", "")) for v, p in _lab.properties(indicators, "bound").items()}
 
 
-def format_value(value: float, unit: str, bound: str) -> str:
-    """Human form of an indicator, e.g. ``over 2.3 million vehicle-trips``."""
+def format_value(value: float, unit: str, bound: str, marks: dict[str, str] | None = None) -> str:
+    """Human form of an indicator, e.g. ``over 2.3 million vehicle-trips``; ``marks`` is
+    :func:`bound_marks` (of the installed data when not given)."""
+    mark = (marks if marks is not None else bound_marks()).get(bound, "")
     v = float(value)
     if v >= 1e9:
         num = f"{v / 1e9:.4g} billion"
@@ -449,8 +462,8 @@ def format_value(value: float, unit: str, bound: str) -> str:
         num = f"{v:,.0f}"
     unit_text = unit.replace("_", "-")
     if unit == "yuan":
-        return f"{BOUND_MARK[bound]}RMB {num}"
-    return f"{BOUND_MARK[bound]}{num} {unit_text}"
+        return f"{mark}RMB {num}"
+    return f"{mark}{num} {unit_text}"
 
 
 def indicator_table(ds: Dataset) -> pd.DataFrame:
@@ -462,7 +475,8 @@ def indicator_table(ds: Dataset) -> pd.DataFrame:
     )
     i = i.merge(ds.sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id")
     i["as_of_start"] = partial_date_start(i["as_of"])
-    i["shown"] = [format_value(v, str(u), str(b)) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
+    marks = bound_marks(ds.indicators)
+    i["shown"] = [format_value(v, str(u), str(b), marks) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
     cols = [
         "indicator_id",
         "case_id",
@@ -557,33 +571,21 @@ def sole_source_facts(ds: Dataset, source_ids: Iterable[str]) -> pd.DataFrame:
 
 
 def value_labels(ds: Dataset, table: str, field: str) -> dict[str, tuple[str, str]]:
-    """Display labels of an enumerated field from the package metadata (Table Schema
-    ``categories``): value -> (English label, Chinese label). A value without a label maps to
-    itself; a field without categories gives {}."""
-    en, zh = ds.labels(table, field, "en"), ds.labels(table, field, "zh")
-    return {str(v): (str(en[v]), str(zh.get(v, en[v]))) for v in en}
+    """Value → (English label, Chinese label) of a field, as text: :func:`gbaresearch.labels.label_pairs`."""
+    return {str(v): p for v, p in _lab.label_pairs(ds[table], field).items()}
 
 
 def category_labels(ds: Dataset, lang: str = "en") -> dict[str, str]:
-    """Display names of the official categories from the package metadata: value -> label in
-    ``lang`` ("en", "zh", or "both" for "English / 中文")."""
-    return {v: _pick(en, zh, lang) for v, (en, zh) in value_labels(ds, "cases", "category").items()}
+    """Official category → label in ``lang`` ("en", "zh" or "both"): :func:`gbaresearch.labels.labels`
+    of ``cases.category``."""
+    return {str(v): t for v, t in _lab.labels(ds.cases, "category", lang).items()}
 
 
 def vocab_labels(ds: Dataset, vocab: str, lang: str = "en") -> dict[str, str]:
-    """Labels of a project vocabulary (``"domains"`` or ``"mechanisms"``): code -> label in
-    ``lang`` ("en", "zh" or "both")."""
-    v = ds[f"vocab_{vocab}"]
-    key = vocab[:-1]
-    return {k: _pick(en, zh, lang) for k, en, zh in zip(v[key], v["label_en"], v["label_zh"])}
-
-
-def _pick(en: str, zh: str, lang: str) -> str:
-    if lang == "zh":
-        return zh
-    if lang == "both":
-        return en if zh == en else f"{en} / {zh}"
-    return en
+    """Code → label in ``lang`` of a project vocabulary (``"domains"`` or ``"mechanisms"``):
+    :func:`gbaresearch.labels.labels` of its key."""
+    table = ds[f"vocab_{vocab}"]
+    return {str(v): t for v, t in _lab.labels(table, ds.resource(f"vocab_{vocab}").primary_key[0], lang).items()}
 
 
 MARKDOWN_SPECIAL = "\\`*_{}[]<>#|$~"
@@ -606,9 +608,12 @@ def of(k: Any, n: Any) -> str:
     return f"{k} of {n} ({k / n:.0%})" if n else f"{k} of 0"
 
 
-def _int(value: Any) -> int:
+def as_int(value: Any) -> int:
     """``int(value)`` for a table cell (typed loosely by pandas)."""
     return int(value)
+
+
+_int = as_int
 
 
 # --- cases and provenance ------------------------------------------------------------------

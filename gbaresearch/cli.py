@@ -134,8 +134,8 @@ def _summary(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
     from .exports import ExportError, export
+    from .outputdir import OutputDirError
     from .problems import DataValidationError
-    from .site.output import OutputDirError
 
     formats = list(dict.fromkeys(args.format)) if args.format else None
     try:
@@ -176,7 +176,7 @@ def _notebooks(args: argparse.Namespace) -> int:
     for i, path in enumerate(paths, 1):
         print(f"[{i}/{len(paths)}] executing {path.name}", flush=True)
         try:
-            nb = notebooks.execute(path)
+            nb = notebooks.execute(path, timeout=args.timeout)
         except Exception as exc:  # a failing cell or kernel: say which notebook, in one line
             text = ANSI_ESCAPE.sub("", str(exc)).strip()
             last = text.splitlines()[-1] if text else repr(exc)
@@ -232,8 +232,8 @@ def _codebook(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
     from . import report
+    from .outputdir import OutputDirError
     from .problems import DataValidationError
-    from .site.output import OutputDirError
 
     try:
         index = report.build(
@@ -310,6 +310,17 @@ def _parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func, parser=p)
         return p
 
+    _data_commands(command)
+    _notebook_commands(command)
+    _editing_commands(command)
+    return parser
+
+
+_Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+
+def _data_commands(command: _Command) -> None:
+    """``validate``, ``summary`` and ``export``."""
     p = command("validate", _validate, "check the data against datapackage.json and the cross-table rules")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
     p.add_argument(
@@ -341,6 +352,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, metavar="DIR", help="directory to write into (created if missing)")
 
+
+def _notebook_commands(command: _Command) -> None:
+    """``notebooks``, ``lab``, ``codebook`` and ``report``."""
     p = command("notebooks", _notebooks, "execute the notebooks (all numbered notebooks by default)")
     p.add_argument("names", nargs="*", metavar="NOTEBOOK", help="notebook files (default: every notebooks/NN-*.ipynb)")
     mode = p.add_mutually_exclusive_group()
@@ -351,6 +365,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --in-place: write the outputs even when $GBARESEARCH_DATA names another data directory",
     )
+    p.add_argument("--timeout", type=int, default=600, metavar="S", help="seconds per cell and for the kernel to start")
     p.add_argument(
         "--copy",
         metavar="DIR",
@@ -377,6 +392,9 @@ def _parser() -> argparse.ArgumentParser:
         help="execute every notebook even when it, the data, the lock file and the code are unchanged",
     )
 
+
+def _editing_commands(command: _Command) -> None:
+    """``template``, ``add`` and ``release``."""
     p = command("template", _template, "print an annotated announcement file to fill in for `gbaresearch add`")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
 
@@ -396,7 +414,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("version", metavar="VERSION", help="the new version, MAJOR.MINOR.PATCH, greater than the current")
     p.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

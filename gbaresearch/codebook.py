@@ -2,14 +2,13 @@
 
 The codebook's prose (coding rules, edge cases) is written by hand; the part between the
 markers below is generated, so every field and every allowed value is documented exactly as
-the schema defines it. ``python -m gbaresearch.codebook`` rewrites that part in place;
+the schema defines it. ``gbaresearch codebook --write`` rewrites that part in place;
 the tests fail when it is out of date.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from .confined import write_beneath
@@ -28,7 +27,11 @@ def _e(value: object) -> str:
 
 
 START = (
-    "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
+    "<!-- field reference: generated from datapackage.json by `gbaresearch codebook --write`; do not edit by hand -->"
+)
+# The marker as earlier versions wrote it: a codebook that still has it is rewritten in place.
+OLD_STARTS = (
+    "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->",
 )
 END = "<!-- end of field reference -->"
 KIND = {"official": "official facts", "reference": "reference material", "project_coding": "this project's own coding"}
@@ -40,11 +43,20 @@ def _type(f: Field) -> str:
     return str(f.type)
 
 
+def _property(value: object) -> str:
+    """A category property as codebook text: lists joined by commas, true as "yes"."""
+    if isinstance(value, list):
+        return ", ".join(f"`{_e(v)}`" for v in value)
+    if value is True:
+        return "yes"
+    return f"`{_e(value)}`"
+
+
 def _constraints(f: Field) -> str:
     parts = []
     if f.required:
         parts.append("required")
-    if f.descriptor.get("constraints", {}).get("unique"):
+    if f.unique:
         parts.append("unique")
     if f.minimum is not None:
         parts.append(f"≥ {f.minimum:g}")
@@ -54,7 +66,9 @@ def _constraints(f: Field) -> str:
         parts.append(f"pattern `{_e(f.pattern)}`")
     if f.categories:
         shown = [
-            f"`{_e(c.value)}`" + (f" ({_e(c.label)} / {_e(c.label_zh)})" if c.label != str(c.value) else "")
+            f"`{_e(c.value)}`"
+            + (f" ({_e(c.label)} / {_e(c.label_zh)})" if c.label != str(c.value) else "")
+            + "".join(f" [{_e(k.removeprefix('gba:'))}: {_property(v)}]" for k, v in c.properties.items())
             for c in f.categories
         ]
         parts.append(("one of, in order: " if f.ordered else "one of ") + ", ".join(shown))
@@ -69,11 +83,10 @@ def render(directory: str | os.PathLike[str] | None = None) -> str:
     pkg = read_package(data_dir(directory))
     out = [START, ""]
     for res in pkg.resources:
-        d = res.descriptor
-        out.append(f"### `{_e(res.path)}` · {_e(res.title)} / {_e(d.get('gba:title_zh', ''))}")
+        out.append(f"### `{_e(res.path)}` · {_e(res.title)} / {_e(res.title_zh)}")
         out.append("")
-        out.append(f"*{_e(KIND.get(res.provenance, res.provenance))}.* {_e(d.get('description', ''))}  ")
-        out.append(f"{_e(d.get('gba:description_zh', ''))}  ")
+        out.append(f"*{_e(KIND.get(res.provenance, res.provenance))}.* {_e(res.description)}  ")
+        out.append(f"{_e(res.description_zh)}  ")
         keys = ", ".join(f"`{_e(k)}`" for k in res.primary_key)
         fks = "; ".join(
             [f"`{_e(fk.field)}` → `{_e(fk.resource)}.{_e(fk.ref_field)}`" for fk in res.foreign_keys]
@@ -88,8 +101,8 @@ def render(directory: str | os.PathLike[str] | None = None) -> str:
         out.append("| field | type | constraints | meaning | 说明 |")
         out.append("|---|---|---|---|---|")
         for f in res.fields:
-            desc = _e(f.descriptor.get("description", ""))
-            zh = _e(f.descriptor.get("gba:description_zh", ""))
+            desc = _e(f.description)
+            zh = _e(f.description_zh)
             out.append(f"| `{_e(f.name)}` | {_type(f)} | {_constraints(f)} | **{_e(f.title)}.** {desc} | {zh} |")
         out.append("")
     out += _vocabularies(data_dir(directory))
@@ -133,7 +146,8 @@ def update(
     path = Path(path) if path is not None else data_dir() / "CODEBOOK.md"
     directory = directory if directory is not None else path.parent
     text = read_bounded(path, MAX_CODEBOOK_BYTES).decode("utf-8", "replace")
-    head, _, rest = text.partition(START)
+    start = next((m for m in (START, *OLD_STARTS) if m in text), START)
+    head, _, rest = text.partition(start)
     _, _, tail = rest.partition(END)
     new = head + render(directory) + tail
     if new != text:
@@ -141,9 +155,3 @@ def update(
             write_beneath(path.parent, path.name, new.encode("utf-8"))
         return True
     return False
-
-
-if __name__ == "__main__":
-    changed = update()
-    print("CODEBOOK.md updated" if changed else "CODEBOOK.md already up to date")
-    sys.exit(0)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 from collections import deque
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MAX_LINKS = 40  # as Linux's own limit on symbolic links in one path
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -261,13 +262,29 @@ def write_beneath(root: str | os.PathLike[str], rel: str, data: bytes, append: b
         os.close(folder)
 
 
+def path_problem(path: object) -> tuple[str, str] | None:
+    """Why a descriptor's resource ``path`` is refused, as ``(code, reason)``; None when it is a
+    plain relative file name. Looks only at the text, never at the file system."""
+    if not isinstance(path, str) or not path:
+        return "path-invalid", "path must be a non-empty string (a relative file name)"
+    if "\x00" in path or "\\" in path or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path):
+        return "path-invalid", "path must be a relative file name (no URL, drive letter, backslash or NUL)"
+    if path.startswith(("/", "~")):
+        return "path-outside", "path must be relative to the data directory, not absolute"
+    if ".." in path.split("/"):
+        return "path-outside", "path must not contain '..'"
+    if path.endswith("/") or not PurePosixPath(path).parts or PurePosixPath(path).name in (".", ""):
+        return "path-invalid", "path must name a file, not a folder (no trailing '/', not '.')"
+    return None
+
+
 def write_tree(root: str | os.PathLike[str], files: dict[str, bytes]) -> None:
     """Write ``files`` (relative POSIX path → bytes) beneath the existing directory ``root``,
     creating folders as needed, never through a symbolic link (a snapshot laid out as files)."""
     base = Path(root)
     for rel, data in files.items():
         parts = [p for p in rel.split("/") if p not in ("", ".")]
-        if not parts or ".." in parts:
+        if path_problem(rel) is not None:
             raise Refused("path-invalid", f"not a relative file name: {rel!r}")
         for i in range(1, len(parts)):
             folder = base.joinpath(*parts[:i])

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .confined import write_beneath
+from .paths import PACKAGE_FILE
 from .problems import Problem
 
 DEADLINE_S = 300
@@ -84,12 +85,10 @@ def frictionless_problems(files: dict[str, bytes], seconds: int = DEADLINE_S) ->
             write_beneath(tmp, rel, data)
         try:
             with offline(), deadline(seconds):
-                report = frictionless.validate(str(Path(tmp) / "datapackage.json"))
+                report = frictionless.validate(str(Path(tmp) / PACKAGE_FILE))
         except TimeoutError:
-            return [
-                Problem("datapackage.json", 0, "-", f"frictionless did not finish within {seconds} s", "frictionless")
-            ]
-        out = [Problem("datapackage.json", 0, "-", f"frictionless: {e.message}", "frictionless") for e in report.errors]
+            return [Problem(PACKAGE_FILE, 0, "-", f"frictionless did not finish within {seconds} s", "frictionless")]
+        out = [Problem(PACKAGE_FILE, 0, "-", f"frictionless: {e.message}", "frictionless") for e in report.errors]
         for task in report.tasks:
             place = str(getattr(task, "place", "") or task.name)
             label = place[len(tmp) + 1 :] if place.startswith(tmp + "/") else place

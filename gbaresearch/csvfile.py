@@ -4,7 +4,7 @@ Accepted harmless variations: a UTF-8 byte-order mark, Windows (CRLF) or old Mac
 endings, and a missing newline at the end of the file. Everything else that is not plain
 UTF-8 comma-separated text is reported as a problem. This module is the package's only CSV
 reader and writer: validation, :mod:`gbaresearch.extend`, :mod:`gbaresearch.codebook` and
-:mod:`gbaresearch.synthetic` all go through it.
+the benchmarks' synthetic data generator all go through it.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ version ``V``):
   variable), counts as integers, dates as Stata dates, variable labels in English and Chinese.
   Column names that Stata cannot carry are mapped by :func:`stata_names`.
 
-Output directories follow :mod:`gbaresearch.site.output`: only files this function wrote are
+Output directories follow :mod:`gbaresearch.outputdir`: only files this function wrote are
 ever replaced; other files in the directory are left untouched and never overwritten.
 """
 
@@ -34,9 +34,33 @@ from typing import Any
 
 import pandas as pd
 
-from .site.text import field_labels
+from .paths import PACKAGE_FILE
 
 FORMATS = ("zip", "xlsx", "csv", "dta")
+#: Each format's description (English, Chinese) and how to read it, as the site's download list shows them.
+FORMAT_TEXTS: dict[str, tuple[str, str, str]] = {
+    "zip": (
+        "Data package (Frictionless): datapackage.json, every CSV, codebook, changelog",
+        "数据包（Frictionless）：全部 CSV、编码手册与更新记录",
+        "unzip; frictionless validate datapackage.json",
+    ),
+    "xlsx": (
+        "Excel workbook: one sheet per table, README and codebook sheets",
+        "Excel 工作簿：每表一页，另含说明与编码手册",
+        "pandas.read_excel(path, sheet_name=None)",
+    ),
+    "csv": (
+        "Flat case-level table: one row per identified case, with coding and source counts; "
+        "UTF-8 with BOM (opens in Excel)",
+        "案例级平面表：每个已识别案例一行；带 BOM 的 UTF-8，可直接用 Excel 打开",
+        "Excel; R: readr::read_csv(path, na = 'NA'); pandas.read_csv(path, keep_default_na=False, na_values=['NA'])",
+    ),
+    "dta": (
+        "Stata file of the case-level table, with variable and value labels",
+        "案例级 Stata 数据，含变量与取值标签",
+        "Stata 14+: use; R: haven::read_dta(path); pandas.read_stata(path)",
+    ),
+}
 FORMULA_START = ("=", "+", "-", "@")
 CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")  # what spreadsheets may run when a CSV is opened
 EXTRA_FILES = ("CODEBOOK.md", "CHANGELOG.md")
@@ -70,10 +94,10 @@ def export(
 
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ExportError` for an unknown format and
-    :class:`~gbaresearch.site.output.OutputDirError` when a file would overwrite one this
+    :class:`~gbaresearch.outputdir.OutputDirError` when a file would overwrite one this
     function did not write."""
     from .load import load_dataset
-    from .site.output import install
+    from .outputdir import install
 
     wanted = list(dict.fromkeys(formats)) if formats is not None else list(FORMATS)
     unknown = [f for f in wanted if f not in FORMATS]
@@ -103,7 +127,7 @@ def write_zip(ds: Any, package: Any, path: Path) -> None:
 
     top = Path(file_names(ds.version)["zip"]).stem
     snapshot: dict[str, bytes] = ds.files
-    entries: list[tuple[str, bytes]] = [("datapackage.json", snapshot["datapackage.json"])]
+    entries: list[tuple[str, bytes]] = [(PACKAGE_FILE, snapshot[PACKAGE_FILE])]
     for res in package.resources:
         entries.append((res.path, snapshot[res.path]))
     for name in EXTRA_FILES:
@@ -171,20 +195,23 @@ def codebook_rows(package: Any) -> list[list[Any]]:
     rows = []
     for res in package.resources:
         for f in res.fields:
-            labels = field_labels(f)
-            values = "; ".join(f"{v} = {en} / {zh}" if (en, zh) != (v, v) else v for v, en, zh in labels)
-            d = f.descriptor
+            values = "; ".join(
+                f"{c.value} = {c.label} / {c.label_zh}"
+                if (c.label, c.label_zh) != (str(c.value),) * 2
+                else str(c.value)
+                for c in f.categories or ()
+            )
             rows.append(
                 [
                     res.name,
                     f.name,
                     f.title,
-                    d.get("gba:title_zh", ""),
+                    f.title_zh,
                     f.type + (" (partial date)" if f.partial_date else ""),
                     "yes" if f.required else "no",
                     values,
-                    d.get("description", ""),
-                    d.get("gba:description_zh", ""),
+                    f.description,
+                    f.description_zh,
                 ]
             )
     return rows
@@ -199,23 +226,19 @@ def write_xlsx(ds: Any, package: Any, path: Path) -> None:
 
     wb = Workbook()
     wb.remove(wb.active)
-    d = package.descriptor
     readme: list[list[Any]] = [
-        ["Title", d.get("title", "")],
-        ["标题", d.get("gba:title_zh", "")],
+        ["Title", package.title],
+        ["标题", package.title_zh],
         ["Data version", ds.version],
         ["Cite as", cite(ds.data_dir, version=ds.version)],
-        ["Licence", "; ".join(str(x.get("name", "")) for x in d.get("licenses", []))],
-        ["Description", d.get("description", "")],
+        ["Licence", "; ".join(package.licences)],
+        ["Description", package.description],
         ["Missing values", "Empty cells are missing (NA in the CSV files). 空单元格表示缺失（CSV 中为 NA）。"],
         [],
         ["Sheet", "Rows", "Title", "标题", "Description"],
     ]
     for res in package.resources:
-        rd = res.descriptor
-        readme.append(
-            [res.name[:31], len(ds[res.name]), res.title, rd.get("gba:title_zh", ""), rd.get("description", "")]
-        )
+        readme.append([res.name[:31], len(ds[res.name]), res.title, res.title_zh, res.description])
     readme.append(["codebook", "", "Field reference", "字段说明", "One row per field of every table."])
     ws = _sheet(wb, "README", ["gbaresearch", ""], readme)
     ws.column_dimensions["B"].width = 60
@@ -353,7 +376,7 @@ def write_dta(ds: Any, package: Any, path: Path) -> None:
         var = names[col]
         try:
             f = res.field(col)
-            title = f.title + (f" / {f.descriptor['gba:title_zh']}" if f.descriptor.get("gba:title_zh") else "")
+            title = f.title + (f" / {f.title_zh}" if f.title_zh else "")
         except KeyError:
             f, title = None, CASE_TABLE_LABELS.get(col, col)
         if var != col:
@@ -361,7 +384,7 @@ def write_dta(ds: Any, package: Any, path: Path) -> None:
         labels[var] = title[:80]
         if isinstance(s.dtype, pd.CategoricalDtype) and col != "batch":
             cats = [str(x) for x in s.cat.categories]
-            lab = {v: (en, zh) for v, en, zh in field_labels(f)} if f is not None else {}
+            lab = {str(c.value): (c.label, c.label_zh) for c in (f.categories or ()) if f is not None}
             out[var] = pd.array([c + 1 if c >= 0 else pd.NA for c in s.cat.codes], dtype="Int32")
             value_labels[var] = {
                 i: (f"{v}: {lab[v][0]} / {lab[v][1]}" if v in lab and lab[v] != (v, v) else v)[:32000]

@@ -14,7 +14,6 @@ over local IPC sockets (which neither travel over the network nor print the TCP 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -129,16 +128,3 @@ def run(notebook_dir: Path | None = None, port: int | None = None) -> int:
         signal.signal(signal.SIGINT, on_int)
         signal.signal(signal.SIGTERM, on_term)
         shutil.rmtree(env["JUPYTER_RUNTIME_DIR"], ignore_errors=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m gbaresearch.lab [DIR] [--port N]``: start JupyterLab on DIR."""
-    parser = argparse.ArgumentParser(prog="python -m gbaresearch.lab")
-    parser.add_argument("directory", nargs="?", help="notebook folder (default: the project's notebooks)")
-    parser.add_argument("--port", type=int, help="port to listen on (default: 8888 or the next free one)")
-    args = parser.parse_args(argv)
-    return run(Path(args.directory) if args.directory else None, args.port)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -30,10 +30,10 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from .confined import Refused, file_kind, read_file
+from .confined import Refused, file_kind, path_problem, read_file
 
 __all__ = ["Refused", "file_kind", "read_bounded", "path_problem", "compile_pattern", "max_file_bytes"]
 
@@ -71,22 +71,6 @@ def max_file_bytes() -> int:
     except ValueError:
         return DEFAULT_MAX_FILE_BYTES
     return n if n > 0 else DEFAULT_MAX_FILE_BYTES
-
-
-def path_problem(path: object) -> tuple[str, str] | None:
-    """Why a descriptor's resource ``path`` is refused, as ``(code, reason)``; None when it is a
-    plain relative file name. Looks only at the text, never at the file system."""
-    if not isinstance(path, str) or not path:
-        return "path-invalid", "path must be a non-empty string (a relative file name)"
-    if "\x00" in path or "\\" in path or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path):
-        return "path-invalid", "path must be a relative file name (no URL, drive letter, backslash or NUL)"
-    if path.startswith(("/", "~")):
-        return "path-outside", "path must be relative to the data directory, not absolute"
-    if ".." in path.split("/"):
-        return "path-outside", "path must not contain '..'"
-    if path.endswith("/") or not PurePosixPath(path).parts or PurePosixPath(path).name in (".", ""):
-        return "path-invalid", "path must name a file, not a folder (no trailing '/', not '.')"
-    return None
 
 
 def read_bounded(path: Path, limit: int) -> bytes:

@@ -26,10 +26,13 @@ from typing import Any
 
 import pandas as pd
 
+from .labels import describe
+from .labels import labels as _labels
 from .paths import data_dir as _data_dir
 from .problems import DataValidationError
 from .schema import PACKAGE_FILE, Field, Package, Resource, load_package
-from .validation import Table, check_dataset
+from .table import Table
+from .validation import check_dataset
 
 
 class Dataset(dict[str, pd.DataFrame]):
@@ -75,18 +78,9 @@ class Dataset(dict[str, pd.DataFrame]):
         return self.package.resource(table).field(field)
 
     def labels(self, table: str, field: str, lang: str = "en") -> dict[Any, str]:
-        """Value → display label (``lang`` "en" or "zh") of a categorical column, in category
-        order. Values without a label in the schema are their own label."""
-        f = self.field(table, field)
-        if f.categories is not None:
-            return f.labels(lang)
-        if lang not in ("en", "zh"):
-            raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
-        col = self[table][field]
-        values = (
-            list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) else sorted(col.dropna().unique())
-        )
-        return {v: str(v) for v in values}
+        """Value → display label of a column, in category order: :func:`gbaresearch.labels.labels`
+        of ``self[table]``."""
+        return _labels(self[table], field, lang)
 
     def categories(self, table: str, field: str) -> list[Any]:
         """The categories of a categorical column, in their order."""
@@ -97,20 +91,14 @@ def _frame(table: Table, derived: dict[tuple[str, str], list[Any]]) -> pd.DataFr
     cols: dict[str, Any] = {}
     for f in table.resource.fields:
         values = table.columns[f.name]
-        if f.categories_from is not None:
-            cols[f.name] = pd.Categorical(values, categories=derived[f.categories_from], ordered=f.ordered)
-        elif f.categories is not None:
-            cols[f.name] = pd.Categorical(values, categories=list(f.enum or ()), ordered=f.ordered)
-        elif f.type == "integer":
-            cols[f.name] = pd.array(values, dtype="Int64")
-        elif f.type == "number":
-            cols[f.name] = pd.array(values, dtype="Float64")
-        elif f.type == "boolean":
-            cols[f.name] = pd.array(values, dtype="boolean")
-        elif f.type == "date":
+        dtype = f.pandas_dtype
+        if dtype == "category":
+            cats = derived[f.categories_from] if f.categories_from is not None else list(f.enum or ())
+            cols[f.name] = pd.Categorical(values, categories=cats, ordered=f.ordered)
+        elif dtype == "datetime64[ns]":
             cols[f.name] = pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d").astype("datetime64[ns]")
         else:
-            cols[f.name] = pd.array(values, dtype="string")
+            cols[f.name] = pd.array(values, dtype=dtype)  # type: ignore[call-overload]
     return pd.DataFrame(cols, index=pd.RangeIndex(len(table)))
 
 
@@ -137,6 +125,7 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None, validate: bool 
                 table, column = f.categories_from
                 derived[f.categories_from] = sorted({v for v in checked.tables[table].columns[column] if v is not None})
     frames = {name: _frame(t, derived) for name, t in checked.tables.items()}
+    describe(checked.package, frames)
     if key is not None and key == _signature(directory, validate):  # unchanged while it was read
         if len(_LOADED) >= 4:
             _LOADED.clear()
@@ -171,62 +160,31 @@ def _signature(directory: Path, validate: bool) -> tuple[Any, ...] | None:
     return tuple(sig)
 
 
-def _loader(name: str, doc: str) -> Callable[[str | os.PathLike[str] | None], pd.DataFrame]:
+def _loader(name: str) -> Callable[[str | os.PathLike[str] | None], pd.DataFrame]:
     def load(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         return load_dataset(data_dir)[name]
 
     load.__name__ = f"load_{name}"
-    load.__doc__ = doc
+    load.__doc__ = (
+        f"Return the ``{name}`` table of :func:`load_dataset` (validated, typed by the schema). Its "
+        "columns, their titles, units and value labels travel with it in ``attrs`` "
+        "(:mod:`gbaresearch.labels`) and are listed in CODEBOOK.md."
+    )
     return load
 
 
-load_batches = _loader(
-    "batches",
-    "One row per released batch: batch, announced (date), announced_by_en/zh, n_cases, applications (Int64, NA when not reported), source_id, notes.",
-)
-load_batch_categories = _loader(
-    "batch_categories",
-    "Official case counts per batch and category, long form: batch, category, n_cases, source_id, notes.",
-)
-load_batch_new_fields = _loader(
-    "batch_new_fields", "Fields each announcement called new: field_id, batch, field_zh, field_en, source_id, notes."
-)
-load_cases = _loader(
-    "cases",
-    "One row per identified case (see CODEBOOK.md): case_id, batch, order_in_batch, title_zh, title_status, title_en, category, category_status, lead_level, lead_place, lead_body_en, counterpart, counterpart_status, date_in_force (partial date string), summary_en, notes.",
-)
-load_case_sources = _loader(
-    "case_sources", "Which source supports which fact of which case: case_id, source_id, fact, notes."
-)
-load_indicators = _loader(
-    "indicators",
-    "Dated figures about cases: indicator_id, case_id, indicator_en, value (Float64), unit, bound (exact/lower/approximate), as_of (partial date string), source_id, notes.",
-)
-load_places = _loader(
-    "places", "Cities, SARs and platforms: place_id, name_en, name_zh, kind, host_city, lat, lon, source_id, notes."
-)
-load_corrections = _loader(
-    "corrections",
-    "Wrong claims in sources with corrections: correction_id, source_id, claim_en, correction_en, error_kind, basis_source_id, case_id, notes.",
-)
-load_sources = _loader(
-    "sources",
-    "Every source: source_id, publisher, outlet, title, language, date_published, date_accessed (datetime), url, kind, notes.",
-)
-load_vocab_domains = _loader(
-    "vocab_domains", "Project vocabulary of policy domains: domain, label_en, label_zh, definition_en."
-)
-load_vocab_mechanisms = _loader(
-    "vocab_mechanisms", "Project vocabulary of connection mechanisms: mechanism, label_en, label_zh, definition_en."
-)
-load_case_domains = _loader(
-    "case_domains", "Project coding, case × domain: case_id, domain, is_primary (boolean), basis."
-)
-load_case_mechanisms = _loader("case_mechanisms", "Project coding, case × mechanism: case_id, mechanism, basis.")
-load_case_links = _loader(
-    "case_links",
-    "Project coding, later case → earlier case: from_case_id, to_case_id, relation, link_status, basis, source_id.",
-)
-load_coding_new_fields = _loader(
-    "coding_new_fields", "Project coding, announced new field → domain: field_id, domain, basis."
-)
+load_batches = _loader("batches")
+load_batch_categories = _loader("batch_categories")
+load_batch_new_fields = _loader("batch_new_fields")
+load_cases = _loader("cases")
+load_case_sources = _loader("case_sources")
+load_indicators = _loader("indicators")
+load_places = _loader("places")
+load_corrections = _loader("corrections")
+load_sources = _loader("sources")
+load_vocab_domains = _loader("vocab_domains")
+load_vocab_mechanisms = _loader("vocab_mechanisms")
+load_case_domains = _loader("case_domains")
+load_case_mechanisms = _loader("case_mechanisms")
+load_case_links = _loader("case_links")
+load_coding_new_fields = _loader("coding_new_fields")

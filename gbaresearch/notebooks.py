@@ -1,6 +1,6 @@
 """Find and execute the numbered notebooks.
 
-``python -m gbaresearch.notebooks --in-place`` re-executes every notebook in a fresh kernel and
+``gbaresearch notebooks --in-place`` re-executes every notebook in a fresh kernel and
 writes the outputs back (``make notebooks``). Execution records no timing metadata, so running it
 twice leaves the files unchanged.
 
@@ -11,7 +11,6 @@ reason in one line, within the timeout.
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import logging
 import os
@@ -22,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_text
 from .paths import notebooks_dir
 
 NOTEBOOK_NAME = re.compile(r"^[0-9]{2}-[\w-]+\.ipynb$")
@@ -165,39 +165,5 @@ def write(nb: Any, path: Path) -> None:
     import nbformat
 
     coalesce_streams(nb)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            nbformat.write(nb, fh)  # type: ignore[no-untyped-call]
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Execute notebooks; return 0, or 1 after printing one line naming the failing notebook."""
-    parser = argparse.ArgumentParser(prog="python -m gbaresearch.notebooks")
-    parser.add_argument("--in-place", action="store_true", help="write outputs back into the notebooks")
-    parser.add_argument("--out", help="write the executed notebook here (one notebook only)")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell and for the kernel to start")
-    parser.add_argument("names", nargs="*", help="notebook files (default: all numbered notebooks)")
-    args = parser.parse_args(argv)
-    paths = [Path(n).resolve() for n in args.names] or notebook_paths()
-    for i, path in enumerate(paths, 1):
-        print(f"[{i}/{len(paths)}] executing {path.name}", flush=True)
-        try:
-            nb = execute(path, timeout=args.timeout)
-        except Exception as exc:  # a failing cell or kernel: say which notebook, no traceback wall
-            print(f"error in {path.name}: {_one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
-            return 1
-        if args.out:
-            write(nb, Path(args.out))
-        elif args.in_place:
-            write(nb, path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+    write_text(Path(path), text if text.endswith("\n") else text + "\n")

@@ -40,6 +40,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from .analysis import as_int as _int
+
 STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 LATIN_FAMILY = "gbaresearch DejaVu Sans"  # matplotlib's own DejaVu Sans files, under a name only they carry
@@ -95,10 +97,6 @@ def wrap(text: object, width: int) -> str:
 
 def _is_cjk(s: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in s)
-
-
-def _int(value: Any) -> int:
-    return int(value)
 
 
 def thousands(x: float, _pos: object = None) -> str:
@@ -321,11 +319,6 @@ def count_heatmap(
 
 # --- map -------------------------------------------------------------------------------------
 
-PLACE_KINDS = {
-    "mainland_city": ("o", "Mainland city"),
-    "sar": ("s", "Special administrative region"),
-    "platform": ("^", "Cooperation platform"),
-}
 LAND, WATER, SHORE = "#f2efe9", "#dcebf5", "#9fb8c8"
 
 
@@ -334,56 +327,41 @@ def marker_area(n: int | float) -> float:
     return 18.0 + 55.0 * float(n)
 
 
-def gba_map(
-    ax: Axes, places: pd.DataFrame, size_col: str = "cases", label_zh: bool = False, coastline: bool = True
-) -> str:
-    """Map of the places table on GSHHS shorelines (see :mod:`gbaresearch.coastline`): cities as
-    circles, SARs as squares, platforms as triangles, each kind its own colour; marker area grows
-    with ``size_col`` (a size key is drawn); each label sits next to its marker. Returns the
-    shoreline credit to put in the caption ('' when no shoreline was drawn)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Polygon
+def place_kinds(places: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    """Place kind → (marker, English label, where its labels sit), in schema order, from the
+    metadata ``places`` carries (``gba:marker`` and ``gba:label_at`` of ``places.kind``)."""
+    from .labels import labels, properties
 
-    from . import coastline as C
+    names = labels(places, "kind")
+    return {
+        str(k): (str(p.get("gba:marker", "o")), names[k], str(p.get("gba:label_at", "above")))
+        for k, p in properties(places, "kind").items()
+    }
 
-    pad = 0.25
-    west, east = float(places["lon"].min()) - pad, float(places["lon"].max()) + pad
-    south, north = float(places["lat"].min()) - pad, float(places["lat"].max()) + pad
-    credit = ""
-    if coastline and C.available():
-        ax.set_facecolor(WATER)
-        for s in C.shores((west, east, south, north)):
-            face = LAND if s.level in (1, 3) else WATER
-            ax.add_patch(Polygon(s.xy, closed=True, facecolor=face, edgecolor=SHORE, linewidth=0.5, zorder=1))
-        credit = C.CITATION.format(res=C.DEFAULT_RESOLUTION)
-    font = cjk_font() if label_zh else None
-    for i, (kind, (m, _name)) in enumerate(PLACE_KINDS.items()):
-        sub = places[places["kind"] == kind]
-        ax.scatter(
-            sub["lon"],
-            sub["lat"],
-            s=[marker_area(v) for v in sub[size_col].astype(float)],
-            marker=m,
-            color=PALETTE[i],
-            edgecolor="white",
-            linewidth=0.8,
-            zorder=3,
-        )
+
+def _label_offset(at: str, radius: float, away_west: bool) -> tuple[tuple[float, float], str, str]:
+    """Offset (points), horizontal and vertical alignment of a map label placed ``at``."""
+    if at == "below_away_from_host":
+        return ((-radius, -radius), "right", "top") if away_west else ((radius, -radius), "left", "top")
+    if at == "right":
+        return (radius + 1, 0), "left", "center"
+    return (0, radius), "center", "bottom"
+
+
+def _label_places(
+    ax: Axes, places: pd.DataFrame, size_col: str, font: Any, kinds_of: dict[str, tuple[str, str, str]]
+) -> None:
+    """Write each place's name (and count) next to its marker, where its kind says. Returns nothing."""
     lon = dict(zip(places["place_id"], places["lon"]))
     for _, r in places.iterrows():
         name = r["name_zh"] if font is not None else r["name_en"]
         n = int(r[size_col])
         text = plain(f"{name} ({n})" if n else name)
-        # cities: label above the marker; SARs: to the right; platforms sit close to their host
-        # city: label below, on the side away from the city
+        # where the label sits is the kind's gba:label_at; a label placed "below, away from the
+        # host" goes to the side away from the host city
         radius = np.sqrt(marker_area(n)) / 2 + 2
-        if r["kind"] == "platform":
-            away_west = r["lon"] < lon.get(r["host_city"], r["lon"])
-            offset, ha, va = ((-radius, -radius), "right", "top") if away_west else ((radius, -radius), "left", "top")
-        elif r["kind"] == "sar":
-            offset, ha, va = (radius + 1, 0), "left", "center"
-        else:
-            offset, ha, va = (0, radius), "center", "bottom"
+        away_west = bool(r["lon"] < lon.get(r["host_city"], r["lon"]))
+        offset, ha, va = _label_offset(kinds_of[str(r["kind"])][2], radius, away_west)
         ax.annotate(
             text,
             (r["lon"], r["lat"]),
@@ -396,17 +374,15 @@ def gba_map(
             zorder=4,
             bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.6),
         )
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
-    ax.grid(False)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ("left", "bottom", "top", "right"):
-        ax.spines[side].set_visible(True)
+
+
+def _map_legends(ax: Axes, places: pd.DataFrame, size_col: str, kinds_of: dict[str, tuple[str, str, str]]) -> None:
+    """The map's two legends: kinds of place, and marker sizes. Returns nothing."""
+    from matplotlib.lines import Line2D
+
     kinds = [
         Line2D([], [], marker=m, linestyle="", color=PALETTE[i], markersize=8, label=name)
-        for i, (m, name) in enumerate(PLACE_KINDS.values())
+        for i, (m, name, _at) in enumerate(kinds_of.values())
     ]
     top = max(int(places[size_col].max()), 1)
     sizes = sorted({1, top} | ({(top + 1) // 2} if top > 2 else set()))
@@ -443,6 +419,53 @@ def gba_map(
         framealpha=0.8,
         frameon=True,
     )
+
+
+def gba_map(
+    ax: Axes, places: pd.DataFrame, size_col: str = "cases", label_zh: bool = False, coastline: bool = True
+) -> str:
+    """Map of the places table on GSHHS shorelines (see :mod:`gbaresearch.coastline`): cities as
+    circles, SARs as squares, platforms as triangles, each kind its own colour; marker area grows
+    with ``size_col`` (a size key is drawn); each label sits next to its marker. Returns the
+    shoreline credit to put in the caption ('' when no shoreline was drawn)."""
+    from matplotlib.patches import Polygon
+
+    from . import coastline as C
+
+    pad = 0.25
+    west, east = float(places["lon"].min()) - pad, float(places["lon"].max()) + pad
+    south, north = float(places["lat"].min()) - pad, float(places["lat"].max()) + pad
+    credit = ""
+    if coastline and C.available():
+        ax.set_facecolor(WATER)
+        for s in C.shores((west, east, south, north)):
+            face = LAND if s.level in (1, 3) else WATER
+            ax.add_patch(Polygon(s.xy, closed=True, facecolor=face, edgecolor=SHORE, linewidth=0.5, zorder=1))
+        credit = C.CITATION.format(res=C.DEFAULT_RESOLUTION)
+    font = cjk_font() if label_zh else None
+    kinds_of = place_kinds(places)
+    for i, (kind, (m, _name, _at)) in enumerate(kinds_of.items()):
+        sub = places[places["kind"] == kind]
+        ax.scatter(
+            sub["lon"],
+            sub["lat"],
+            s=[marker_area(v) for v in sub[size_col].astype(float)],
+            marker=m,
+            color=PALETTE[i],
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=3,
+        )
+    _label_places(ax, places, size_col, font, kinds_of)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(True)
+    _map_legends(ax, places, size_col, kinds_of)
     return credit
 
 

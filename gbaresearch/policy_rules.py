@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .validation import Table
+    from .table import Table
 
 Tables = Mapping[str, "Table"]
 LINK_TABLES = ("case_plan_links", "coding_second_plan_links")
@@ -131,7 +131,7 @@ def _source_lists(tables: Tables, problems: list[Problem]) -> None:
         if not t.ok:
             continue
         for f in t.resource.fields:
-            if not f.descriptor.get("gba:sourceList"):
+            if not f.source_list:
                 continue
             for line, value in t.rows(f.name):
                 for sid in str(value).split() if value is not None else []:

@@ -2,15 +2,16 @@
 
 A *case fact* is a distinct ``(case_id, fact)`` pair in ``case_sources`` (for example
 ``("B2-09", "date_in_force")``). It *rests on an original page* when at least one
-``case_sources`` row for that pair cites a source whose ``kind`` is ``official`` (a government
-body's own page) or ``press`` (a news outlet's own article). Rows citing reposts (a government or news site
-reproducing another outlet's article), mirrors, machine translations or reference pages never
-count, whatever their ``support``; a row whose
+``case_sources`` row for that pair cites a source whose ``kind`` the schema marks
+``"gba:counts_as": "original"`` (a government body's own page or a news outlet's own article).
+Rows citing copies (reposts, mirrors, machine translations) or reference pages never count,
+whatever their ``support``; a row whose
 ``support`` is ``inferred`` counts by the page it cites, like any other row. The measure is
 defined in ``CODEBOOK.md`` (section 4, Sources).
 
 Everything here works on a loaded :class:`~gbaresearch.load.Dataset` (or any mapping of table
-name to DataFrame holding ``sources`` and ``case_sources``) and never reads files.
+name to DataFrame holding ``sources``, with the metadata a loaded table carries, and
+``case_sources``) and never reads files.
 """
 
 from __future__ import annotations
@@ -20,15 +21,42 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .labels import values_where
+
 #: What the functions read: a :class:`~gbaresearch.load.Dataset` or any mapping of table name to
 #: DataFrame with ``sources`` and ``case_sources``.
 Tables = Mapping[str, pd.DataFrame]
 
-#: Source kinds that count as an official or original page.
-ORIGINAL_KINDS: tuple[str, ...] = ("official", "press")
 
-#: Source kinds that count as a government body's own page.
-OFFICIAL_KINDS: tuple[str, ...] = ("official",)
+@dataclass(frozen=True)
+class Kinds:
+    """A set of source kinds named by a property of the ``sources.kind`` categories in the
+    schema: the kinds whose ``gba:<key>`` is ``wanted``. :func:`source_kinds` lists them."""
+
+    key: str
+    wanted: object
+    excluding: str | None = None  # also leave out kinds whose gba:<excluding> is true
+
+
+#: Source kinds that count as an official or original page (``gba:counts_as`` "original").
+ORIGINAL_KINDS = Kinds("counts_as", "original")
+
+#: Source kinds that count as a government body's own page (``gba:government_page``).
+OFFICIAL_KINDS = Kinds("government_page", True)
+
+#: Source kinds that are copies of another outlet's page or a translation of it (``gba:counts_as`` "copy").
+COPY_KINDS = Kinds("counts_as", "copy")
+
+
+def source_kinds(ds: Tables, kinds: Kinds | tuple[str, ...]) -> tuple[str, ...]:
+    """The source kinds ``kinds`` stands for, in schema order, read from the metadata of the
+    loaded ``sources`` table (a tuple of kinds is returned as given)."""
+    if not isinstance(kinds, Kinds):
+        return tuple(kinds)
+    chosen = values_where(ds["sources"], "kind", kinds.key, kinds.wanted)
+    if kinds.excluding is not None:
+        chosen = tuple(k for k in chosen if k not in values_where(ds["sources"], "kind", kinds.excluding, True))
+    return tuple(str(k) for k in chosen)
 
 
 @dataclass(frozen=True)
@@ -49,7 +77,7 @@ class OriginalShare:
         return self.facts - self.original
 
 
-def _fact_table(ds: Tables, kinds: tuple[str, ...] = ORIGINAL_KINDS) -> pd.DataFrame:
+def _fact_table(ds: Tables, kinds: Kinds | tuple[str, ...] = ORIGINAL_KINDS) -> pd.DataFrame:
     """One row per distinct (case_id, fact): ``case_id``, ``fact`` (str), ``rows`` (int),
     ``original`` (bool: some row cites a source whose kind is in ``kinds``)."""
     kind = dict(zip(ds["sources"]["source_id"].astype(str), ds["sources"]["kind"].astype(str)))
@@ -57,7 +85,7 @@ def _fact_table(ds: Tables, kinds: tuple[str, ...] = ORIGINAL_KINDS) -> pd.DataF
         {
             "case_id": ds["case_sources"]["case_id"].astype(str),
             "fact": ds["case_sources"]["fact"].astype(str),
-            "original": ds["case_sources"]["source_id"].astype(str).map(kind).isin(kinds),
+            "original": ds["case_sources"]["source_id"].astype(str).map(kind).isin(source_kinds(ds, kinds)),
         }
     )
     out = cs.groupby(["case_id", "fact"], sort=True).agg(rows=("original", "size"), original=("original", "any"))
@@ -66,12 +94,12 @@ def _fact_table(ds: Tables, kinds: tuple[str, ...] = ORIGINAL_KINDS) -> pd.DataF
     return out.reset_index()
 
 
-def original_share(ds: Tables, kinds: tuple[str, ...] = ORIGINAL_KINDS) -> OriginalShare:
+def original_share(ds: Tables, kinds: Kinds | tuple[str, ...] = ORIGINAL_KINDS) -> OriginalShare:
     """The share of case facts resting on an official or original page.
 
     Returns an :class:`OriginalShare` with ``facts`` (distinct ``(case_id, fact)`` pairs in
     ``case_sources``), ``original`` (pairs with at least one row citing a source whose kind is in
-    ``kinds``: by default ``official`` or ``press``; reposts never count) and ``share``
+    ``kinds``: by default the kinds the schema counts as original; copies never count) and ``share``
     (``original / facts``, unrounded; 0.0 when there are no facts). With
     ``kinds=OFFICIAL_KINDS`` it is the share resting on a government body's own page."""
     t = _fact_table(ds, kinds)
@@ -154,16 +182,13 @@ def single_page_facts(ds: Tables) -> pd.DataFrame:
     return out.sort_values(["facts_alone", "source_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-#: Source kinds that are copies of another outlet's page or a translation of it.
-COPY_KINDS: tuple[str, ...] = ("repost", "mirror", "machine_translation")
-
-
 def batch_facts_on_copies(ds: Tables) -> pd.DataFrame:
     """Batch-level official facts (``batches`` and ``batch_categories`` rows) whose cited source
     is a copy (kind in :data:`COPY_KINDS`): ``table``, ``batch`` (int), ``what`` (the category,
     or "batch" for the batch row), ``source_id``, ``kind``; in table, batch and row order. Such a
     fact is official in content but rests on a copy of the official statement."""
     kind = dict(zip(ds["sources"]["source_id"].astype(str), ds["sources"]["kind"].astype(str)))
+    copies = source_kinds(ds, COPY_KINDS)
     rows = []
     for table, what in (("batches", None), ("batch_categories", "category")):
         if table not in ds:
@@ -171,7 +196,7 @@ def batch_facts_on_copies(ds: Tables) -> pd.DataFrame:
         t = ds[table]
         for _, r in t.iterrows():
             sid = str(r["source_id"])
-            if kind.get(sid) in COPY_KINDS:
+            if kind.get(sid) in copies:
                 rows.append(
                     {
                         "table": table,

@@ -8,19 +8,18 @@ and the next release compares the tables with that record.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .csvfile import read_file_bytes, write_file_bytes
-from .limits import MAX_PACKAGE_BYTES
+from .atomic import write_text
+from .csvfile import read_file_bytes
 from .paths import CITATION_FILE, REPO_DIR, _in_checkout
 from .paths import data_dir as _data_dir
 from .problems import Problem
-from .schema import PACKAGE_FILE
+from .schema import PACKAGE_FILE, descriptor_text, read_descriptor
 from .validation import check_dataset
 
 COUNTS_KEY = "gba:rowCounts"
@@ -88,11 +87,7 @@ def _entry(version: str, day: date, previous: str, recorded: str | None, lines: 
     return head + body + "\n- Describe what changed and why: new sources, cases, corrections.\n\n"
 
 
-def _write(path: Path, text: str) -> None:
-    """Replace ``path`` in one step (a new file beside it, then a rename)."""
-    tmp = path.with_name(f".{path.name}.new")
-    write_file_bytes(tmp, text.encode("utf-8"))
-    os.replace(tmp, path)
+_write = write_text
 
 
 def release(version: str, data_dir: str | os.PathLike[str] | None = None, today: date | None = None) -> Released:
@@ -109,7 +104,7 @@ def release(version: str, data_dir: str | os.PathLike[str] | None = None, today:
     checked = check_dataset(d)
     if checked.problems or checked.package is None:
         return Released(list(checked.problems))
-    desc = json.loads(read_file_bytes(d / PACKAGE_FILE, MAX_PACKAGE_BYTES).decode("utf-8"))
+    desc = read_descriptor(d)
     current = str(desc.get("version", "0.0.0"))
     try:
         old = parse_version(current)
@@ -141,7 +136,7 @@ def release(version: str, data_dir: str | os.PathLike[str] | None = None, today:
         text = re.sub(r"(?m)^date-released: .*$", f"date-released: {day.isoformat()}", text, count=1)
         _write(cff, text)
         written.append(cff)
-    _write(d / PACKAGE_FILE, json.dumps(desc, ensure_ascii=False, indent=2) + "\n")
+    _write(d / PACKAGE_FILE, descriptor_text(desc))
     written.insert(0, d / PACKAGE_FILE)
     return Released([], written, before, after)
 
@@ -152,8 +147,8 @@ def record_counts(data_dir: str | os.PathLike[str] | None = None) -> dict[str, i
     d = _data_dir(data_dir)
     checked = check_dataset(d)
     counts = {name: len(t) for name, t in checked.tables.items()}
-    desc = json.loads(read_file_bytes(d / PACKAGE_FILE, MAX_PACKAGE_BYTES).decode("utf-8"))
+    desc = read_descriptor(d)
     desc[COUNTS_KEY] = counts
     desc[COUNTS_VERSION_KEY] = desc.get("version", "")
-    _write(d / PACKAGE_FILE, json.dumps(desc, ensure_ascii=False, indent=2) + "\n")
+    _write(d / PACKAGE_FILE, descriptor_text(desc))
     return counts

@@ -9,7 +9,7 @@ Output (default ``build/report/``): ``index.html``, ``notebooks/NN-name.html``,
 ``downloads.html`` and ``downloads/*``, ``_static/``, ``search.html``. Page sources are
 generated in a temporary folder under ``build/`` (or the system's temporary folder outside a
 checkout); ``data/`` and ``notebooks/`` are only read. The output directory is handled by
-:mod:`gbaresearch.site.output`: only files an earlier build wrote are replaced or removed.
+:mod:`gbaresearch.outputdir`: only files an earlier build wrote are replaced or removed.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from typing import Any
 from . import buildcache
 from .buildcache import NotebookCache
 from .notebooks import KernelStartError, kernel_env, notebook_paths
+from .outputdir import OutputDirError, files_under, install
 from .paths import REPO_DIR, _in_checkout, notebooks_dir
 from .problems import escape
-from .site.output import OutputDirError, files_under, install
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 __all__ = [
@@ -276,7 +276,7 @@ def _work_root() -> Path:
 
 def _complete(out_dir: Path) -> bool:
     """True when every file the last build listed in ``out_dir``'s manifest is still there."""
-    from .site.output import read_manifest
+    from .outputdir import read_manifest
 
     listed = read_manifest(out_dir)
     return bool(listed) and (out_dir / "index.html").is_file() and all((out_dir / rel).is_file() for rel in listed)
@@ -311,6 +311,94 @@ def _render(src: Path, out: Path, doctrees: Path, version: str, log: Callable[[s
         raise ReportError(f"site rendering failed: {serious[0] if serious else 'sphinx exit ' + str(app.statuscode)}")
 
 
+def _entry(path: Path, executed: Path) -> Any:
+    """The site's entry for one executed notebook (its figures given alt text in place)."""
+    import nbformat
+
+    from .site.pages import NotebookEntry
+
+    nb = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
+    if add_figure_alt_text(nb):
+        nbformat.write(nb, executed)  # type: ignore[no-untyped-call]
+    return NotebookEntry(
+        docname=f"notebooks/{path.stem}",
+        title=notebook_title(nb) or path.stem,
+        question=notebook_question(nb),
+        answer=notebook_answer(nb),
+        question_zh=notebook_question(nb, "zh"),
+        answer_zh=notebook_answer(nb, "zh"),
+        thumbnail=None,  # the landing page shows no thumbnails (unreadable at card size)
+    )
+
+
+def _execute_notebooks(
+    paths: list[Path],
+    keys: dict[Path, str],
+    cache: Any,
+    src: Path,
+    work: Path,
+    ds: Any,
+    executor: Callable[..., dict[Path, Path]] | None,
+    jobs: int,
+    timeout: int,
+    say: Callable[[str], None],
+) -> dict[Path, Path]:
+    """Each notebook executed (or taken from ``cache`` when its key is unchanged) into
+    ``src/notebooks``; return notebook → executed copy."""
+    from .confined import write_tree
+
+    executed: dict[Path, Path] = {}
+    for p in paths:
+        hit = cache.get(p.name, keys[p]) if cache is not None else None
+        if hit is not None:
+            shutil.copyfile(hit, src / "notebooks" / p.name)
+            executed[p] = src / "notebooks" / p.name
+    todo = [p for p in paths if p not in executed]
+    cached = f"; {len(executed)} unchanged, taken from the cache" if executed else ""
+    say(f"[2/4] executing {len(todo)} notebooks in fresh kernels ({jobs} at a time){cached}")
+    if todo:
+        run = executor or execute_all
+        # The notebooks read the validated snapshot, laid out as files, never the data directory:
+        # the whole site (pages, notebooks, downloads) shows the bytes that were checked.
+        snapshot_dir = work / "data"
+        snapshot_dir.mkdir()
+        write_tree(snapshot_dir, ds.files)
+        fresh = run(todo, src / "notebooks", snapshot_dir, jobs=jobs, timeout=timeout, log=say)
+        if cache is not None:
+            for p, out in fresh.items():
+                cache.put(p.name, keys[p], out)
+        executed.update(fresh)
+    return executed
+
+
+def _write_sources(src: Path, ds: Any, entries: list[Any]) -> list[Path]:
+    """Write the site's sources into ``src`` (pages, scripts, downloads in ``src/../downloads``);
+    return the downloads written."""
+    from .cite import cite
+    from .exports import FORMAT_TEXTS, FORMATS, file_names
+    from .exports import export as export_files
+    from .site.pages import Download, write_pages
+    from .site.text import Labels
+
+    gen_static = src / "_gen_static"
+    gen_static.mkdir(parents=True)
+    dl_dir = src.parent / "downloads"
+    js, css = datatables_script()
+    (gen_static / "datatables.js").write_text(js, encoding="utf-8")
+    (gen_static / "datatables.css").write_text(css, encoding="utf-8")
+    written = export_files(FORMATS, dl_dir, dataset=ds)
+    names = file_names(ds.version)
+    downloads = [
+        Download(f"downloads/{names[fmt]}", *FORMAT_TEXTS[fmt], (dl_dir / names[fmt]).stat().st_size) for fmt in FORMATS
+    ]
+    codebook = (
+        ds.files["CODEBOOK.md"].decode("utf-8", "replace") if "CODEBOOK.md" in ds.files else "# Codebook · 编码手册\n"
+    )
+    citation = cite(ds.data_dir, version=ds.version)
+    write_pages(src, ds, Labels(ds, ds.package), entries, citation, codebook, downloads)
+    return written
+
+
 def build(
     out_dir: Path | None = None,
     data_dir: str | os.PathLike[str] | None = None,
@@ -326,7 +414,7 @@ def build(
 
     Raises :class:`~gbaresearch.problems.DataValidationError` for invalid data,
     :class:`ReportError` when a notebook fails or rendering fails (nothing is installed then),
-    and :class:`~gbaresearch.site.output.OutputDirError` when ``out_dir`` holds files an
+    and :class:`~gbaresearch.outputdir.OutputDirError` when ``out_dir`` holds files an
     earlier build did not write. ``executor`` replaces :func:`execute_all` (tests).
 
     With ``use_cache`` (default: when ``executor`` is not given) a notebook whose key has not
@@ -334,16 +422,8 @@ def build(
     package's code) is taken from the cache in ``cache_dir`` (default ``build/notebook-cache``)
     instead of being executed, and when every key and the output are as the last build left
     them, nothing is executed or rendered at all."""
-    import nbformat
-
-    from .cite import cite
-    from .confined import write_tree
-    from .exports import FORMATS, file_names
-    from .exports import export as export_files
+    from . import outputdir as output
     from .load import load_dataset
-    from .site import output
-    from .site.pages import Download, NotebookEntry, write_pages
-    from .site.text import Labels
 
     say = log or (lambda s: print(escape(s), flush=True))  # lines quote the data (version, warnings)
     out_dir = Path(out_dir) if out_dir is not None else REPO_DIR / "build" / "report"
@@ -352,7 +432,6 @@ def build(
     t0 = time.perf_counter()
     say("[1/4] validating data")
     ds = load_dataset(data_dir)
-    package = ds.package
     output.check(out_dir)  # refuse early, before the slow part
     say(f"      valid: version {ds.version}, {len(ds.cases)} identified cases")
     timings["validate"] = time.perf_counter() - t0
@@ -372,90 +451,12 @@ def build(
         src, html_out, doctrees = work / "src", work / "html", work / "doctrees"
         (src / "notebooks").mkdir(parents=True)
         t1 = time.perf_counter()
-        executed: dict[Path, Path] = {}
-        for p in paths:
-            hit = cache.get(p.name, keys[p]) if cache is not None else None
-            if hit is not None:
-                shutil.copyfile(hit, src / "notebooks" / p.name)
-                executed[p] = src / "notebooks" / p.name
-        todo = [p for p in paths if p not in executed]
-        cached = f"; {len(executed)} unchanged, taken from the cache" if executed else ""
-        say(f"[2/4] executing {len(todo)} notebooks in fresh kernels ({jobs} at a time){cached}")
-        if todo:
-            run = executor or execute_all
-            # The notebooks read the validated snapshot, laid out as files, never the data directory:
-            # the whole site (pages, notebooks, downloads) shows the bytes that were checked.
-            snapshot_dir = work / "data"
-            snapshot_dir.mkdir()
-            write_tree(snapshot_dir, ds.files)
-            fresh = run(todo, src / "notebooks", snapshot_dir, jobs=jobs, timeout=timeout, log=say)
-            if cache is not None:
-                for p, out in fresh.items():
-                    cache.put(p.name, keys[p], out)
-            executed.update(fresh)
+        executed = _execute_notebooks(paths, keys, cache, src, work, ds, executor, jobs, timeout, say)
         timings["execute"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         say("[3/4] generating pages and downloads")
-        gen_static = src / "_gen_static"
-        gen_static.mkdir(parents=True)
-        entries = []
-        for p in paths:
-            nb = nbformat.read(executed[p], as_version=4)  # type: ignore[no-untyped-call]
-            if add_figure_alt_text(nb):
-                nbformat.write(nb, executed[p])  # type: ignore[no-untyped-call]
-            entries.append(
-                NotebookEntry(
-                    docname=f"notebooks/{p.stem}",
-                    title=notebook_title(nb) or p.stem,
-                    question=notebook_question(nb),
-                    answer=notebook_answer(nb),
-                    question_zh=notebook_question(nb, "zh"),
-                    answer_zh=notebook_answer(nb, "zh"),
-                    thumbnail=None,  # the landing page shows no thumbnails (unreadable at card size)
-                )
-            )
-        js, css = datatables_script()
-        (gen_static / "datatables.js").write_text(js, encoding="utf-8")
-        (gen_static / "datatables.css").write_text(css, encoding="utf-8")
-        dl_dir = work / "downloads"
-        written = export_files(FORMATS, dl_dir, dataset=ds)
-        names = file_names(ds.version)
-        described = {
-            "zip": (
-                "Data package (Frictionless): datapackage.json, every CSV, codebook, changelog",
-                "数据包（Frictionless）：全部 CSV、编码手册与更新记录",
-                "unzip; frictionless validate datapackage.json",
-            ),
-            "xlsx": (
-                "Excel workbook: one sheet per table, README and codebook sheets",
-                "Excel 工作簿：每表一页，另含说明与编码手册",
-                "pandas.read_excel(path, sheet_name=None)",
-            ),
-            "csv": (
-                "Flat case-level table: one row per identified case, with coding and source counts; "
-                "UTF-8 with BOM (opens in Excel)",
-                "案例级平面表：每个已识别案例一行；带 BOM 的 UTF-8，可直接用 Excel 打开",
-                "Excel; R: readr::read_csv(path, na = 'NA'); "
-                "pandas.read_csv(path, keep_default_na=False, na_values=['NA'])",
-            ),
-            "dta": (
-                "Stata file of the case-level table, with variable and value labels",
-                "案例级 Stata 数据，含变量与取值标签",
-                "Stata 14+: use; R: haven::read_dta(path); pandas.read_stata(path)",
-            ),
-        }
-        downloads = []
-        for fmt in FORMATS:
-            p = dl_dir / names[fmt]
-            en, zh, reader = described[fmt]
-            downloads.append(Download(f"downloads/{names[fmt]}", en, zh, reader, p.stat().st_size))
-        codebook = (
-            ds.files["CODEBOOK.md"].decode("utf-8", "replace")
-            if "CODEBOOK.md" in ds.files
-            else "# Codebook · 编码手册\n"
-        )
-        citation = cite(ds.data_dir, version=ds.version)
-        write_pages(src, ds, Labels(ds, package), entries, citation, codebook, downloads)
+        entries = [_entry(p, executed[p]) for p in paths]
+        written = _write_sources(src, ds, entries)
         say("[4/4] rendering the site with Sphinx")
         _render(src, html_out, doctrees, ds.version, say)
         files = {rel: p for rel, p in files_under(html_out).items() if not rel.startswith((".doctrees/", ".buildinfo"))}

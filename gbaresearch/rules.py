@@ -15,7 +15,7 @@ from .policy_rules import policy_rules
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .validation import Table
+    from .table import Table
 
 Tables = Mapping[str, "Table"]
 
@@ -397,7 +397,7 @@ def _sources_used(tables: Tables, problems: list[Problem]) -> None:
                     return  # an unreadable citation may be the one that uses a source
                 used.update(v for v in t.columns[fk.field] if v is not None)
         for f in t.resource.fields:  # space-separated lists of source ids (checked in policy_rules)
-            if f.descriptor.get("gba:sourceList"):
+            if f.source_list:
                 used.update(s for v in t.columns[f.name] if v is not None for s in str(v).split())
     for line, s in tables["sources"].rows("source_id"):
         if s is not None and s not in used:

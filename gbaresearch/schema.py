@@ -30,9 +30,8 @@ from typing import Any
 
 from .confined import read_beneath
 from .limits import MAX_PACKAGE_BYTES, Refused, compile_pattern, path_problem
+from .paths import PACKAGE_FILE as PACKAGE_FILE
 from .problems import Problem, escape
-
-PACKAGE_FILE = "datapackage.json"
 
 # The tables the library provides (one ``load_*`` function each, relied on by the notebooks) and
 # the fields its cross-table rules read. A descriptor without one of them is not valid.
@@ -82,6 +81,11 @@ class Category:
     value: Value
     label: str
     label_zh: str
+    properties: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the category's gba: keys
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The category's property ``gba:<key>`` (e.g. ``counts_as``), or ``default``."""
+        return self.properties.get(f"gba:{key}", default)
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,54 @@ class Field:
         if lang not in ("en", "zh"):
             raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
         return {c.value: (c.label if lang == "en" else c.label_zh) for c in self.categories or ()}
+
+    @property
+    def title_zh(self) -> str:
+        """The Chinese title (``gba:title_zh``), or "" when the schema gives none."""
+        return str(self.descriptor.get("gba:title_zh", ""))
+
+    @property
+    def description(self) -> str:
+        """The English description, or ""."""
+        return str(self.descriptor.get("description", ""))
+
+    @property
+    def description_zh(self) -> str:
+        """The Chinese description (``gba:description_zh``), or ""."""
+        return str(self.descriptor.get("gba:description_zh", ""))
+
+    @property
+    def source_list(self) -> bool:
+        """True when the field holds a list of source ids (``gba:sourceList``)."""
+        return bool(self.descriptor.get("gba:sourceList", False))
+
+    @property
+    def unit(self) -> str:
+        """The unit of a numeric field (``gba:unit``), or "" when it has none."""
+        return str(self.descriptor.get("gba:unit", ""))
+
+    def category(self, value: Value) -> Category:
+        """The listed category ``value`` (KeyError when the field has no such category)."""
+        for c in self.categories or ():
+            if c.value == value:
+                return c
+        raise KeyError(value)
+
+    def values_where(self, key: str, wanted: Any) -> tuple[Value, ...]:
+        """The category values, in schema order, whose property ``gba:<key>`` equals ``wanted``."""
+        return tuple(c.value for c in self.categories or () if c.get(key) == wanted)
+
+    @property
+    def pandas_dtype(self) -> str:
+        """The pandas dtype a column of this field is loaded as: ``"category"`` for listed or
+        derived categories, ``"datetime64[ns]"`` for full dates, ``"Int64"``, ``"Float64"``,
+        ``"boolean"``, else ``"string"`` (partial dates and text)."""
+        if self.categories is not None or self.categories_from is not None:
+            return "category"
+        return _PANDAS_DTYPES.get(self.type, "string")
+
+
+_PANDAS_DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[ns]"}
 
 
 @dataclass(frozen=True)
@@ -156,10 +208,38 @@ class Resource:
         return [f.name for f in self.fields]
 
     def field(self, name: str) -> Field:
+        """The field ``name`` (KeyError when the table has none)."""
         for f in self.fields:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    @property
+    def title_zh(self) -> str:
+        """The Chinese title (``gba:title_zh``), or ""."""
+        return str(self.descriptor.get("gba:title_zh", ""))
+
+    @property
+    def dialect(self) -> object:
+        """The CSV dialect as the descriptor gives it (an object, or None)."""
+        return self.descriptor.get("dialect")
+
+    @property
+    def label_columns(self) -> tuple[str, str] | None:
+        """The (English, Chinese) columns that label this table's rows by its one-column primary
+        key (``gba:labels``: places, vocabularies), or None."""
+        d = self.descriptor.get("gba:labels")
+        return (str(d["en"]), str(d["zh"])) if isinstance(d, dict) else None
+
+    @property
+    def description(self) -> str:
+        """The English description, or ""."""
+        return str(self.descriptor.get("description", ""))
+
+    @property
+    def description_zh(self) -> str:
+        """The Chinese description (``gba:description_zh``), or ""."""
+        return str(self.descriptor.get("gba:description_zh", ""))
 
 
 @dataclass(frozen=True)
@@ -183,7 +263,31 @@ class Package:
     def name(self) -> str:
         return str(self.descriptor.get("name", ""))
 
+    @property
+    def description(self) -> str:
+        """The English description of the dataset, or ""."""
+        return str(self.descriptor.get("description", ""))
+
+    @property
+    def licences(self) -> list[str]:
+        """The names of the dataset's licences, in descriptor order."""
+        return [str(x.get("name", "")) for x in self.descriptor.get("licenses", []) if isinstance(x, dict)]
+
+    def labelled_by(self, resource: str, field: str) -> tuple[str, str, str, str] | None:
+        """Where the values of ``resource.field`` get their labels from the data: ``(table, key,
+        English column, Chinese column)`` when the field is the key of a table with
+        ``gba:labels`` or a foreign key to one; None otherwise."""
+        res = self.resource(resource)
+        if res.label_columns is not None and res.primary_key == (field,):
+            return (res.name, field, *res.label_columns)
+        for fk in res.foreign_keys:
+            target = self.resource(fk.resource)
+            if fk.field == field and target.label_columns is not None and target.primary_key == (fk.ref_field,):
+                return (target.name, fk.ref_field, *target.label_columns)
+        return None
+
     def resource(self, name: str) -> Resource:
+        """The table ``name`` (KeyError when the package has none)."""
         for r in self.resources:
             if r.name == name:
                 return r
@@ -274,12 +378,42 @@ def _categories(d: dict[str, Any], where: str, err: _Collector) -> tuple[Categor
             return None
         en = label if isinstance(label, str) else str(v)
         zh = label_zh if isinstance(label_zh, str) else en
-        out.append(Category(v, en, zh))
+        extra = {k: x for k, x in c.items() if k.startswith("gba:")} if isinstance(c, dict) else {}
+        out.append(Category(v, en, zh, extra))
     values = [c.value for c in out]
     if len(set(values)) != len(values):
         err(where, "a category is listed twice")
         return None
     return tuple(out)
+
+
+def _bounds(c: dict[str, Any], ftype: object, where: str, err: _Collector) -> list[float | None]:
+    """The field's [minimum, maximum] (None where absent or invalid, each problem reported)."""
+    bounds: list[float | None] = []
+    for k in ("minimum", "maximum"):
+        b = c.get(k)
+        if b is not None and (not _is_number(b) or not _finite(b)):
+            err(where, f"constraints.{k} must be a finite number, not {_show(b)}")
+            b = None
+        elif b is not None and ftype in SUPPORTED_TYPES and ftype not in ("integer", "number"):
+            err(where, f"constraints.{k} applies to integer and number fields, not to a {_show(ftype)} field")
+            b = None
+        bounds.append(b)
+    return bounds
+
+
+def _pattern(pattern: object, where: str, err: _Collector) -> Any:
+    """The compiled ``constraints.pattern`` (None when absent or invalid, the problem reported)."""
+    if pattern is None:
+        return None
+    if not isinstance(pattern, str):
+        err(where, "constraints.pattern must be a string")
+        return None
+    try:
+        return compile_pattern(pattern)
+    except ValueError as exc:
+        err(where, f"pattern {_show(pattern)} {exc}")
+        return None
 
 
 def _field(d: object, where: str, err: _Collector) -> Field | None:
@@ -305,26 +439,9 @@ def _field(d: object, where: str, err: _Collector) -> Field | None:
     for k in ("required", "unique"):
         if k in c and not isinstance(c[k], bool):
             err(where, f"constraints.{k} must be true or false")
-    bounds: list[float | None] = []
-    for k in ("minimum", "maximum"):
-        b = c.get(k)
-        if b is not None and (not _is_number(b) or not _finite(b)):
-            err(where, f"constraints.{k} must be a finite number, not {_show(b)}")
-            b = None
-        elif b is not None and ftype in SUPPORTED_TYPES and ftype not in ("integer", "number"):
-            err(where, f"constraints.{k} applies to integer and number fields, not to a {_show(ftype)} field")
-            b = None
-        bounds.append(b)
+    bounds = _bounds(c, ftype, where, err)
     pattern = c.get("pattern")
-    regex = None
-    if pattern is not None:
-        if not isinstance(pattern, str):
-            err(where, "constraints.pattern must be a string")
-        else:
-            try:
-                regex = compile_pattern(pattern)
-            except ValueError as exc:
-                err(where, f"pattern {_show(pattern)} {exc}")
+    regex = _pattern(pattern, where, err)
     cats = _categories(d, where, err)
     ordered = d.get("categoriesOrdered", False)
     if not isinstance(ordered, bool):
@@ -389,6 +506,30 @@ def _profile(d: dict[str, Any], where: str, allowed: frozenset[str], err: _Colle
             )
 
 
+def _foreign_keys(
+    raw_fks: object, name: str, where: str, err: _Collector
+) -> tuple[list[ForeignKey], list[CompositeKey]]:
+    """The one-column and the composite foreign keys of table ``name`` (each malformed one reported)."""
+    fks: list[ForeignKey] = []
+    composite: list[CompositeKey] = []
+    if not isinstance(raw_fks, list):
+        err(where, "schema.foreignKeys must be a list")
+        raw_fks = []
+    for fk in raw_fks:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        own = _names(fk.get("fields")) if isinstance(fk, dict) else None
+        target = _names(ref.get("fields")) if isinstance(ref, dict) else None
+        res = ref.get("resource", "") if isinstance(ref, dict) else None
+        if own is None or target is None or not isinstance(res, str) or len(own) != len(target):
+            err(where, f"foreign key {_show(fk)} needs 'fields' and a 'reference' with 'resource' and as many 'fields'")
+            continue
+        if len(own) == 1:
+            fks.append(ForeignKey(own[0], res or name, target[0]))
+        else:
+            composite.append(CompositeKey(tuple(own), res or name, tuple(target)))
+    return fks, composite
+
+
 def _resource(d: object, index: int, err: _Collector) -> Resource | None:
     where = f"resources[{index}]"
     if not isinstance(d, dict):
@@ -432,27 +573,15 @@ def _resource(d: object, index: int, err: _Collector) -> Resource | None:
         err(where, "schema.primaryKey must be a field name or a list of them")
     elif any(k not in names for k in pk) or len(set(pk)) != len(pk):
         err(where, f"primary key {_show(pk)} must name distinct fields of the table")
-    fks: list[ForeignKey] = []
-    composite: list[CompositeKey] = []
-    raw_fks = s.get("foreignKeys", [])
-    if not isinstance(raw_fks, list):
-        err(where, "schema.foreignKeys must be a list")
-        raw_fks = []
-    for fk in raw_fks:
-        ref = fk.get("reference") if isinstance(fk, dict) else None
-        own = _names(fk.get("fields")) if isinstance(fk, dict) else None
-        target = _names(ref.get("fields")) if isinstance(ref, dict) else None
-        res = ref.get("resource", "") if isinstance(ref, dict) else None
-        if own is None or target is None or not isinstance(res, str) or len(own) != len(target):
-            err(where, f"foreign key {_show(fk)} needs 'fields' and a 'reference' with 'resource' and as many 'fields'")
-            continue
-        if len(own) == 1:
-            fks.append(ForeignKey(own[0], res or name, target[0]))
-        else:
-            composite.append(CompositeKey(tuple(own), res or name, tuple(target)))
+    fks, composite = _foreign_keys(s.get("foreignKeys", []), name, where, err)
     for k in ("title", "description", "gba:provenance"):
         if k in d and not isinstance(d[k], str):
             err(where, f"{k} must be a string")
+    lab = d.get("gba:labels")
+    if lab is not None and (
+        not isinstance(lab, dict) or set(lab) != {"en", "zh"} or not all(x in names for x in lab.values())
+    ):
+        err(where, "gba:labels must be an object whose 'en' and 'zh' name fields of the table")
     if len(err.problems) != before or pk is None or not isinstance(path, str):
         return None
     return Resource(
@@ -610,6 +739,20 @@ def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, An
             duplicates.append(k)
         out[k] = v
     return out
+
+
+def read_descriptor(directory: Path) -> dict[str, Any]:
+    """The parsed JSON object of ``directory/datapackage.json`` as it is, for a command that
+    edits and rewrites it (:func:`descriptor_text`); raise :class:`SchemaError` when it is not a
+    valid descriptor."""
+    package = read_package(directory)
+    return dict(json.loads(package.source.decode("utf-8")))
+
+
+def descriptor_text(descriptor: dict[str, Any]) -> str:
+    """``descriptor`` as the text of ``datapackage.json``: two-space indentation, Chinese kept
+    as written, a final newline."""
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_package(directory: Path) -> Package:

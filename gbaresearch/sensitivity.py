@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from .load import Dataset
+from .provenance import Kinds, source_kinds
 
 AS_CODED = "as coded"
 WITHOUT_MT = "without machine-translation-only cases"
@@ -65,18 +66,22 @@ def copy_dataset(ds: Dataset) -> Dataset:
 
 def machine_translation_only_cases(ds: Dataset) -> list[str]:
     """Identified cases known only from machine translations: every ``case_sources`` row of the
-    case cites a source of kind ``machine_translation`` (cases with no row are not counted).
+    case cites a source of a kind the schema marks ``gba:translation`` (cases with no row are not counted).
     Returns the case ids in the order of ``cases``."""
     kind = dict(zip(ds.sources["source_id"], ds.sources["kind"].astype(str)))
     cs = ds.case_sources
-    is_mt = cs["source_id"].map(kind).eq("machine_translation")
+    is_mt = cs["source_id"].map(kind).isin(source_kinds(ds, TRANSLATION_KINDS))
     all_mt = is_mt.groupby(cs["case_id"].astype(str)).all()
     only = set(all_mt[all_mt].index)
     return [c for c in ds.cases["case_id"] if c in only]
 
 
-#: Source kinds that are copies of another outlet's page (a listing resting only on these is weak).
-COPY_KINDS = ("mirror", "repost")
+#: Source kinds that are copies of another outlet's page, not translations (a listing resting
+#: only on these is weak).
+COPY_KINDS = Kinds("counts_as", "copy", excluding="translation")
+
+#: Source kinds that are automatic translations (``gba:translation``).
+TRANSLATION_KINDS = Kinds("translation", True)
 
 
 def inferred_membership_cases(ds: Dataset) -> list[str]:
@@ -93,7 +98,7 @@ def copy_listed_cases(ds: Dataset) -> list[str]:
     a kind in :data:`COPY_KINDS`), in the order of ``cases``."""
     kind = dict(zip(ds.sources["source_id"], ds.sources["kind"].astype(str)))
     cs = ds.case_sources[ds.case_sources["fact"] == "listed"]
-    is_copy = cs["source_id"].map(kind).isin(COPY_KINDS)
+    is_copy = cs["source_id"].map(kind).isin(source_kinds(ds, COPY_KINDS))
     all_copy = is_copy.groupby(cs["case_id"].astype(str)).all()
     only = set(all_copy[all_copy].index)
     return [c for c in ds.cases["case_id"] if c in only]

@@ -14,7 +14,7 @@ from .schema import Field, Package, Resource, read_package
 
 def _describe(fld: Field, package: Package, source_field: bool = False) -> str:
     """A field's description from the schema, with its type and allowed values."""
-    text = str(fld.descriptor.get("description", fld.title))
+    text = fld.description or fld.title
     notes = []
     if fld.required:
         notes.append("required")
@@ -27,7 +27,7 @@ def _describe(fld: Field, package: Package, source_field: bool = False) -> str:
             "one of: "
             + "; ".join(f"{c.value} = {c.label}" if c.label != str(c.value) else str(c.value) for c in fld.categories)
         )
-    if fld.categories_from and fld.descriptor.get("name") != package.resource(fld.categories_from[0]).primary_key[0]:
+    if fld.categories_from and fld.name != package.resource(fld.categories_from[0]).primary_key[0]:
         notes.append(f"a {fld.categories_from[1]} of {package.resource(fld.categories_from[0]).path}")
     if source_field:
         notes.append("a source key of this file, or a source_id in sources.csv")

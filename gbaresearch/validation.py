@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,34 +34,11 @@ from .paths import data_dir as _data_dir
 from .problems import Problem, escape, excerpt
 from .rules import cross_table_rules
 from .schema import PACKAGE_FILE, Package, Resource, load_package
+from .table import Table
 
 EXTRA_FILES = ("CODEBOOK.md", "CHANGELOG.md")  # read into the snapshot when present
 MAX_HEADER_PROBLEMS = 20  # a header this wrong is not the right file: say so once, not per column
 SUGGESTIONS_PER_COLUMN = 20  # "did you mean" for the first references that resolve nowhere
-
-
-@dataclass
-class Table:
-    """Converted columns of one file; ``ok`` is False when the file could not be read as a table
-    or some of its rows could not be split into fields (the columns then miss those rows)."""
-
-    resource: Resource
-    columns: dict[str, list[Any]] = field(default_factory=dict)
-    lines: list[int] = field(default_factory=list)
-    bad: dict[str, set[int]] = field(default_factory=dict)
-    ok: bool = False
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def rows(self, *names: str) -> Iterator[tuple[Any, ...]]:
-        """Yield ``(line, value, ...)`` for the named columns, skipping rows where one of them was
-        already reported as bad (so a rule does not repeat a complaint about the same cell)."""
-        skip: set[int] = set().union(*(self.bad.get(n, set()) for n in names))
-        cols = [self.columns[n] for n in names]
-        if not skip:
-            return zip(self.lines, *cols)
-        return ((line, *vals) for i, (line, *vals) in enumerate(zip(self.lines, *cols)) if i not in skip)
 
 
 @dataclass
@@ -317,7 +293,7 @@ def _extra_files(package: Package, root: int, problems: list[Problem], files: di
             if exc.code != "file-missing":
                 problems.append(_refusal(name, "", exc))
     for res in package.resources:
-        dialect = res.descriptor.get("dialect")
+        dialect = res.dialect
         if isinstance(dialect, str):
             try:
                 _snap(root, dialect, max_file_bytes(), files)

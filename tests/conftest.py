@@ -1,10 +1,14 @@
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from gbaresearch.paths import REPO_DIR
+
+# benchmarks/synthetic.py (the benchmark data generator) is imported by the large-file tests.
+sys.path.insert(0, str(REPO_DIR / "benchmarks"))
 
 DATA = REPO_DIR / "data"
 

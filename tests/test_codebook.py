@@ -7,7 +7,7 @@ from gbaresearch.schema import read_package
 
 def test_generated_field_reference_is_up_to_date():
     text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
-    assert codebook.render() in text, "run `python -m gbaresearch.codebook` after changing datapackage.json"
+    assert codebook.render() in text, "run `gbaresearch codebook --write` after changing datapackage.json"
 
 
 def test_every_field_and_allowed_value_is_documented():
@@ -31,3 +31,12 @@ def test_vocabularies_are_listed():
 def test_codebook_records_accepted_variations_and_missing_values():
     text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
     assert "Accepted harmless variations" in text and "Missing values are written `NA`" in text
+
+
+def test_a_codebook_with_the_earlier_marker_is_rewritten_in_place(tmp_path):
+
+    text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
+    old = tmp_path / "CODEBOOK.md"
+    old.write_text(text.replace(codebook.START, codebook.OLD_STARTS[0]), encoding="utf-8")
+    assert codebook.update(old, directory=data_dir()) is True
+    assert old.read_text(encoding="utf-8") == text

@@ -4,10 +4,10 @@
 import shutil
 
 import pytest
+from synthetic import describe, make_dataset  # benchmarks/synthetic.py (see conftest.py)
 
 import gbaresearch as gba
 from gbaresearch import csvfile, validation
-from gbaresearch.synthetic import describe, make_dataset
 
 pytestmark = pytest.mark.slow  # a 3,000-case dataset: left out of `make test-fast`
 

@@ -83,7 +83,7 @@ def test_the_command_prints_one_line_and_no_traceback(tmp_path):
     env = notebooks.kernel_env({"PYTHONPATH": str(broken)})
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "gbaresearch.notebooks", "--timeout", str(TIMEOUT), str(path)],
+        [sys.executable, "-m", "gbaresearch", "notebooks", "--timeout", str(TIMEOUT), str(path)],
         capture_output=True,
         text=True,
         env=env,
@@ -92,7 +92,7 @@ def test_the_command_prints_one_line_and_no_traceback(tmp_path):
     assert time.perf_counter() - t0 < TIMEOUT + MARGIN + 10
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        "error in 01-tiny.ipynb: kernel did not start: RuntimeError: kernel cannot bind its ports"
+        "01-tiny.ipynb: error: kernel did not start: RuntimeError: kernel cannot bind its ports"
     ]
     assert "Traceback" not in proc.stdout + proc.stderr
 

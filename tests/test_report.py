@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from site_fixtures import copy_executor
 
-from gbaresearch import load_dataset, report
+from gbaresearch import atomic, load_dataset, report
 from gbaresearch.notebooks import notebook_paths
 from gbaresearch.problems import DataValidationError
 from gbaresearch.schema import read_package
@@ -281,9 +281,9 @@ def test_an_interrupted_write_leaves_the_old_page_whole(tmp_path, monkeypatch):
         Path(b).write_text("new pa", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(output.shutil, "copyfile", broken_copy)
+    monkeypatch.setattr(atomic.shutil, "copyfile", broken_copy)
     with pytest.raises(OSError, match="disk full"):
-        output.atomic_copy(src, dest)
+        atomic.copy(src, dest)
     assert dest.read_text(encoding="utf-8") == "old page"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.html", "page.html"]
 

@@ -9,9 +9,7 @@ data goes through :func:`~gbaresearch.site.text.md` or :func:`~gbaresearch.site.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis import as_int as _int
+from ..atomic import write_text
 from . import policy_pages
 from .coding_notes import coding_notes
 from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
@@ -26,8 +26,6 @@ from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, sa
 # Case and place pages are reached from the browser and the places table, not from the sidebar
 # (49 more sidebar entries would make every page slower to render and harder to scan).
 ORPHAN = "---\norphan: true\n---\n"
-BOTH = "both"  # counterpart value meaning Hong Kong and Macao
-SARS = ("hong_kong", "macao")
 
 
 @dataclass(frozen=True)
@@ -54,19 +52,6 @@ class Download:
     size: int
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temporary file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GFM table; ``header`` and cells must already be escaped Markdown."""
     if not rows:
@@ -74,10 +59,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(c if c else "—" for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def _int(value: Any) -> int:
-    return int(value)
 
 
 def _num(value: Any) -> float:
@@ -110,11 +91,22 @@ def _place_link(labels: Labels, place_id: Any, prefix: str) -> str:
     return md_link(labels.place_both(pid), f"{prefix}{slug(pid)}.md")
 
 
-def _counterpart_places(value: Any) -> list[str]:
+def _counterpart_places(labels: Labels, value: Any) -> list[str]:
+    """The places a ``cases.counterpart`` value stands for (its ``gba:places`` in the schema)."""
     if is_missing(value):
         return []
-    v = str(value)
-    return list(SARS) if v == BOTH else [v]
+    return [
+        str(p)
+        for p in labels.ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
+        .get(str(value), {})
+        .get("gba:places", [value])
+    ]
+
+
+def _counterparts_of(labels: Labels, place_id: str) -> list[str]:
+    """The ``cases.counterpart`` values that include ``place_id``."""
+    props = labels.ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
+    return [str(v) for v, p in props.items() if place_id in p.get("gba:places", ())] or [place_id]
 
 
 # --- landing page ---------------------------------------------------------------------------
@@ -136,8 +128,8 @@ CASES_INTRO_ZH = (
 def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citation: str) -> str:
     from .. import analysis as A
 
-    title_zh = plain(labels.package.descriptor.get("gba:title_zh"))
-    title_en = plain(labels.package.descriptor.get("title")) or "Greater Bay Area rule-connection typical cases"
+    title_zh = plain(labels.package.title_zh)
+    title_en = plain(labels.package.title) or "Greater Bay Area rule-connection typical cases"
     cov = A.coverage_by_batch(ds)
     out = [f"# {md(title_en)}\n", f"**{md(title_zh)}**\n"] if title_zh else [f"# {md(title_en)}\n"]
     out.append(
@@ -219,12 +211,10 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
 def _coding(ds: Any, labels: Labels) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     doms: dict[str, list[str]] = {}
     for r in ds.case_domains.itertuples(index=False):
-        doms.setdefault(str(r.case_id), []).append(both(*labels.domains.get(str(r.domain), (str(r.domain), ""))))
+        doms.setdefault(str(r.case_id), []).append(labels.value_both("case_domains", "domain", r.domain))
     mechs: dict[str, list[str]] = {}
     for r in ds.case_mechanisms.itertuples(index=False):
-        mechs.setdefault(str(r.case_id), []).append(
-            both(*labels.mechanisms.get(str(r.mechanism), (str(r.mechanism), "")))
-        )
+        mechs.setdefault(str(r.case_id), []).append(labels.value_both("case_mechanisms", "mechanism", r.mechanism))
     return doms, mechs
 
 
@@ -288,9 +278,7 @@ def browser_rows(ds: Any, labels: Labels) -> list[dict[str, str]]:
 def _counterpart_text(labels: Labels, value: Any) -> str:
     if is_missing(value):
         return ""
-    if str(value) == BOTH:
-        return " + ".join(labels.place_both(p) for p in SARS)
-    return labels.place_both(value)
+    return " + ".join(labels.place_both(p) for p in _counterpart_places(labels, value))
 
 
 def _options(values: list[str], kind: str) -> list[str]:
@@ -307,15 +295,8 @@ def _options(values: list[str], kind: str) -> list[str]:
     return seen
 
 
-def cases_page(ds: Any, labels: Labels) -> str:
-    from .. import analysis as A
-
-    rows = browser_rows(ds, labels)
-    out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", _heading("Case browser", "案例浏览", 1)]
-    out.append(
-        f"All {len(rows)} identified cases. Filter by any column or search in Chinese or English; "
-        f"select a case for its page. 全部 {len(rows)} 个已识别案例：可按各列筛选，或用中文、英文搜索；点击案例编号查看详情。\n"
-    )
+def _browser_table(rows: list[dict[str, Any]]) -> str:
+    """The case browser: filters and the table of every identified case (raw HTML)."""
     head = "".join(
         f'<th data-col="{h(k)}">{h(en)}<br><span lang="zh">{h(zh)}</span></th>' for k, en, zh in BROWSER_COLUMNS
     )
@@ -342,23 +323,28 @@ def cases_page(ds: Any, labels: Labels) -> str:
             else:
                 cells.append(f"<td>{h(v, '')}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    out.append(
-        _raw(
-            '<div class="gba-filters" id="gba-filters">'
-            + "".join(filters)
-            + '<button type="button" id="gba-reset">Reset · 重置</button></div>\n'
-            + '<table id="gba-cases" class="display compact gba-cases"><thead><tr>'
-            + head
-            + "</tr></thead><tbody>\n"
-            + "\n".join(body)
-            + "\n</tbody></table>\n"
-            + '<p class="gba-noscript"><noscript>Filtering needs JavaScript; the full table is shown. '
-            + "筛选需要 JavaScript；此处显示完整表格。</noscript></p>"
-            + '\n<link rel="stylesheet" href="../_static/datatables.css">'
-            + '\n<script src="../_static/datatables.js"></script>'
-            + '\n<script src="../_static/cases.js"></script>'
-        )
+    return _raw(
+        '<div class="gba-filters" id="gba-filters">'
+        + "".join(filters)
+        + '<button type="button" id="gba-reset">Reset · 重置</button></div>\n'
+        + '<table id="gba-cases" class="display compact gba-cases"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>\n"
+        + "\n".join(body)
+        + "\n</tbody></table>\n"
+        + '<p class="gba-noscript"><noscript>Filtering needs JavaScript; the full table is shown. '
+        + "筛选需要 JavaScript；此处显示完整表格。</noscript></p>"
+        + '\n<link rel="stylesheet" href="../_static/datatables.css">'
+        + '\n<script src="../_static/datatables.js"></script>'
+        + '\n<script src="../_static/cases.js"></script>'
     )
+
+
+def _not_identified(ds: Any, labels: Labels) -> list[str]:
+    """The section on announced cases not yet identified, by batch and by category."""
+    from .. import analysis as A
+
+    out: list[str] = []
     out.append(_heading("Cases not yet identified", "尚未识别的案例"))
     out.append(
         "Announced cases that no public source names are counted here, so the gap stays visible. "
@@ -409,25 +395,30 @@ def cases_page(ds: Any, labels: Labels) -> str:
         + md(", ".join(f"batch {r.batch}: {_int(r.n_cases)}" for r in unc.itertuples(index=False)) or "none")
         + "\n"
     )
+    return out
+
+
+def cases_page(ds: Any, labels: Labels) -> str:
+    """The case browser page (MyST): every identified case, then the announced cases not yet identified."""
+    rows = browser_rows(ds, labels)
+    out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", _heading("Case browser", "案例浏览", 1)]
+    out.append(
+        f"All {len(rows)} identified cases. Filter by any column or search in Chinese or English; "
+        f"select a case for its page. 全部 {len(rows)} 个已识别案例：可按各列筛选，或用中文、英文搜索；点击案例编号查看详情。\n"
+    )
+    out.append(_browser_table(rows))
+    out += _not_identified(ds, labels)
     return "\n".join(out)
 
 
 # --- one case -------------------------------------------------------------------------------
 
 
-def case_page(ds: Any, labels: Labels, case: Any) -> str:
-    cid = str(case.case_id)
-    L = labels
-    status = L.value_both("cases", "title_status", case.title_status)
-    out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
-    out.append(_raw(f'<p class="gba-zh-title" lang="zh">{h(case.title_zh)}</p>'))
-    out.append(f"*{md(L.field_both('cases', 'title_status'))}: {md(status)}*\n")
-    out.append(_heading("Summary", "摘要"))
-    out.append(f"**English.** {md(case.summary_en)}\n")
-    zh = getattr(case, "summary_zh", None)
-    out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
+def _case_facts(ds: Any, L: Labels, case: Any) -> list[str]:
+    """The Facts section of a case page."""
+    out: list[str] = []
     out.append(_heading("Facts", "基本事实"))
-    cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(case.counterpart)) or "—"
+    cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(L, case.counterpart)) or "—"
     facts = [
         ("batch", md(case.batch)),
         ("batch_status", md(L.value_both("cases", "batch_status", getattr(case, "batch_status", None)))),
@@ -455,6 +446,12 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
         rows.append([md(label), value])
     out.append(_table([md("Field · 字段"), md("Value · 内容")], rows))
 
+    return out
+
+
+def _case_coding(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Domains and Mechanisms sections of a case page."""
+    out: list[str] = []
     out.append(_heading("Domains", "政策领域"))
     d = ds.case_domains[ds.case_domains["case_id"] == cid]
     out.append(
@@ -466,7 +463,7 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             ],
             [
                 [
-                    md(both(*L.domains.get(str(r.domain), (str(r.domain), "")))),
+                    md(L.value_both("case_domains", "domain", r.domain)),
                     md("—" if is_missing(r.is_primary) else "yes · 是" if bool(r.is_primary) else "no · 否"),
                     md(r.basis),
                 ]
@@ -480,12 +477,17 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
         _table(
             [md("Mechanism · 机制"), md(L.field_both("case_mechanisms", "basis"))],
             [
-                [md(both(*L.mechanisms.get(str(r.mechanism), (str(r.mechanism), "")))), md(r.basis)]
+                [md(L.value_both("case_mechanisms", "mechanism", r.mechanism)), md(r.basis)]
                 for r in m.itertuples(index=False)
             ],
         )
     )
-    out.append(coding_notes(ds, L, cid))  # contested and summary-only codings (site/coding_notes.py)
+    return out
+
+
+def _case_links(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Earlier and later cases section of a case page."""
+    out: list[str] = []
     out.append(_heading("Earlier and later cases", "前后关联案例"))
     links = ds.case_links
     rows = []
@@ -524,10 +526,13 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             rows,
         )
     )
-    out.append(policy_pages.case_section(ds, L, cid))
-    out.append(_heading("Indicators", "指标"))
-    out.append(policy_pages.case_series(ds, cid))
-    out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
+    return out
+
+
+def _case_sources(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Sources section of a case page."""
+    out: list[str] = []
+    links = ds.case_links
     out.append(_heading("Sources", "来源"))
     cs = ds.case_sources[ds.case_sources["case_id"] == cid]
     facts_by_source: dict[str, list[str]] = {}
@@ -538,6 +543,12 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
     for lk in links[(links["from_case_id"] == cid) & links["source_id"].notna()].itertuples(index=False):
         facts_by_source.setdefault(str(lk.source_id), []).append("link · 关联")
     out.append(_source_table(ds, L, facts_by_source))
+    return out
+
+
+def _case_corrections(ds: Any, L: Labels, cid: str) -> list[str]:
+    """The Corrections section of a case page."""
+    out: list[str] = []
     out.append(_heading("Corrections", "更正"))
     corr = ds.corrections[ds.corrections["case_id"] == cid]
     out.append(
@@ -559,6 +570,30 @@ def case_page(ds: Any, labels: Labels, case: Any) -> str:
             ],
         )
     )
+    return out
+
+
+def case_page(ds: Any, labels: Labels, case: Any) -> str:
+    cid = str(case.case_id)
+    L = labels
+    status = L.value_both("cases", "title_status", case.title_status)
+    out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
+    out.append(_raw(f'<p class="gba-zh-title" lang="zh">{h(case.title_zh)}</p>'))
+    out.append(f"*{md(L.field_both('cases', 'title_status'))}: {md(status)}*\n")
+    out.append(_heading("Summary", "摘要"))
+    out.append(f"**English.** {md(case.summary_en)}\n")
+    zh = getattr(case, "summary_zh", None)
+    out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
+    out += _case_facts(ds, L, case)
+    out += _case_coding(ds, L, cid)
+    out.append(coding_notes(ds, L, cid))  # contested and summary-only codings (site/coding_notes.py)
+    out += _case_links(ds, L, cid)
+    out.append(policy_pages.case_section(ds, L, cid))
+    out.append(_heading("Indicators", "指标"))
+    out.append(policy_pages.case_series(ds, cid))
+    out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
+    out += _case_sources(ds, L, cid)
+    out += _case_corrections(ds, L, cid)
     out.append("[← Case browser · 案例浏览](<index.md>)\n")
     return "\n".join(out)
 
@@ -571,8 +606,9 @@ def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> 
         for k in ("indicator_id", "indicator_en", "value", "unit", "bound", "as_of", "source_id")
     ]
     rows = []
+    marks = A.bound_marks(L.ds.indicators)
     for r in ind.itertuples(index=False):
-        value = A.format_value(_num(r.value), str(r.unit), str(r.bound)) if not is_missing(r.value) else "—"
+        value = A.format_value(_num(r.value), str(r.unit), str(r.bound), marks) if not is_missing(r.value) else "—"
         row = [
             md(r.indicator_id),
             md(r.indicator_en),
@@ -637,7 +673,7 @@ def places_page(ds: Any, labels: Labels) -> str:
     for r in ds.places.itertuples(index=False):
         pid = str(r.place_id)
         n_lead = int((c["lead_place"] == pid).sum())
-        n_cp = int(c["counterpart"].isin([pid, BOTH] if pid in SARS else [pid]).sum())
+        n_cp = int(c["counterpart"].isin(_counterparts_of(labels, pid)).sum())
         rows.append(
             [
                 md_link(both(r.name_en, r.name_zh), f"{slug(pid)}.md"),
@@ -709,7 +745,7 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
     out.append(_heading("Cases it leads", "牵头的案例"))
     out.append(case_rows(led))
     out.append(_heading("Cases naming it as counterpart", "以其为对接方的案例"))
-    cp = c[c["counterpart"].isin([pid, BOTH] if pid in SARS else [pid])]
+    cp = c[c["counterpart"].isin(_counterparts_of(L, pid))]
     out.append(case_rows(cp))
     out.append(_heading("Indicators", "指标"))
     out.append("Figures reported for the cases this place leads. 本地牵头案例的指标。\n")

@@ -101,6 +101,31 @@ def plans_index_page(ds: Any, labels: Labels) -> str:
     return "\n".join(out)
 
 
+def _whole_plan_cases(ds: Any, L: Any, lk: Any, pid: str) -> list[str]:
+    """The section of a plan page listing the cases that carry out the plan as a whole."""
+    out: list[str] = []
+    whole = lk[(lk["plan_id"] == pid) & lk["section_id"].isna()]
+    out.append(_heading("Cases carrying out the plan as a whole", "整体落实该规划的案例"))
+    out.append(
+        _table(
+            [
+                md("Case · 案例"),
+                md(L.field_both("case_plan_links", "basis")),
+                md(L.field_both("case_plan_links", "source_id")),
+            ],
+            [
+                [_case(r.case_id, "../cases/"), md(r.basis), _source(ds, r.source_id)]
+                for r in whole.itertuples(index=False)
+            ],
+        )
+    )
+    out.append(
+        "Links are this project's coding (`case_plan_links`), each with the wording that supports it on the case's page. "
+        "对应关系为本项目编码，依据原文见各案例页。\n"
+    )
+    return out
+
+
 def plan_page(ds: Any, labels: Labels, plan: Any) -> str:
     from .. import policy as PO
 
@@ -163,25 +188,7 @@ def plan_page(ds: Any, labels: Labels, plan: Any) -> str:
             rows,
         )
     )
-    whole = lk[(lk["plan_id"] == pid) & lk["section_id"].isna()]
-    out.append(_heading("Cases carrying out the plan as a whole", "整体落实该规划的案例"))
-    out.append(
-        _table(
-            [
-                md("Case · 案例"),
-                md(L.field_both("case_plan_links", "basis")),
-                md(L.field_both("case_plan_links", "source_id")),
-            ],
-            [
-                [_case(r.case_id, "../cases/"), md(r.basis), _source(ds, r.source_id)]
-                for r in whole.itertuples(index=False)
-            ],
-        )
-    )
-    out.append(
-        "Links are this project's coding (`case_plan_links`), each with the wording that supports it on the case's page. "
-        "对应关系为本项目编码，依据原文见各案例页。\n"
-    )
+    out += _whole_plan_cases(ds, L, lk, pid)
     out.append("[← Plans · 规划](<index.md>)\n")
     return "\n".join(out)
 

@@ -1,6 +1,5 @@
 """Text from the data made safe for pages: MyST/Markdown and HTML escaping, link targets, and
-bilingual labels read from the dataset's metadata (``datapackage.json`` ``categories`` and the
-vocabulary and place tables)."""
+bilingual labels as pairs for pages (:class:`Labels`, a view of :mod:`gbaresearch.labels`)."""
 
 from __future__ import annotations
 
@@ -11,6 +10,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
+
+from ..labels import label_pairs
+from ..schema import Field, Package
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character (CommonMark escapable)
 _SPACE = re.compile(r"\s+")
@@ -87,38 +89,30 @@ def both(en: Any, zh: Any) -> str:
     return a or b
 
 
-def field_labels(field: Any) -> list[tuple[str, str, str]]:
-    """(value, English label, Chinese label) for each category of a schema field, read from its
-    Table Schema ``categories`` (values, or objects with ``value``, ``label``, ``label_zh``);
-    a missing label is the value itself. Empty for a field without listed categories."""
-    cats = (getattr(field, "descriptor", None) or {}).get("categories")
-    out = []
-    for c in cats if isinstance(cats, list) else []:
-        if isinstance(c, dict) and "value" in c:
-            v = str(c["value"])
-            en = str(c.get("label") or v)
-            out.append((v, en, str(c.get("label_zh") or c.get("gba:label_zh") or en)))
-        elif isinstance(c, (str, int)):
-            out.append((str(c), str(c), str(c)))
-    return out
+def field_labels(field: Field) -> list[tuple[str, str, str]]:
+    """(value, English label, Chinese label) for each listed category of a schema field, in
+    schema order; empty for a field without listed categories."""
+    return [(str(c.value), c.label, c.label_zh) for c in field.categories or ()]
 
 
 class Labels:
-    """Bilingual labels from the dataset's metadata: field titles, category values, vocabulary
-    terms and place names. Missing labels fall back to the code itself."""
+    """Bilingual labels for pages, as (English, Chinese) pairs: a view of
+    :mod:`gbaresearch.labels` over the tables of ``ds``. A missing label is the code itself."""
 
-    def __init__(self, ds: Any, package: Any) -> None:
-        self.package = package
-        self.values: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
-        for res in package.resources:
-            for f in res.fields:
-                labels = field_labels(f)
-                if labels:
-                    self.values[(res.name, f.name)] = {v: (en, zh) for v, en, zh in labels}
-        self.domains = _vocab(ds["vocab_domains"], "domain")
-        self.mechanisms = _vocab(ds["vocab_mechanisms"], "mechanism")
-        places = ds["places"]
-        self.places = {str(r.place_id): (plain(r.name_en), plain(r.name_zh)) for r in places.itertuples(index=False)}
+    def __init__(self, ds: Any, package: Package | None = None) -> None:
+        self.ds = ds
+        self.package = package if package is not None else ds.package
+        self._pairs: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+
+    def _values(self, resource: str, name: str) -> dict[str, tuple[str, str]]:
+        key = (resource, name)
+        if key not in self._pairs:
+            try:
+                pairs = label_pairs(self.ds[resource], name)
+            except (KeyError, ValueError):
+                pairs = {}
+            self._pairs[key] = {str(v): (plain(en), plain(zh)) for v, (en, zh) in pairs.items()}
+        return self._pairs[key]
 
     def field(self, resource: str, name: str) -> tuple[str, str]:
         """(English title, Chinese title) of a field."""
@@ -126,7 +120,7 @@ class Labels:
             f = self.package.resource(resource).field(name)
         except KeyError:
             return name, ""
-        return plain(f.title) or name, plain(f.descriptor.get("gba:title_zh"))
+        return plain(f.title) or name, plain(f.title_zh)
 
     def field_both(self, resource: str, name: str) -> str:
         return both(*self.field(resource, name))
@@ -134,23 +128,28 @@ class Labels:
     def table(self, resource: str) -> tuple[str, str]:
         """(English title, Chinese title) of a table."""
         try:
-            d = self.package.resource(resource).descriptor
+            r = self.package.resource(resource)
         except KeyError:
             return resource, ""
-        return plain(d.get("title")) or resource, plain(d.get("gba:title_zh"))
+        return plain(r.title) or resource, plain(r.title_zh)
 
     def value(self, resource: str, name: str, value: Any) -> tuple[str, str]:
-        """(English, Chinese) label of a category value; the value itself when no label exists."""
+        """(English, Chinese) label of a value; the value itself when no label exists."""
         if is_missing(value):
             return "", ""
         v = str(value)
-        en, zh = self.values.get((resource, name), {}).get(v, (v, v))
-        return plain(en) or v, plain(zh) or plain(en) or v
+        en, zh = self._values(resource, name).get(v, (v, v))
+        return en or v, zh or en or v
 
     def value_both(self, resource: str, name: str, value: Any, missing: str = "") -> str:
         if is_missing(value):
             return missing
         return both(*self.value(resource, name, value))
+
+    @property
+    def places(self) -> dict[str, tuple[str, str]]:
+        """Place id → (English name, Chinese name)."""
+        return self._values("places", self.package.resource("places").primary_key[0])
 
     def place(self, place_id: Any) -> tuple[str, str]:
         if is_missing(place_id):
@@ -161,10 +160,6 @@ class Labels:
         if is_missing(place_id):
             return missing
         return both(*self.place(place_id))
-
-
-def _vocab(df: pd.DataFrame, key: str) -> dict[str, tuple[str, str]]:
-    return {str(k): (plain(en), plain(zh)) for k, en, zh in zip(df[key], df["label_en"], df["label_zh"])}
 
 
 def join(items: Iterable[str], sep: str = "; ") -> str:

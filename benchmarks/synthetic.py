@@ -36,8 +36,7 @@ digit count (``^S[0-9]{2,6}$``, ``^I[0-9]{3,6}$``); the check itself (one regex 
 costs the same. ``make_dataset`` records such changes in ``<dest>/SYNTHETIC.json`` (key
 ``schema_changes``).
 
-Used by the tests and by ``benchmarks/run.py``; ``python -m gbaresearch.synthetic DEST N``
-writes one dataset and validates it.
+Used by the tests and by ``benchmarks/run.py`` (not part of the package).
 """
 
 from __future__ import annotations
@@ -47,14 +46,13 @@ import math
 import os
 import random
 import shutil
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .csvfile import read_records, write_records
-from .paths import data_dir as _data_dir
-from .schema import read_package
+from gbaresearch.csvfile import read_records, write_records
+from gbaresearch.paths import data_dir as _data_dir
+from gbaresearch.schema import read_package
 
 COPIED = ("places", "vocab_domains", "vocab_mechanisms")
 CASES_PER_BATCH = 100
@@ -450,17 +448,3 @@ def describe(dest_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``SYNTHETIC.json`` written by :func:`make_dataset` (rows per table, schema changes)."""
     doc: dict[str, Any] = json.loads((Path(dest_dir) / "SYNTHETIC.json").read_text(encoding="utf-8"))
     return doc
-
-
-if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        print("usage: python -m gbaresearch.synthetic DEST_DIR N_CASES", file=sys.stderr)
-        raise SystemExit(2)
-    import gbaresearch
-
-    out = make_dataset(sys.argv[1], int(sys.argv[2]))
-    problems = gbaresearch.validate(out)
-    for p in problems[:20]:
-        print(p)
-    print(json.dumps(describe(out)["rows"]), f"{len(problems)} problems", sep="\n")
-    raise SystemExit(1 if problems else 0)
