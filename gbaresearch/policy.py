@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .load import Dataset
+from .reliability import log_problems
 
 NOT_CODED = "(not coded)"
 NO_SECTION = "(no section)"
@@ -769,31 +770,7 @@ def reconciliation_problems(ds: Dataset, variables: Iterable[str] | None = None)
     def lv(v: Any) -> str:
         return UNKNOWN if pd.isna(v) else str(v)
 
-    problems, seen = [], set()
-    for v, c, i, fv, sv, zv in zip(
-        log["variable"], log["case_id"], log["item"], log["first_value"], log["second_value"], log["final_value"]
-    ):
-        k = (str(v), str(c), "" if pd.isna(i) else str(i))
-        where = " ".join(x for x in k if x)
-        if k in seen:
-            problems.append(f"{where}: logged more than once")
-        seen.add(k)
-        if k not in key:
-            problems.append(f"{where}: not a unit of the coding")
-            continue
-        f, s = key[k]
-        if lv(sv) != s:
-            problems.append(f"{where}: second_value {lv(sv)!r} but the second coding has {s!r}")
-        if lv(zv) != f:
-            problems.append(f"{where}: final_value {lv(zv)!r} but the final tables have {f!r}")
-        if lv(fv) == lv(sv):
-            problems.append(f"{where}: first and second value agree; only disagreements are logged")
-    for k, (f, s) in key.items():
-        if f != s and k not in seen:
-            problems.append(
-                f"{' '.join(x for x in k if x)}: final {f!r} differs from the second coding {s!r} but is not logged"
-            )
-    return problems
+    return log_problems(log, key, lv, lambda f, s: f != s)
 
 
 def case_rows(ds: Dataset, case_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:

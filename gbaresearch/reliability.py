@@ -29,7 +29,7 @@ final tables: every logged unit is set back to the log's ``first_value``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -367,30 +367,45 @@ def reconciliation_problems(ds: Dataset) -> list[str]:
     final = unit_values(ds, final_coding(ds), second_coding(ds))
     final = final.assign(item=final["item"].fillna(""))
     by_key = {(v, c, i): (f, s) for v, c, i, f, s in final.itertuples(index=False)}
-    problems = []
+    return log_problems(log, by_key, _log_value, lambda f, s: not _missing(f) and not _missing(s) and f != s)
+
+
+def log_problems(
+    log: pd.DataFrame,
+    units: dict[tuple[str, str, str], tuple[Any, Any]],
+    value_of: Callable[[Any], str],
+    must_log: Callable[[Any, Any], bool],
+) -> list[str]:
+    """Ways a reconciliation log (columns of ``coding_reconciliation``) disagrees with the
+    codings' units: ``units`` maps (variable, case, item or "") to (final value, second value);
+    ``value_of`` turns a log cell into a unit value; ``must_log(final, second)`` says which units
+    the log has to hold. Returns one sentence per problem: a unit logged twice or not a unit, a
+    second or final value that is not the tables', a logged unit that is no disagreement, and a
+    unit that must be logged but is not."""
+    problems: list[str] = []
     seen: set[tuple[str, str, str]] = set()
     for v, c, i, fv, sv, zv in zip(
         log["variable"], log["case_id"], log["item"], log["first_value"], log["second_value"], log["final_value"]
     ):
         key = (str(v), str(c), "" if _missing(i) else str(i))
-        where = f"{key[0]} {key[1]}" + (f" {key[2]}" if key[2] else "")
+        where = " ".join(x for x in key if x)
         if key in seen:
             problems.append(f"{where}: logged more than once")
         seen.add(key)
-        if key not in by_key:
+        if key not in units:
             problems.append(f"{where}: not a unit of the coding")
             continue
-        f, s = by_key[key]
-        if _log_value(sv) != s:
-            problems.append(f"{where}: second_value {_log_value(sv)!r} but the second coding has {s!r}")
-        if _log_value(zv) != f:
-            problems.append(f"{where}: final_value {_log_value(zv)!r} but the final tables have {f!r}")
-        if _log_value(fv) == _log_value(sv):
+        f, s = units[key]
+        if value_of(sv) != s:
+            problems.append(f"{where}: second_value {value_of(sv)!r} but the second coding has {s!r}")
+        if value_of(zv) != f:
+            problems.append(f"{where}: final_value {value_of(zv)!r} but the final tables have {f!r}")
+        if value_of(fv) == value_of(sv):
             problems.append(f"{where}: first and second value agree; only disagreements are logged")
-    for (v, c, i), (f, s) in by_key.items():
-        if not _missing(f) and not _missing(s) and f != s and (v, c, i) not in seen:
+    for key, (f, s) in units.items():
+        if must_log(f, s) and key not in seen:
             problems.append(
-                f"{v} {c}{' ' + i if i else ''}: final {f!r} differs from the second coding {s!r} but is not logged"
+                f"{' '.join(x for x in key if x)}: final {f!r} differs from the second coding {s!r} but is not logged"
             )
     return problems
 
