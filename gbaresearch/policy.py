@@ -25,6 +25,7 @@ import pandas as pd
 
 from .load import Dataset
 from .reliability import log_problems
+from .sensitivity import like_frame
 
 NOT_CODED = "(not coded)"
 NO_SECTION = "(no section)"
@@ -569,25 +570,13 @@ def _replace(ds: Dataset, frames: dict[str, pd.DataFrame]) -> Dataset:
     return out
 
 
-def _like(template: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    cols: dict[str, Any] = {}
-    for col in template.columns:
-        dtype = template[col].dtype
-        values = new[col].astype(object).where(new[col].notna(), None).tolist() if col in new else [None] * len(new)
-        if isinstance(dtype, pd.CategoricalDtype):
-            cols[col] = pd.Categorical(values, categories=dtype.categories, ordered=dtype.ordered)
-        else:
-            cols[col] = pd.array(values, dtype=dtype)  # type: ignore[arg-type]
-    return pd.DataFrame(cols, index=pd.RangeIndex(len(new)))
-
-
 def second_coding(ds: Dataset) -> Dataset:
     """A copy of ``ds`` whose ``case_plan_links`` and ``case_authority`` are the second coding."""
     return _replace(
         ds,
         {
-            LINK_TABLES["first"]: _like(ds[LINK_TABLES["first"]], ds[LINK_TABLES["second"]]),
-            AUTHORITY_TABLES["first"]: _like(ds[AUTHORITY_TABLES["first"]], ds[AUTHORITY_TABLES["second"]]),
+            LINK_TABLES["first"]: like_frame(ds[LINK_TABLES["first"]], ds[LINK_TABLES["second"]]),
+            AUTHORITY_TABLES["first"]: like_frame(ds[AUTHORITY_TABLES["first"]], ds[AUTHORITY_TABLES["second"]]),
         },
     )
 
@@ -614,7 +603,7 @@ def first_coding(ds: Dataset) -> Dataset:
                     "section_id": item,
                     "basis": "(first coding)",
                 }
-                lk = pd.concat([lk, _like(lk, pd.DataFrame([row]))], ignore_index=True)
+                lk = pd.concat([lk, like_frame(lk, pd.DataFrame([row]))], ignore_index=True)
             elif v == "absent":
                 lk = lk[~here.fillna(False)].reset_index(drop=True)
         elif var in ("authority", "both_sides"):
@@ -625,7 +614,7 @@ def first_coding(ds: Dataset) -> Dataset:
     gone = [c for c in dict.fromkeys(ds[LINK_TABLES["first"]]["case_id"]) if c not in set(lk["case_id"])]
     if gone:
         rows = [{c: None for c in lk.columns} | {"case_id": c, "basis": "(first coding: no plan)"} for c in gone]
-        lk = pd.concat([lk, _like(lk, pd.DataFrame(rows))], ignore_index=True)
+        lk = pd.concat([lk, like_frame(lk, pd.DataFrame(rows))], ignore_index=True)
     return _replace(ds, {LINK_TABLES["first"]: lk, AUTHORITY_TABLES["first"]: au})
 
 
@@ -707,31 +696,13 @@ def reliability(ds: Dataset, first: Dataset | None = None) -> pd.DataFrame:
     ``alpha`` (Krippendorff's alpha, nominal, as in :mod:`gbaresearch.reliability`),
     ``raw_agreement``, ``disagreements``, and for plan links ``first_present``,
     ``second_present`` and ``positive_agreement``. Rounded to 3 decimals."""
-    from .reliability import alpha_nominal
+    from .reliability import agreement_row
 
     u = unit_values(ds, first)
     rows = []
     for var in ("plan_links", "authority", "both_sides"):
         t = u[u["variable"] == var]
-        f, s = t["first"].tolist(), t["second"].tolist()
-        n = len(t)
-        agree = sum(a == b for a, b in zip(f, s))
-        row: dict[str, Any] = {
-            "variable": var,
-            "n_units": n,
-            "alpha": round(alpha_nominal([f, s]), 3) if n else float("nan"),
-            "raw_agreement": round(agree / n, 3) if n else float("nan"),
-            "disagreements": n - agree,
-            "first_present": pd.NA,
-            "second_present": pd.NA,
-            "positive_agreement": float("nan"),
-        }
-        if var == "plan_links":
-            fp, sp = [a == "present" for a in f], [b == "present" for b in s]
-            both = sum(a and b for a, b in zip(fp, sp))
-            row["first_present"], row["second_present"] = sum(fp), sum(sp)
-            denom = sum(fp) + sum(sp)
-            row["positive_agreement"] = round(2 * both / denom, 3) if denom else float("nan")
+        row = agreement_row(var, t["first"].tolist(), t["second"].tolist(), var == "plan_links")
         rows.append(row)
     out = pd.DataFrame(rows)
     for col in ("n_units", "disagreements", "first_present", "second_present"):

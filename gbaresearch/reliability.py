@@ -279,6 +279,34 @@ def _pairable(t: pd.DataFrame) -> pd.DataFrame:
     return t[t["first"].notna() & t["second"].notna()]
 
 
+def agreement_row(variable: str, first: list[Any], second: list[Any], presence: bool) -> dict[str, Any]:
+    """Agreement of two codings on the same units (``first``, ``second``: one value each per
+    unit): ``variable``, ``n_units``, ``alpha`` (Krippendorff's alpha, nominal; NaN when there
+    is no unit), ``raw_agreement``, ``disagreements``, and for presence units (``presence``:
+    values "absent" or a code) ``first_present``, ``second_present`` and ``positive_agreement``
+    (2 × both present / (first present + second present)); NA elsewhere. Rounded to 3 decimals."""
+    n = len(first)
+    agree = sum(a == b for a, b in zip(first, second))
+    row: dict[str, Any] = {
+        "variable": variable,
+        "n_units": n,
+        "alpha": round(alpha_nominal([first, second]), 3) if n else float("nan"),
+        "raw_agreement": round(agree / n, 3) if n else float("nan"),
+        "disagreements": n - agree,
+        "first_present": pd.NA,
+        "second_present": pd.NA,
+        "positive_agreement": float("nan"),
+    }
+    if presence:
+        fp = [a != ABSENT for a in first]
+        sp = [b != ABSENT for b in second]
+        both = sum(a and b for a, b in zip(fp, sp))
+        row["first_present"], row["second_present"] = sum(fp), sum(sp)
+        denom = sum(fp) + sum(sp)
+        row["positive_agreement"] = round(2 * both / denom, 3) if denom else float("nan")
+    return row
+
+
 def reliability_table(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
     """Agreement per variable, one row each in :data:`VARIABLES` order: ``variable``, ``unit``,
     ``n_units`` (units both coders coded), ``alpha`` (Krippendorff's alpha, nominal; NaN when
@@ -298,27 +326,8 @@ def reliability_table(ds: Dataset, first: Coding | None = None, second: Coding |
             t = t[(t["first"] != ABSENT) & (t["second"] != ABSENT)]
         else:
             t = _pairable(units[units["variable"] == var])
-        f, s = t["first"].tolist(), t["second"].tolist()
-        n = len(t)
-        agree = sum(a == b for a, b in zip(f, s))
-        row: dict[str, Any] = {
-            "variable": var,
-            "unit": UNITS[var],
-            "n_units": n,
-            "alpha": round(alpha_nominal([f, s]), 3) if n else float("nan"),
-            "raw_agreement": round(agree / n, 3) if n else float("nan"),
-            "disagreements": n - agree,
-            "first_present": pd.NA,
-            "second_present": pd.NA,
-            "positive_agreement": float("nan"),
-        }
-        if var in ("domains", "mechanisms", "links"):
-            fp = [a != ABSENT for a in f]
-            sp = [b != ABSENT for b in s]
-            both = sum(a and b for a, b in zip(fp, sp))
-            row["first_present"], row["second_present"] = sum(fp), sum(sp)
-            denom = sum(fp) + sum(sp)
-            row["positive_agreement"] = round(2 * both / denom, 3) if denom else float("nan")
+        row = agreement_row(var, t["first"].tolist(), t["second"].tolist(), var in ("domains", "mechanisms", "links"))
+        row = {"variable": var, "unit": UNITS[var], **{k: v for k, v in row.items() if k != "variable"}}
         rows.append(row)
     out = pd.DataFrame(rows)
     for c in ("n_units", "disagreements", "first_present", "second_present"):

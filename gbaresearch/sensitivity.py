@@ -149,7 +149,7 @@ def has_second_coding(ds: Dataset) -> bool:
     return all(t in ds for t in SECOND_CODING_TABLES.values())
 
 
-def _like(template: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+def like_frame(template: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """``new``'s rows in ``template``'s columns and dtypes; columns ``new`` lacks are missing."""
     cols: dict[str, Any] = {}
     for col in template.columns:
@@ -181,7 +181,7 @@ def second_coding(ds: Dataset) -> Dataset:
         raise KeyError(f"second-coding tables missing: {', '.join(missing)}")
     out = copy_dataset(ds)
     for first in ("case_domains", "case_mechanisms", "case_links"):
-        out[first] = _like(ds[first], ds[SECOND_CODING_TABLES[first]])
+        out[first] = like_frame(ds[first], ds[SECOND_CODING_TABLES[first]])
     cases = out["cases"]
     second = ds["coding_second_counterparts"]
     value = dict(zip(second["case_id"], second["counterpart"].astype(object).where(second["counterpart"].notna())))
@@ -212,7 +212,7 @@ def first_coding(ds: Dataset) -> Dataset:
         for cid in c.cases
         for d in sorted(c.domains.get(cid, set()), key=lambda d: (d != c.primary.get(cid), d))
     ]
-    out["case_domains"] = _like(
+    out["case_domains"] = like_frame(
         ds["case_domains"], pd.DataFrame(rows, columns=["case_id", "domain", "is_primary", "basis"])
     )
     mech = ds["case_mechanisms"].set_index(["case_id", "mechanism"])["basis"].to_dict()
@@ -221,7 +221,9 @@ def first_coding(ds: Dataset) -> Dataset:
         for cid in c.cases
         for m in sorted(c.mechanisms.get(cid, set()))
     ]
-    out["case_mechanisms"] = _like(ds["case_mechanisms"], pd.DataFrame(rows, columns=["case_id", "mechanism", "basis"]))
+    out["case_mechanisms"] = like_frame(
+        ds["case_mechanisms"], pd.DataFrame(rows, columns=["case_id", "mechanism", "basis"])
+    )
     final_links = ds["case_links"].set_index(["from_case_id", "to_case_id"])
     rows = []
     for (a, b), relation in sorted(c.links.items()):
@@ -236,7 +238,7 @@ def first_coding(ds: Dataset) -> Dataset:
                 "source_id": final_links.loc[(a, b), "source_id"] if known else None,
             }
         )
-    out["case_links"] = _like(ds["case_links"], pd.DataFrame(rows, columns=list(ds["case_links"].columns)))
+    out["case_links"] = like_frame(ds["case_links"], pd.DataFrame(rows, columns=list(ds["case_links"].columns)))
     cases = out["cases"]
     recode = cases["case_id"].isin(list(c.counterparts))
     values = cases.loc[recode, "case_id"].map(c.counterparts)
