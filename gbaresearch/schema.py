@@ -73,6 +73,28 @@ _RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
 Value = str | int
 
 
+class _Described:
+    """The titles and descriptions every schema object carries in its descriptor, in English and
+    Chinese ("" where the descriptor gives none)."""
+
+    descriptor: dict[str, Any]
+
+    @property
+    def title_zh(self) -> str:
+        """The Chinese title (``gba:title_zh``), or ""."""
+        return str(self.descriptor.get("gba:title_zh", ""))
+
+    @property
+    def description(self) -> str:
+        """The English description, or ""."""
+        return str(self.descriptor.get("description", ""))
+
+    @property
+    def description_zh(self) -> str:
+        """The Chinese description (``gba:description_zh``), or ""."""
+        return str(self.descriptor.get("gba:description_zh", ""))
+
+
 @dataclass(frozen=True)
 class Category:
     """One allowed value of a categorical field, with its English and Chinese labels (the value
@@ -89,7 +111,7 @@ class Category:
 
 
 @dataclass(frozen=True)
-class Field:
+class Field(_Described):
     """One column as the Table Schema describes it."""
 
     name: str
@@ -119,21 +141,6 @@ class Field:
         if lang not in ("en", "zh"):
             raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
         return {c.value: (c.label if lang == "en" else c.label_zh) for c in self.categories or ()}
-
-    @property
-    def title_zh(self) -> str:
-        """The Chinese title (``gba:title_zh``), or "" when the schema gives none."""
-        return str(self.descriptor.get("gba:title_zh", ""))
-
-    @property
-    def description(self) -> str:
-        """The English description, or ""."""
-        return str(self.descriptor.get("description", ""))
-
-    @property
-    def description_zh(self) -> str:
-        """The Chinese description (``gba:description_zh``), or ""."""
-        return str(self.descriptor.get("gba:description_zh", ""))
 
     @property
     def source_list(self) -> bool:
@@ -189,7 +196,7 @@ class CompositeKey:
 
 
 @dataclass(frozen=True)
-class Resource:
+class Resource(_Described):
     """One table: its file, fields, keys and whether it holds official facts or project coding."""
 
     name: str
@@ -215,11 +222,6 @@ class Resource:
         raise KeyError(name)
 
     @property
-    def title_zh(self) -> str:
-        """The Chinese title (``gba:title_zh``), or ""."""
-        return str(self.descriptor.get("gba:title_zh", ""))
-
-    @property
     def dialect(self) -> object:
         """The CSV dialect as the descriptor gives it (an object, or None)."""
         return self.descriptor.get("dialect")
@@ -231,19 +233,9 @@ class Resource:
         d = self.descriptor.get("gba:labels")
         return (str(d["en"]), str(d["zh"])) if isinstance(d, dict) else None
 
-    @property
-    def description(self) -> str:
-        """The English description, or ""."""
-        return str(self.descriptor.get("description", ""))
-
-    @property
-    def description_zh(self) -> str:
-        """The Chinese description (``gba:description_zh``), or ""."""
-        return str(self.descriptor.get("gba:description_zh", ""))
-
 
 @dataclass(frozen=True)
-class Package:
+class Package(_Described):
     """The parsed descriptor: version, titles and every resource."""
 
     version: str
@@ -256,17 +248,8 @@ class Package:
         return str(self.descriptor.get("title", ""))
 
     @property
-    def title_zh(self) -> str:
-        return str(self.descriptor.get("gba:title_zh", ""))
-
-    @property
     def name(self) -> str:
         return str(self.descriptor.get("name", ""))
-
-    @property
-    def description(self) -> str:
-        """The English description of the dataset, or ""."""
-        return str(self.descriptor.get("description", ""))
 
     @property
     def licences(self) -> list[str]:
