@@ -6,7 +6,9 @@ table's title, each field's title, description and unit, and the English and Chi
 each value. Values are labelled by the schema's ``categories``, or, for a field that is the key
 of (or a foreign key to) a table with ``gba:labels`` (places, vocabularies), by that table's
 label columns. pandas keeps ``attrs`` through copies, column selections and row filters, so a
-notebook, the site and the exports all label from the same place::
+notebook, the site and the exports all label from the same place. The metadata is a read-only
+:class:`TableMeta`, shared (not copied) by every frame derived from a table: pandas deep-copies
+``attrs`` on nearly every operation, and a shared object keeps that free::
 
     from gbaresearch.labels import labels, title
 
@@ -16,7 +18,8 @@ notebook, the site and the exports all label from the same place::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -49,9 +52,58 @@ def _value_labels(package: Package, table: str, f: Field, tables: Mapping[str, p
     return {}
 
 
+class TableMeta(Mapping[str, Any]):
+    """The read-only metadata of one table (keys ``table``, ``title`` and ``fields``), nested
+    mappings all read-only. Copying returns the object itself, so frames derived from a table
+    share one metadata object however often pandas copies ``attrs``."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = _frozen(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Mapping) and dict(self.items()) == dict(other.items()))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __copy__(self) -> TableMeta:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TableMeta:
+        return self
+
+    def __reduce__(self) -> tuple[type[TableMeta], tuple[dict[str, Any]]]:
+        return (TableMeta, (_thawed(self._data),))
+
+    def __repr__(self) -> str:
+        return f"TableMeta({self._data.get('table')!r})"
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    return value
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    return value
+
+
 def describe(package: Package, tables: Mapping[str, pd.DataFrame]) -> None:
     """Store the schema's metadata of every table of ``package`` in its frame's
-    ``attrs["gba"]`` (in place); ``tables`` holds every table by name. Returns nothing."""
+    ``attrs["gba"]`` as a :class:`TableMeta` (in place); ``tables`` holds every table by name. Returns nothing."""
     for res in package.resources:
         fields = {}
         for f in res.fields:
@@ -62,16 +114,14 @@ def describe(package: Package, tables: Mapping[str, pd.DataFrame]) -> None:
                 "labels": _value_labels(package, res.name, f, tables),
                 "properties": {c.value: dict(c.properties) for c in f.categories or ()},
             }
-        tables[res.name].attrs[_KEY] = {
-            "table": res.name,
-            "title": (res.title, res.title_zh or res.title),
-            "fields": fields,
-        }
+        tables[res.name].attrs[_KEY] = TableMeta(
+            {"table": res.name, "title": (res.title, res.title_zh or res.title), "fields": fields}
+        )
 
 
-def _meta(frame: pd.DataFrame | pd.Series) -> dict[str, Any]:
+def _meta(frame: pd.DataFrame | pd.Series) -> Mapping[str, Any]:
     meta = frame.attrs.get(_KEY)
-    if not isinstance(meta, dict):
+    if not isinstance(meta, TableMeta):
         raise ValueError("this frame carries no dataset metadata: take it from load_dataset()")
     return meta
 
@@ -99,7 +149,7 @@ def label_pairs(frame: pd.DataFrame | pd.Series, field: str | None = None) -> di
     """Value → (English label, Chinese label) of a field of a loaded table, in category (or
     key) order; ``field`` defaults to the name of a column ``frame``. A field with no labelled
     values gives each distinct value of the column as its own label."""
-    labels: dict[Any, Pair] = _field(frame, field)["labels"]
+    labels: Mapping[Any, Pair] = _field(frame, field)["labels"]
     if labels:
         return dict(labels)
     col = frame if isinstance(frame, pd.Series) else frame[field]
@@ -127,12 +177,12 @@ def unit(frame: pd.DataFrame | pd.Series, field: str | None = None) -> str:
 
 def properties(frame: pd.DataFrame | pd.Series, field: str | None = None) -> dict[Any, dict[str, Any]]:
     """Category value → its ``gba:`` properties (e.g. ``{"gba:marker": "o"}``), in schema order."""
-    props: dict[Any, dict[str, Any]] = _field(frame, field)["properties"]
+    props: Mapping[Any, Mapping[str, Any]] = _field(frame, field)["properties"]
     return {v: dict(p) for v, p in props.items()}
 
 
 def values_where(frame: pd.DataFrame | pd.Series, field: str | None, key: str, wanted: Any) -> tuple[Any, ...]:
     """The category values of a field, in schema order, whose property ``gba:<key>`` is
     ``wanted`` (e.g. the source kinds that count as original pages)."""
-    props: dict[Any, dict[str, Any]] = _field(frame, field)["properties"]
+    props: Mapping[Any, Mapping[str, Any]] = _field(frame, field)["properties"]
     return tuple(v for v, p in props.items() if p.get(f"gba:{key}") == wanted)

@@ -86,6 +86,7 @@ def _check_batch4(d: Path) -> None:
     assert "## 0.4.0" in (d / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # runs the documented shell and make lines as subprocesses
 def test_try_it_on_a_copy(tmp_path):
     repo = sandbox(tmp_path)
     before = {p.name: p.read_bytes() for p in (repo / "data").iterdir()}
@@ -98,6 +99,7 @@ def test_try_it_on_a_copy(tmp_path):
     assert not (tmp_path / "try" / "CITATION.cff").exists()
 
 
+@pytest.mark.slow  # runs the documented shell and make lines as subprocesses
 def test_add_it_in_place_and_release(tmp_path):
     repo = sandbox(tmp_path)
     shutil.copy(EXAMPLE, repo / "batch4.yaml")  # step 1's file, filled in

@@ -77,3 +77,17 @@ def test_a_frame_without_metadata_is_refused():
         labels(pd.DataFrame({"a": [1]}), "a")
     with pytest.raises(ValueError, match="lang"):
         labels(gba.load_dataset().cases, "category", "fr")
+
+
+def test_metadata_is_shared_read_only_and_survives_pickling(ds):
+    import copy
+    import pickle
+
+    meta = ds.cases.attrs["gba"]
+    derived = ds.cases[ds.cases["batch"] == "1"][["case_id", "category"]].copy()
+    # pandas deep-copies attrs on every operation: the metadata object is shared, not copied
+    assert derived.attrs["gba"] is meta and copy.deepcopy(meta) is meta
+    with pytest.raises(TypeError):
+        meta["fields"]["category"]["labels"]["livelihood"] = ("x", "y")  # type: ignore[index]
+    back = pickle.loads(pickle.dumps(derived))
+    assert back.attrs["gba"] == meta and labels(back, "category", "zh") == labels(ds.cases, "category", "zh")

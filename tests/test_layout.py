@@ -17,7 +17,12 @@ import gbaresearch as gba  # noqa: E402
 from gbaresearch import plotting as P  # noqa: E402
 
 
-@pytest.fixture(scope="module", params=[3, 4, 6], ids=lambda n: f"{n}-batches")
+# the shipped three batches in the edit-test loop; four and six (data extended first) in `make test`
+@pytest.fixture(
+    scope="module",
+    params=[3, pytest.param(4, marks=pytest.mark.slow), pytest.param(6, marks=pytest.mark.slow)],
+    ids=lambda n: f"{n}-batches",
+)
 def ds_n(request, tmp_path_factory):
     n = request.param
     if n == 3:

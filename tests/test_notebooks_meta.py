@@ -5,8 +5,8 @@ no hard-coded batches; executed, clean outputs."""
 import json
 import re
 
-import nbformat
 import pytest
+from nbjson import read_notebook
 
 from gbaresearch.notebooks import notebook_paths
 
@@ -30,7 +30,7 @@ def test_numbered_notebooks_from_01_without_gaps():
 
 @pytest.mark.parametrize("path", ANALYSIS, ids=lambda p: p.name)
 def test_notebook_structure(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     first = nb.cells[0].source
     assert first.startswith("# ") and "**Question:**" in first and "**Data:**" in first and "Caveats" in first
     assert any(c.cell_type == "markdown" and c.source.startswith("## What this shows") for c in nb.cells)
@@ -49,7 +49,7 @@ def test_notebook_structure(path):
 
 @pytest.mark.parametrize("path", ANALYSIS, ids=lambda p: p.name)
 def test_setup_folded_and_answer_reads_as_prose(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     setup = next(c for c in nb.cells if c.cell_type == "code")
     assert "hide-input" in setup.metadata.get("tags", [])
     cell = _answer_cell(nb)
@@ -65,7 +65,7 @@ def test_setup_folded_and_answer_reads_as_prose(path):
 
 @pytest.mark.parametrize("path", [p for p in PATHS if p.name[:2] in SENSITIVITY], ids=lambda p: p.name)
 def test_sensitivity_variants_side_by_side(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "S.assess(ds, F." in code and "S.assessment_sentence(held)" in code
     # the tally is part of the answer, built by gbaresearch.answers from the notebook's own table
@@ -92,7 +92,7 @@ def test_sensitivity_variants_side_by_side(path):
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_executed_and_clean(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     for c in nb.cells:
         if c.cell_type == "code":
             assert c.execution_count is not None
@@ -104,7 +104,7 @@ def test_executed_and_clean(path):
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_stored_outputs_have_no_timing_metadata(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     assert all("execution" not in c.metadata for c in nb.cells)
 
 
@@ -130,7 +130,7 @@ def test_the_bilingual_notebooks_are_the_ones_expected():
 def test_chinese_question_answer_and_what_this_shows(path):
     from gbaresearch import report
 
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     assert "\n**问题：** " in nb.cells[0].source
     question = report.notebook_question(nb, "zh")
     assert question.endswith("？") and cjk_share(question) > 0.9, question

@@ -20,6 +20,8 @@ import gbaresearch
 from gbaresearch.paths import REPO_DIR
 from gbaresearch.problems import CODES, Problem
 
+pytestmark = pytest.mark.slow  # property-based fuzzing (hypothesis): left out of `make test-fast`
+
 DATA = REPO_DIR / "data"
 FILES = sorted(p.name for p in DATA.glob("*.csv"))
 ORIGINAL = {name: (DATA / name).read_bytes() for name in FILES}

@@ -11,8 +11,8 @@ import html
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
+from nbjson import Node, read_notebook
 from site_fixtures import copy_executor
 
 from gbaresearch import atomic, load_dataset, report
@@ -42,7 +42,7 @@ def read(site: Path, rel: str) -> str:
 def test_every_notebook_case_and_place_has_its_page(site, ds):
     for p in notebook_paths():
         page = read(site, f"notebooks/{p.stem}.html")
-        title = report.notebook_title(nbformat.read(p, as_version=4))
+        title = report.notebook_title(read_notebook(p))
         shown = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1)).replace("\u2019", "'")
         assert shown.startswith(f"{title} \u2014 "), shown
     for cid in ds.cases["case_id"]:
@@ -57,7 +57,7 @@ def test_every_notebook_case_and_place_has_its_page(site, ds):
 def test_landing_page_intro_questions_answers_coverage_citation(site, ds):
     index = read(site, "index.html")
     for p in notebook_paths():
-        nb = nbformat.read(p, as_version=4)
+        nb = read_notebook(p)
         assert f'href="notebooks/{p.stem}.html"' in index
         assert h(report.notebook_question(nb)) in index
         answer = report.notebook_answer(nb)
@@ -175,34 +175,34 @@ def test_text_from_the_data_is_escaped(ds):
     assert md("line\nbreak") == "line break"
 
 
+def _markdown(source):
+    return Node(cell_type="markdown", source=source, metadata=Node())
+
+
 def test_answer_extraction_reads_markdown_and_printed_answers():
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("x", metadata={"tags": ["answer", "remove-input"]})
+    nb = Node(cells=[], metadata=Node())
+    cell = Node(cell_type="code", source="x", metadata={"tags": ["answer", "remove-input"]}, outputs=[])
     cell.outputs = [
-        nbformat.v4.new_output(
-            "display_data", data={"text/markdown": "**34** of 52 \\- cases", "text/plain": "<Markdown>"}
-        )
+        Node(output_type="display_data", data={"text/markdown": "**34** of 52 \\- cases", "text/plain": "<Markdown>"})
     ]
-    nb.cells = [nbformat.v4.new_markdown_cell("# 01 · T\n\n**Question:** What?"), cell]
+    nb.cells = [_markdown("# 01 · T\n\n**Question:** What?"), cell]
     assert report.notebook_answer(nb) == "34 of 52 - cases"
     assert report.notebook_question(nb) == "What?" and report.notebook_title(nb) == "01 · T"
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Printed answer.\n")]
+    cell.outputs = [Node(output_type="stream", name="stdout", text="Printed answer.\n")]
     assert report.notebook_answer(nb) == "Printed answer."
     assert report.notebook_answer(nb, "zh") == "" and report.notebook_question(nb, "zh") == ""
 
 
 def test_chinese_question_and_answer_extraction():
-    nb = nbformat.v4.new_notebook()
-    en = nbformat.v4.new_code_cell("x", metadata={"tags": ["answer", "remove-input"]})
-    en.outputs = [
-        nbformat.v4.new_output("display_data", data={"text/markdown": "**34** of 52", "text/plain": "34 of 52"})
-    ]
-    zh = nbformat.v4.new_code_cell("y", metadata={"tags": ["answer-zh", "remove-input"]})
+    nb = Node(cells=[], metadata=Node())
+    en = Node(cell_type="code", source="x", metadata={"tags": ["answer", "remove-input"]}, outputs=[])
+    en.outputs = [Node(output_type="display_data", data={"text/markdown": "**34** of 52", "text/plain": "34 of 52"})]
+    zh = Node(cell_type="code", source="y", metadata={"tags": ["answer-zh", "remove-input"]}, outputs=[])
     zh.outputs = [
-        nbformat.v4.new_output("display_data", data={"text/markdown": "已识别 **34/52**（65%）", "text/plain": "."})
+        Node(output_type="display_data", data={"text/markdown": "已识别 **34/52**（65%）", "text/plain": "."})
     ]
     first = "# 01 · T\n\n**Question:** What?\n\n**问题：** 什么？\n\n**Data:** x"
-    nb.cells = [nbformat.v4.new_markdown_cell(first), en, zh]
+    nb.cells = [_markdown(first), en, zh]
     assert report.notebook_question(nb) == "What?" and report.notebook_question(nb, "zh") == "什么？"
     assert report.notebook_answer(nb) == "34 of 52"
     assert report.notebook_answer(nb, "zh") == "已识别 34/52（65%）"
