@@ -37,10 +37,16 @@ report: $(STAMP)  ## validate the data, execute every notebook, write build/repo
 test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbval over every notebook
 	$(PY) -m pytest -n 2 -q -rs $(NBVAL)
 
-# In-process only: no nbval or hypothesis plugin, and modules whose every test is slow are not even
-# imported (tests/conftest.py), so each worker starts fast.
-test-fast: $(STAMP)  ## the edit-test loop: every test except notebook execution, builds and browsers
-	$(PY) -m pytest -n 2 --dist=load -q -m "not slow" -p no:nbval -p no:hypothesispytest tests
+# The edit-test loop. In-process only, with no plugin but xdist (no nbval, hypothesis or the
+# plugins other packages register), and modules whose every test is slow are not even imported
+# (tests/conftest.py). Bytecode (with pytest's rewritten asserts) is cached under build/pycache
+# even where PYTHONDONTWRITEBYTECODE is set. What it leaves to `make test`: notebook execution,
+# builds, browsers, the wheel, subprocess walk-throughs, property-based fuzzing, the figure layout
+# sweep, answers recomputed across the six data variants, and the corpora beyond a sample that
+# holds every problem code.
+FAST_ENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="$(CURDIR)/build/pycache" PYTEST_DISABLE_PLUGIN_AUTOLOAD=1
+test-fast: $(STAMP)  ## the edit-test loop: unit tests and a sample of the corpora (see the comment above)
+	$(FAST_ENV) $(PY) -m pytest -p xdist -n 2 --dist=loadfile -q -m "not slow" -p no:nbval -p no:hypothesispytest tests
 
 lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
 	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py

@@ -27,6 +27,7 @@ A contributor's pull request is untrusted input, so validating it must be safe:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -154,9 +155,11 @@ def compile_pattern(pattern: str) -> Any:
     return linear_pattern(pattern)
 
 
+@functools.lru_cache(maxsize=1024)
 def linear_pattern(pattern: str) -> Any:
     """``pattern`` compiled by RE2 (linear-time matching); ValueError when RE2 cannot compile it
-    (backreferences, lookarounds, a repetition count above 1000, a program too large)."""
+    (backreferences, lookarounds, a repetition count above 1000, a program too large). A pattern
+    compiled once is kept by its text."""
     import re2
 
     options = re2.Options()

@@ -677,11 +677,12 @@ def load_package(directory: Path, root: int | None = None) -> tuple[Package | No
     return result
 
 
+def _one(message: str, code: str) -> tuple[None, list[Problem]]:
+    return None, [Problem(PACKAGE_FILE, 0, "-", message, code)]
+
+
 def _load_package(directory: Path, root: int | None) -> tuple[Package | None, list[Problem]]:
-
-    def one(message: str, code: str) -> tuple[None, list[Problem]]:
-        return None, [Problem(PACKAGE_FILE, 0, "-", message, code)]
-
+    one = _one
     try:
         data = read_beneath(directory if root is None else root, PACKAGE_FILE, MAX_PACKAGE_BYTES)
     except Refused as exc:
@@ -692,6 +693,29 @@ def _load_package(directory: Path, root: int | None) -> tuple[Package | None, li
         if exc.code in ("path-outside", "path-loop", "data-dir-missing"):
             return one(exc.reason, exc.code)
         return one(f"{PACKAGE_FILE} {exc.reason}", exc.code)
+    package, problems = _parse_bytes(data)
+    return package, list(problems)
+
+
+# Parsed descriptors by their bytes: copies of a data directory (a new inode each, so the
+# file-identity cache above misses) share one parse of the same descriptor.
+_PARSED: dict[bytes, tuple[Package | None, list[Problem]]] = {}
+
+
+def _parse_bytes(data: bytes) -> tuple[Package | None, list[Problem]]:
+    """Parse and check the bytes of ``datapackage.json``: the package (None when it has
+    problems) and the problems; the same bytes give the same (shared) result."""
+    if data in _PARSED:
+        return _PARSED[data]
+    result = _parse_text(data)
+    if len(_PARSED) >= 16:
+        _PARSED.clear()
+    _PARSED[data] = result
+    return result
+
+
+def _parse_text(data: bytes) -> tuple[Package | None, list[Problem]]:
+    one = _one
     duplicates: list[str] = []
     try:
         descriptor = json.loads(data.decode("utf-8"), object_pairs_hook=lambda pairs: _object(pairs, duplicates))

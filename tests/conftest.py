@@ -34,6 +34,22 @@ def site(tmp_path_factory):
     return out
 
 
+def sampled(items, ids, keep=lambda item: False, every=8, first_of=None):
+    """``items`` as pytest parameters for a case-by-case sweep of a corpus: every ``every``-th
+    item, the first item of each distinct ``first_of(item)`` (e.g. each problem code), and each
+    item for which ``keep`` is true run in the edit-test loop (`make test-fast`); the others run
+    only in `make test` (marked slow)."""
+    seen = set()
+    params = []
+    for i, item in enumerate(items):
+        group = first_of(item) if first_of is not None else None
+        first = first_of is not None and group not in seen
+        seen.add(group)
+        fast = i % every == 0 or first or keep(item)
+        params.append(pytest.param(item, id=ids(item), marks=() if fast else pytest.mark.slow))
+    return params
+
+
 _ALL_SLOW = re.compile(r"^pytestmark = \[?pytest\.mark\.slow\b", re.M)
 
 

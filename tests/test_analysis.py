@@ -471,7 +471,14 @@ def test_direction():
     assert (_direction(0.1, 0.2), _direction(0.2, 0.1), _direction(0.2, 0.2)) == ("up", "down", "level")
 
 
-@pytest.mark.parametrize("name", ["expanding_fields", "leads_and_counterparts", "mechanisms", "deepening", "outcomes"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "deepening",  # in the edit-test loop; the others, each across six variants, in `make test`
+        *(pytest.param(n, marks=pytest.mark.slow) for n in ("expanding_fields", "leads_and_counterparts")),
+        *(pytest.param(n, marks=pytest.mark.slow) for n in ("mechanisms", "outcomes")),
+    ],
+)
 def test_findings_are_statements_not_counts(ds, name):
     from gbaresearch import findings as F
     from gbaresearch import sensitivity as S

@@ -133,22 +133,38 @@ def _kw(nn):
 
 @pytest.fixture(scope="module")
 def held(ds):
-    """Each notebook's sensitivity table, computed once for both languages (as each notebook does)."""
+    """Each notebook's sensitivity table, computed when first asked for and then shared by both
+    languages (as each notebook does)."""
     from gbaresearch import outcomes as O
 
-    return {
-        "03": S.assess(ds, F.expanding_fields),
-        "04": S.assess(ds, F.leads_and_counterparts),
-        "05": S.assess(ds, F.mechanisms),
-        "06": S.assess(ds, F.deepening),
-        "07": pd.concat([S.assess(ds, O.outcomes_findings), S.assess(ds, F.outcomes)]),
+    finding = {
+        "03": lambda: S.assess(ds, F.expanding_fields),
+        "04": lambda: S.assess(ds, F.leads_and_counterparts),
+        "05": lambda: S.assess(ds, F.mechanisms),
+        "06": lambda: S.assess(ds, F.deepening),
+        "07": lambda: pd.concat([S.assess(ds, O.outcomes_findings), S.assess(ds, F.outcomes)]),
     }
 
+    class Held(dict):
+        def __missing__(self, nn):
+            self[nn] = finding[nn]()
+            return self[nn]
 
-@pytest.mark.parametrize("key", list(EXPECTED), ids=lambda k: "-".join(k))
+    return Held()
+
+
+# the answers that recompute every finding on six data variants are pinned here in `make test`
+# (and by nbval in the notebooks); the edit-test loop checks the others
+_VARIANTS = {"03", "04", "05", "06", "07"}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [pytest.param(k, id="-".join(k), marks=pytest.mark.slow if k[0] in _VARIANTS else ()) for k in EXPECTED],
+)
 def test_answer_sentences(ds, held, key):
     nn, lang = key
-    kw = {"held": held[nn]} if nn in held else _kw(nn)
+    kw = {"held": held[nn]} if nn in _VARIANTS else _kw(nn)
     assert ANS.ANSWERS[nn](ds, lang, **kw) == EXPECTED[key]
 
 

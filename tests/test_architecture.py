@@ -2,6 +2,7 @@
 that only run down the pipeline (read and check → analyse → publish), short functions."""
 
 import ast
+import functools
 import json
 from pathlib import Path
 
@@ -167,8 +168,15 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
+@functools.cache
 def _tree(name: str) -> ast.Module:
     return ast.parse(MODULES[name].read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _nodes(name: str) -> tuple[ast.AST, ...]:
+    """Every node of a module's tree (parsed and walked once per test process)."""
+    return tuple(ast.walk(_tree(name)))
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -183,12 +191,9 @@ def _docstrings(tree: ast.Module) -> set[int]:
 
 def _strings(name: str) -> list[str]:
     """Every string literal of a module that is not a docstring."""
-    tree = _tree(name)
-    skip = _docstrings(tree)
+    skip = _docstrings(_tree(name))
     return [
-        n.value
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
+        n.value for n in _nodes(name) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
     ]
 
 
@@ -196,7 +201,7 @@ def _imports(name: str) -> set[str]:
     """The package's modules that ``name`` imports anywhere (top level or inside a function)."""
     package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
     out = set()
-    for n in ast.walk(_tree(name)):
+    for n in _nodes(name):
         if isinstance(n, ast.ImportFrom):
             if n.level:
                 base = package.split(".") if package else []
@@ -227,14 +232,14 @@ def test_only_the_schema_module_reads_the_descriptor():
             continue
         strings = _strings(name)
         assert "datapackage.json" not in strings or name == "paths", f"{name} names datapackage.json"
-        attrs = {n.attr for n in ast.walk(_tree(name)) if isinstance(n, ast.Attribute)}
+        attrs = {n.attr for n in _nodes(name) if isinstance(n, ast.Attribute)}
         assert "descriptor" not in attrs, f"{name} reads a raw descriptor: use the schema's properties"
         calls = {
             f"{n.func.value.id}.{n.func.attr}"
-            for n in ast.walk(_tree(name))
+            for n in _nodes(name)
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
         }
-        names = {n.id for n in ast.walk(_tree(name)) if isinstance(n, ast.Name)}
+        names = {n.id for n in _nodes(name) if isinstance(n, ast.Name)}
         if "PACKAGE_FILE" in names:
             assert not calls & {"json.load", "json.loads"}, f"{name} parses datapackage.json itself"
 
@@ -286,7 +291,7 @@ def test_imports_run_down_the_pipeline():
 def test_no_function_is_longer_than_80_lines():
     long = []
     for name in MODULES:
-        for n in ast.walk(_tree(name)):
+        for n in _nodes(name):
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.end_lineno - n.lineno + 1 > MAX_LINES:
                 long.append(f"{name}.{n.name}: {n.end_lineno - n.lineno + 1} lines")
     assert long == [], "split these functions"
@@ -297,7 +302,7 @@ def test_no_second_command_line():
         if name in ("cli", "__main__"):
             continue
         tree = _tree(name)
-        assert "argparse" not in {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}, name
+        assert "argparse" not in {a.name for n in _nodes(name) if isinstance(n, ast.Import) for a in n.names}, name
         mains = [
             n
             for n in tree.body

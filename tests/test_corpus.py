@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import sampled
 from corpus import CASES, HARMLESS, Case
 
 import gbaresearch
@@ -52,16 +53,21 @@ def test_clean_copy_is_valid(data_copy, capsys):
     assert out.endswith(f", {tables} tables, {rows} rows)\n") and err == ""
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_validate_cli_and_load_report_exactly(case, tmp_path, capsys):
-    """One damaged copy per case, read through the three ways in: the library's validate(),
-    the command line (in-process) and load_dataset()."""
+@pytest.mark.parametrize("case", sampled(CASES, lambda c: c.name, every=4, first_of=lambda c: c.codes))
+def test_validate_reports_exactly(case, tmp_path):
+    """One damaged copy per case, read by the library's validate()."""
     d = _make(tmp_path, case)
-    expected = case.expected_for(d)
     problems = gbaresearch.validate(d)
-    assert [str(p) for p in problems] == expected
+    assert [str(p) for p in problems] == case.expected_for(d)
     assert [p.code for p in problems] == list(case.codes)
 
+
+@pytest.mark.parametrize("case", sampled(CASES, lambda c: c.name))
+def test_cli_and_load_report_the_same(case, tmp_path, capsys):
+    """The same damaged copy read through the two other ways in: the command line (in-process)
+    and load_dataset()."""
+    d = _make(tmp_path, case)
+    expected = case.expected_for(d)
     assert cli.main(["validate", str(d)]) == case.exit_code
     out, err = capsys.readouterr()
     assert out.splitlines() == expected

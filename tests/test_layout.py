@@ -17,12 +17,7 @@ import gbaresearch as gba  # noqa: E402
 from gbaresearch import plotting as P  # noqa: E402
 
 
-# the shipped three batches in the edit-test loop; four and six (data extended first) in `make test`
-@pytest.fixture(
-    scope="module",
-    params=[3, pytest.param(4, marks=pytest.mark.slow), pytest.param(6, marks=pytest.mark.slow)],
-    ids=lambda n: f"{n}-batches",
-)
+@pytest.fixture(scope="module", params=[3, 4, 6], ids=lambda n: f"{n}-batches")
 def ds_n(request, tmp_path_factory):
     n = request.param
     if n == 3:
@@ -35,6 +30,7 @@ def ds_n(request, tmp_path_factory):
     return ds
 
 
+@pytest.mark.slow  # draws every figure three times: in `make test`, not the edit-test loop
 @pytest.mark.parametrize("draw", FIGURES, ids=lambda f: f.__name__)
 def test_no_label_overlaps_another(ds_n, draw):
     with P.style():

@@ -149,6 +149,7 @@ def test_shorelines_are_read_offline_from_the_installed_package():
     assert all(s.xy.ndim == 2 and s.xy.shape[1] == 2 for s in shores)
 
 
+@pytest.mark.slow  # draws a full figure
 def test_shoreline_resolution_at_delta_scale():
     # median spacing of shoreline points inside the delta, km: 'h' is finer than a screen pixel
     assert round(C.median_spacing_km(PRD, "h"), 2) == 0.75
@@ -270,6 +271,7 @@ def test_count_heatmap_cells_carry_denominators():
         plt.close(fig)
 
 
+@pytest.mark.slow  # draws a full figure
 def test_indicator_panels_one_axis_per_unit(ds):
     dots = A.indicator_dots(ds)
     many = dots[dots["n_in_unit"] >= 3]

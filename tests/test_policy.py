@@ -216,11 +216,11 @@ def test_section_labels():
 def test_notebook_11_compares_its_findings_across_variants():
     import re
 
-    import nbformat
+    from nbjson import read_notebook
 
     from gbaresearch.paths import notebooks_dir
 
-    nb = nbformat.read(notebooks_dir() / "11-plans-and-authority.ipynb", as_version=4)
+    nb = read_notebook(notebooks_dir() / "11-plans-and-authority.ipynb")
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "PO.compare(ds, PO.findings)" in code and "F.holds_sentence(held, S.differs(held))" in code
     held = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("held = PO.compare"))

@@ -71,21 +71,21 @@ def test_coding_notes_list_every_reconciled_unit_of_a_case_with_its_reason():
 
 
 def test_every_figure_cell_gets_an_alt_text_from_its_section_title():
-    import nbformat
+    from nbjson import Node
 
     from gbaresearch.report import add_figure_alt_text
 
-    nb = nbformat.v4.new_notebook(
+    def cell(kind, source, outputs=None):
+        return Node(cell_type=kind, source=source, metadata=Node(), **({} if outputs is None else {"outputs": outputs}))
+
+    figure = [{"output_type": "display_data", "data": {"image/png": "x"}, "metadata": {}}]
+    nb = Node(
         cells=[
-            nbformat.v4.new_markdown_cell("# 01 · A tour\n\nText"),
-            nbformat.v4.new_code_cell(
-                "plot()", outputs=[{"output_type": "display_data", "data": {"image/png": "x"}, "metadata": {}}]
-            ),
-            nbformat.v4.new_markdown_cell("## Coverage *per* batch"),
-            nbformat.v4.new_code_cell("print(1)", outputs=[]),
-            nbformat.v4.new_code_cell(
-                "plot()", outputs=[{"output_type": "display_data", "data": {"image/png": "x"}, "metadata": {}}]
-            ),
+            cell("markdown", "# 01 · A tour\n\nText"),
+            cell("code", "plot()", figure),
+            cell("markdown", "## Coverage *per* batch"),
+            cell("code", "print(1)", []),
+            cell("code", "plot()", figure),
         ]
     )
     assert add_figure_alt_text(nb) == 2
