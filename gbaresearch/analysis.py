@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels as _lab
+from .markdown import escape
 
 NOT_CODED = "(not coded)"
 UNKNOWN = "(unknown)"
@@ -588,18 +589,11 @@ def vocab_labels(ds: Dataset, vocab: str, lang: str = "en") -> dict[str, str]:
     return {str(v): t for v, t in _lab.labels(table, ds.resource(f"vocab_{vocab}").primary_key[0], lang).items()}
 
 
-MARKDOWN_SPECIAL = "\\`*_{}[]<>#|$~"
-
-
 def md_escape(text: object) -> str:
-    """``text`` with the characters that make inline Markdown markup backslash-escaped
-    (``\\ ` * _ { } [ ] < > # | $ ~``, and ``-``, ``+`` or ``.`` at the very start, where they
-    could open a list), for data shown through ``IPython.display.Markdown``: data never becomes
-    markup, links, HTML or mathematics."""
-    s = "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
-    if s[:1] in ("-", "+", "."):
-        s = "\\" + s
-    return s
+    """``text`` escaped for the notebooks' Markdown (``IPython.display.Markdown``):
+    :func:`gbaresearch.markdown.escape`, so data never becomes markup, links, HTML or
+    mathematics."""
+    return escape(text)
 
 
 def of(k: Any, n: Any) -> str:

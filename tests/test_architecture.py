@@ -25,6 +25,7 @@ STAGE = {
     "atomic": BASE,
     "outputdir": BASE,
     "prose": BASE,
+    "markdown": BASE,
     "schema": READ,
     "fieldcheck": READ,
     "table": READ,

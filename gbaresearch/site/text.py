@@ -12,9 +12,9 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 
 from ..labels import label_pairs
+from ..markdown import escape
 from ..schema import Field, Package
 
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character (CommonMark escapable)
 _SPACE = re.compile(r"\s+")
 
 SEP = " · "
@@ -46,9 +46,7 @@ def md(value: Any, missing: str = "—") -> str:
     backslash-escaped, so nothing in it can become markup, a role, a directive, math, a
     substitution or raw HTML."""
     text = plain(value)
-    if not text:
-        return missing
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return escape(text, strict=True) if text else missing
 
 
 def h(value: Any, missing: str = "—") -> str:
