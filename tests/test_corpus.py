@@ -144,7 +144,7 @@ def clean():
     return gbaresearch.load_dataset(DATA)
 
 
-@pytest.mark.parametrize("name", sorted(HARMLESS))
+@pytest.mark.parametrize("name", sampled(sorted(HARMLESS), str, every=3))
 def test_harmless_variant_loads_identically(name, clean, data_copy):
     before = {p.name: p.read_bytes().replace(b"\r\n", b"\n") for p in data_copy.glob("*.csv")}
     HARMLESS[name](data_copy)
