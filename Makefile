@@ -40,13 +40,16 @@ test: $(STAMP)  ## all tests: unit, data, corpora, wheel, site in a browser, nbv
 # The edit-test loop. In-process only, with no plugin but xdist (no nbval, hypothesis or the
 # plugins other packages register), and modules whose every test is slow are not even imported
 # (tests/conftest.py). Bytecode (with pytest's rewritten asserts) is cached under build/pycache
-# even where PYTHONDONTWRITEBYTECODE is set. What it leaves to `make test`: notebook execution,
-# builds, browsers, the wheel, subprocess walk-throughs, property-based fuzzing, the figure layout
-# sweep, answers recomputed across the six data variants, and the corpora beyond a sample that
-# holds every problem code.
-FAST_ENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="$(CURDIR)/build/pycache" PYTEST_DISABLE_PLUGIN_AUTOLOAD=1
+# even where PYTHONDONTWRITEBYTECODE is set; test folders go to memory (/dev/shm) where there is
+# one, and only a failed test's folder is kept. What it leaves to `make test`: notebook
+# execution, builds, browsers, the wheel, subprocess walk-throughs, property-based fuzzing, the
+# figure layout sweep, answers recomputed across the six data variants, and the corpora beyond a
+# sample that holds every problem code.
+FAST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm)
+FAST_ENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="$(CURDIR)/build/pycache" PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(if $(FAST_TMP),TMPDIR=$(FAST_TMP),)
+FAST_OPTS := -p xdist -n 2 --dist=loadfile -q -m "not slow" -p no:nbval -p no:hypothesispytest -o tmp_path_retention_policy=failed -o tmp_path_retention_count=1
 test-fast: $(STAMP)  ## the edit-test loop: unit tests and a sample of the corpora (see the comment above)
-	$(FAST_ENV) $(PY) -m pytest -p xdist -n 2 --dist=loadfile -q -m "not slow" -p no:nbval -p no:hypothesispytest tests
+	$(FAST_ENV) $(PY) -m pytest $(FAST_OPTS) tests
 
 lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
 	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py

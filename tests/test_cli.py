@@ -355,7 +355,9 @@ def test_make_test_checks_the_notebooks_with_nbval_and_test_fast_loads_no_notebo
     assert "--nbval " in nbval + " " and "--nbval-sanitize-with=tests/nbval_sanitize.cfg" in nbval
     recipes = dict(re.findall(r"^([a-z-]+):.*\n\t(.*)$", makefile, flags=re.M))
     assert "$(NBVAL)" in recipes["test"] and "-m pytest" in recipes["test"]
-    assert '-m "not slow"' in recipes["test-fast"] and "-p no:nbval" in recipes["test-fast"]
+    variables = dict(re.findall(r"^([A-Z_]+) :?= (.*)$", makefile, flags=re.M))
+    fast = re.sub(r"\$\(([A-Z_]+)\)", lambda m: variables.get(m[1], m[0]), recipes["test-fast"])
+    assert '-m "not slow"' in fast and "-p no:nbval" in fast and "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1" in fast
 
 
 def test_fast_runs_skip_modules_whose_every_test_is_slow(pytestconfig):
