@@ -76,11 +76,15 @@ def open_root(directory: str | os.PathLike[str]) -> int:
         raise Refused("data-dir-missing", f"data directory cannot be opened ({exc.strerror})") from None
 
 
+def _real_path(fd: int) -> str | None:
+    """The resolved path of an open directory, None where /proc cannot say."""
+    return os.path.realpath(f"/proc/self/fd/{fd}") if os.path.isdir("/proc/self/fd") else None
+
+
 def _walk(root_fd: int, rel: str) -> tuple[int, str, os.stat_result]:
     """Resolve ``rel`` beneath ``root_fd``: return a descriptor of the folder that holds the last
     component (the caller closes it), that component's name, and its ``lstat`` (never a link).
     Raise :class:`Refused` when the path leaves the directory, loops or does not exist."""
-    root_real = os.path.realpath(f"/proc/self/fd/{root_fd}") if os.path.isdir("/proc/self/fd") else None
     parts: deque[str] = deque(rel.split("/"))
     stack = [os.dup(root_fd)]
     links = 0
@@ -109,6 +113,7 @@ def _walk(root_fd: int, rel: str) -> tuple[int, str, os.stat_result]:
                 except OSError as exc:  # replaced by something else since the look-up
                     raise _unreadable(exc) from None
                 if target.startswith("/"):
+                    root_real = _real_path(root_fd)
                     real = os.path.realpath(target)
                     if root_real is None or (real != root_real and not real.startswith(root_real.rstrip("/") + "/")):
                         raise Refused("path-outside", OUTSIDE)
