@@ -247,11 +247,14 @@ def domain_first_appearance(ds: Dataset, primary_only: bool = False) -> pd.DataF
     cd = ds.case_domains if not primary_only else ds.case_domains[ds.case_domains["is_primary"].fillna(False)]
     m = cd.merge(ds.cases[["case_id", "batch"]], on="case_id")
     labels = dict(zip(ds.vocab_domains["domain"], ds.vocab_domains["label_en"]))
+    ids_by: dict[tuple[Any, Any], list[str]] = {}
+    for dom, b, cid in zip(m["domain"], m["batch"], m["case_id"]):
+        ids_by.setdefault((dom, b), []).append(cid)
     rows = []
     for dom, counts in t.iterrows():
         present = [b for b, n in counts.items() if n > 0]
         first = present[0] if present else pd.NA
-        ids = sorted(m.loc[(m["domain"] == dom) & (m["batch"] == first), "case_id"]) if present else []
+        ids = sorted(ids_by.get((dom, first), [])) if present else []
         rows.append(
             {
                 "domain": dom,

@@ -16,6 +16,8 @@ from layout_figures import FIGURES  # noqa: E402
 import gbaresearch as gba  # noqa: E402
 from gbaresearch import plotting as P  # noqa: E402
 
+pytestmark = pytest.mark.slow  # draws figures (every one with 3, 4 and 6 batches): left out of `make test-fast`
+
 
 @pytest.fixture(scope="module", params=[3, 4, 6], ids=lambda n: f"{n}-batches")
 def ds_n(request, tmp_path_factory):
@@ -30,7 +32,6 @@ def ds_n(request, tmp_path_factory):
     return ds
 
 
-@pytest.mark.slow  # draws every figure three times: in `make test`, not the edit-test loop
 @pytest.mark.parametrize("draw", FIGURES, ids=lambda f: f.__name__)
 def test_no_label_overlaps_another(ds_n, draw):
     with P.style():
