@@ -495,7 +495,9 @@ def indicator_table(ds: Dataset) -> pd.DataFrame:
         "shown",
         "source_kind",
     ]
-    return i[cols].sort_values("indicator_id").reset_index(drop=True)
+    out = i[cols].sort_values("indicator_id").reset_index(drop=True)
+    out.attrs.update(ds.indicators.attrs)  # the rows are indicators: their metadata travels along
+    return out
 
 
 def indicator_units(ds: Dataset) -> pd.DataFrame:
@@ -819,6 +821,7 @@ def indicator_dots(ds: Dataset) -> pd.DataFrame:
         }
     )
     out = out.sort_values(["n_in_unit", "unit", "value"], ascending=[False, True, False], kind="stable")
+    out.attrs.update(t.attrs)
     return out.reset_index(drop=True)
 
 

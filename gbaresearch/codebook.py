@@ -44,11 +44,12 @@ def _type(f: Field) -> str:
 
 
 def _property(value: object) -> str:
-    """A category property as codebook text: lists joined by commas, true as "yes"."""
+    """A category property as codebook text: lists joined by commas, true and false as "yes"
+    and "no"."""
     if isinstance(value, list):
         return ", ".join(f"`{_e(v)}`" for v in value)
-    if value is True:
-        return "yes"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return f"`{_e(value)}`"
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import analysis as A
+from .labels import values_where
 
 if TYPE_CHECKING:
     from .load import Dataset
@@ -274,7 +275,8 @@ def deepening(ds: Dataset) -> pd.DataFrame:
     dated case was selected within two years (exact calendar comparison, never rounded)."""
     links = A.link_table(ds)
     tts = A.time_to_selection(ds)
-    ext, deep = int((links["relation"] == "extends").sum()), int((links["relation"] == "deepens").sum())
+    deep = int(links["relation"].isin(values_where(links, "relation", "deepening", True)).sum())
+    ext = int(links["relation"].isin(values_where(links, "relation", "deepening", False)).sum())
     median_days = float(tts["days"].median()) if len(tts) else float("nan")
     within = int(tts["within_two_years"].sum())
     rows: dict[str, tuple[str, str]] = {
@@ -303,7 +305,9 @@ def deepening_counts(ds: Dataset) -> pd.Series:
     return pd.Series(
         {
             "links between identified cases": str(len(links)),
-            "links that deepen": A.of((links["relation"] == "deepens").sum(), len(links)),
+            "links that deepen": A.of(
+                links["relation"].isin(values_where(links, "relation", "deepening", True)).sum(), len(links)
+            ),
             "cases with a date in force": str(len(tts)),
             "median years from taking effect to selection": f"{tts['years'].median():.2f}" if len(tts) else "NA",
             "selected within two years": A.of(int(tts["within_two_years"].sum()), len(tts)),
@@ -329,7 +333,8 @@ def outcomes(ds: Dataset) -> pd.DataFrame:
     ind = A.indicator_table(ds)
     counts = ind.groupby(["case_id", "unit"], observed=True).size()
     case_id, unit = _top_pair(counts)
-    lower, approx = int((ind["bound"] == "lower").sum()), int((ind["bound"] == "approximate").sum())
+    lower = int(ind["bound"].isin(values_where(ind, "bound", "atLeast", True)).sum())
+    approx = int(ind["bound"].isin(values_where(ind, "bound", "rough", True)).sum())
     person_times = int((ind["unit"] == "person_times").sum())
     return _frame(
         {
@@ -351,8 +356,8 @@ def outcomes_counts(ds: Dataset) -> pd.Series:
             "figures reported": str(len(ind)),
             "cases with a figure": str(ind["case_id"].nunique()),
             "units": str(ind["unit"].nunique()),
-            "lower bounds": A.of((ind["bound"] == "lower").sum(), len(ind)),
-            "approximate values": A.of((ind["bound"] == "approximate").sum(), len(ind)),
+            "lower bounds": A.of(ind["bound"].isin(values_where(ind, "bound", "atLeast", True)).sum(), len(ind)),
+            "approximate values": A.of(ind["bound"].isin(values_where(ind, "bound", "rough", True)).sum(), len(ind)),
             "person-time figures": A.of((ind["unit"] == "person_times").sum(), len(ind)),
         },
         dtype="object",

@@ -9,9 +9,12 @@ Dates are partial (YYYY, YYYY-MM, YYYY-MM-DD). An observation is placed at the *
 period (a figure "as of 2024-01" counts up to 31 January), so it is *before selection* only when
 its whole period ended on or before the announcement day.
 
-Bounds are read as the sources give them: ``lower`` values ("over") may be higher, so a multiple
-whose latest value is a lower bound is *at least* that multiple, and one whose baseline is a
-lower bound is *at most* that multiple; ``approximate`` values make it *about* that multiple.
+Bounds are read as the sources give them (their meaning is the schema's: ``gba:atLeast`` and
+``gba:rough`` of ``outcome_observations.bound``): a lower bound ("over") may be higher, so a
+multiple whose latest value is a lower bound is *at least* that multiple, and one whose baseline
+is a lower bound is *at most* that multiple; approximate values make it *about* that multiple. A
+series whose ``measure_kind`` counts within a period (``gba:withinPeriod``) compares the same
+month of two years.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from .labels import values_where
 from .load import Dataset
 
 GREW, FELL, FLAT = "grew", "fell", "flat"
@@ -64,20 +68,15 @@ def series_table(ds: Dataset) -> pd.DataFrame:
     obs = ds.outcome_observations
     used = obs[obs["used"].fillna(False).astype(bool)].groupby("series_id").size()
     out_ = obs[~obs["used"].fillna(False).astype(bool)].groupby("series_id").size()
-    out = pd.DataFrame(
-        {
-            "series_id": s["series_id"],
-            "case_id": s["case_id"],
-            "batch": s["case_id"].map(batch).astype("Int64"),
-            "selected": pd.to_datetime(s["case_id"].map(sel)),
-            "scheme_en": s["scheme_en"],
-            "measure_en": s["measure_en"],
-            "unit": s["unit"].astype(str),
-            "measure_kind": s["measure_kind"].astype(str),
-            "n_used": s["series_id"].map(used).fillna(0).astype(int),
-            "n_kept_out": s["series_id"].map(out_).fillna(0).astype(int),
-        }
+    # built from the table itself, so its metadata (labels, category properties) travels along
+    out = s.assign(
+        batch=s["case_id"].map(batch).astype("Int64"),
+        selected=pd.to_datetime(s["case_id"].map(sel)),
+        n_used=s["series_id"].map(used).fillna(0).astype(int),
+        n_kept_out=s["series_id"].map(out_).fillna(0).astype(int),
     )
+    cols = ["series_id", "case_id", "batch", "selected", "scheme_en", "measure_en", "unit", "measure_kind"]
+    out = out[cols + ["n_used", "n_kept_out"]].astype({"unit": str, "measure_kind": str})
     return out.reset_index(drop=True)
 
 
@@ -99,18 +98,19 @@ def observations(ds: Dataset, used_only: bool = True) -> pd.DataFrame:
     return o.sort_values(["_o", "date", "observation_id"]).drop(columns="_o").reset_index(drop=True)
 
 
-def _multiple(base: Any, last: Any) -> tuple[float, str, str]:
-    """(multiple, qualifier, verdict) of ``last`` over ``base`` (rows with value and bound)."""
+def _multiple(base: Any, last: Any, at_least: tuple[Any, ...], rough: tuple[Any, ...]) -> tuple[float, str, str]:
+    """(multiple, qualifier, verdict) of ``last`` over ``base`` (rows with value and bound);
+    ``at_least`` and ``rough`` are the bounds that mark a lower bound and an approximate value."""
     v0, v1 = float(base["value"]), float(last["value"])
     m = v1 / v0 if v0 else float("inf")
-    b0, b1 = str(base["bound"]), str(last["bound"])
-    if b0 == "lower" and b1 == "lower":
+    low0, low1 = base["bound"] in at_least, last["bound"] in at_least
+    if low0 and low1:
         qual = "both lower bounds"
-    elif b0 == "lower":
+    elif low0:
         qual = "at most"
-    elif b1 == "lower":
+    elif low1:
         qual = "at least"
-    elif "approximate" in (b0, b1):
+    elif base["bound"] in rough or last["bound"] in rough:
         qual = "about"
     else:
         qual = "exactly"
@@ -143,6 +143,9 @@ def growth_after_selection(ds: Dataset) -> pd.DataFrame:
     after selection, when such a pair exists."""
     st = series_table(ds)
     obs = observations(ds)
+    at_least = values_where(ds.outcome_observations, "bound", "atLeast", True)
+    rough = values_where(ds.outcome_observations, "bound", "rough", True)
+    within = values_where(ds.outcome_series, "measure_kind", "withinPeriod", True)
     rows = []
     for s in st.itertuples(index=False):
         o = obs[obs["series_id"] == s.series_id]
@@ -156,7 +159,7 @@ def growth_after_selection(ds: Dataset) -> pd.DataFrame:
             if len(before):
                 base = before.iloc[-1]
         else:
-            if s.measure_kind == "flow":
+            if s.measure_kind in within:
                 month = o["as_of"].str.slice(5, 7)
                 year = o["as_of"].str.slice(0, 4)
                 for i in range(len(o) - 1, -1, -1):
@@ -176,7 +179,7 @@ def growth_after_selection(ds: Dataset) -> pd.DataFrame:
             if base is None:
                 verdict, m, qual = ONE_AFTER, float("nan"), ""
             else:
-                m, qual, verdict = _multiple(base, last)
+                m, qual, verdict = _multiple(base, last, at_least, rough)
         rows.append(
             {
                 "series_id": s.series_id,

@@ -41,6 +41,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from .analysis import as_int as _int
+from .labels import values_where
 
 STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -471,8 +472,23 @@ def gba_map(
 
 # --- links -----------------------------------------------------------------------------------
 
-RELATION_STYLES = {"deepens": ("-", PALETTE[0]), "extends": ("--", PALETTE[1])}
 DESCRIPTIVE_MARK = "†"
+
+
+def relation_styles(links: pd.DataFrame) -> dict[Any, tuple[str, str]]:
+    """Link relation → (line style, colour), in schema order: the style is the relation's
+    ``gba:lineStyle``, the colour the palette's colour at the relation's place."""
+    from .labels import properties
+
+    return {
+        rel: (str(p.get("gba:lineStyle", "-")), PALETTE[i % len(PALETTE)])
+        for i, (rel, p) in enumerate(properties(links, "relation").items())
+    }
+
+
+def _legend_proxies(ax: Axes, styles: dict[Any, tuple[str, str]]) -> None:
+    for rel, (ls, color) in styles.items():
+        ax.plot([], [], linestyle=ls, color=color, label=rel)
 
 
 def link_diagram(
@@ -527,8 +543,9 @@ def link_diagram(
         )
     ax.set_xlim(min(batches) - 0.5, max(batches) + 0.5)
     _narrow_boxes(ax, boxes, texts, width if font is not None else 2 * width)
+    styles = relation_styles(links)
     for _, r in links.iterrows():
-        ls, color = RELATION_STYLES.get(str(r["relation"]), ("-", "0.5"))
+        ls, color = styles.get(r["relation"], ("-", "0.5"))
         ax.annotate(
             "",
             xy=(0.0, 0.5),
@@ -538,8 +555,7 @@ def link_diagram(
             arrowprops=dict(arrowstyle="-|>", linestyle=ls, color=color, lw=1.4, shrinkA=2, shrinkB=2),
             zorder=2,
         )
-    for rel, (ls, color) in RELATION_STYLES.items():
-        ax.plot([], [], linestyle=ls, color=color, label=rel)
+    _legend_proxies(ax, styles)
     if coverage is not None:
         cov = coverage.set_index("batch")
         ticks = [batch_label(b, _int(cov.loc[b, "identified"]), _int(cov.loc[b, "official"])) for b in batches]
@@ -592,14 +608,16 @@ def indicator_panels(fig: Figure, table: pd.DataFrame, label_width: int = 50) ->
     Hollow markers are approximate values, right-pointing triangles lower bounds; each dot
     carries its value as text, so no value has to be read off an axis. Returns the axes."""
     units = list(dict.fromkeys(table["unit"]))
+    at_least = values_where(table, "bound", "atLeast", True)
+    rough = values_where(table, "bound", "rough", True)
     heights = [len(table[table["unit"] == u]) + 0.8 for u in units]
     axes = np.atleast_1d(fig.subplots(len(units), 1, gridspec_kw={"height_ratios": heights}))
     for k, (ax, unit) in enumerate(zip(axes, units)):
         sub = table[table["unit"] == unit].reset_index(drop=True)
         color = PALETTE[k % len(PALETTE)]
         for i, r in sub.iterrows():
-            marker = ">" if r["bound"] == "lower" else "o"
-            face = "white" if r["bound"] == "approximate" else color
+            marker = ">" if r["bound"] in at_least else "o"
+            face = "white" if r["bound"] in rough else color
             ax.scatter(r["value"], i, marker=marker, s=40, color=face, edgecolor=color, linewidth=1.4, zorder=3)
             ax.annotate(
                 plain(r["shown"]),

@@ -8,7 +8,7 @@ package itself does not.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -17,9 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from .labels import labels, properties, values_where
 from .plotting import GREY, PALETTE, plain, thousands
-
-BOUND_MARKERS = {"exact": ("o", True), "approximate": ("o", False), "lower": ("^", True)}
 
 
 def share_bounds(ax: Axes, table: pd.DataFrame, what: str, color: str = PALETTE[0], noun: str = "coded") -> None:
@@ -69,20 +68,21 @@ def lag_dots(ax: Axes, lag: pd.DataFrame, plan_labels: dict[str, str]) -> None:
     ax.set_xlabel("Years from the plan's issue to the announcement of the case's batch")
 
 
-def _bound_points(ax: Axes, dates: Sequence[Any], values: Sequence[float], bounds: Sequence[str], color: str) -> None:
+def _bound_points(
+    ax: Axes, dates: Sequence[Any], values: Sequence[float], bounds: Sequence[Any], color: str, meaning: _Bounds
+) -> None:
     for d, v, b in zip(dates, values, bounds):
-        marker, filled = BOUND_MARKERS.get(str(b), ("o", True))
         ax.scatter(
             [d],
             [v],
-            marker=marker,
+            marker="^" if b in meaning.at_least else "o",
             s=42,
             zorder=4,
-            facecolors=color if filled else "white",
+            facecolors="white" if b in meaning.rough else color,
             edgecolors=color,
             linewidths=1.4,
         )
-        if str(b) == "lower":
+        if b in meaning.at_least:
             ax.annotate(
                 "",
                 xy=(d, v * 1.12 if v else 1),
@@ -90,6 +90,23 @@ def _bound_points(ax: Axes, dates: Sequence[Any], values: Sequence[float], bound
                 arrowprops={"arrowstyle": "->", "color": color, "lw": 1},
                 zorder=3,
             )
+
+
+class _Bounds(NamedTuple):
+    """What the schema says the bounds of ``outcome_observations`` mean: the values that are
+    lower bounds, those that are approximate, and each value's mark before a number."""
+
+    at_least: tuple[Any, ...]
+    rough: tuple[Any, ...]
+    mark: dict[Any, str]
+
+
+def _bounds(obs: pd.DataFrame) -> _Bounds:
+    return _Bounds(
+        values_where(obs, "bound", "atLeast", True),
+        values_where(obs, "bound", "rough", True),
+        {v: str(p.get("gba:mark", "")) for v, p in properties(obs, "bound").items()},
+    )
 
 
 def _short(value: float) -> str:
@@ -101,9 +118,6 @@ def _short(value: float) -> str:
     if a >= 100 or value == int(value):
         return thousands(value)
     return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-_MARK = {"exact": "", "lower": ">", "approximate": "~"}
 
 
 def series_panels(
@@ -120,6 +134,9 @@ def series_panels(
     approximate; triangle with arrow: lower bound, the true value is higher), a thin line joining
     the points of a cumulative series, and the first and last values labelled."""
     n = len(series)
+    meaning = _bounds(obs)
+    within = values_where(series, "measure_kind", "withinPeriod", True)
+    kinds = labels(series, "measure_kind")
     nrows = max(1, int(np.ceil(n / ncols)))
     axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel().tolist()
     dmin = min(obs["date"].min(), series["selected"].min()) - pd.Timedelta(days=60)
@@ -128,9 +145,9 @@ def series_panels(
     for ax, s in zip(axes, series.itertuples(index=False)):
         o = obs[obs["series_id"] == s.series_id]
         color = PALETTE[0]
-        if s.measure_kind == "cumulative" and len(o) > 1:
+        if s.measure_kind not in within and len(o) > 1:
             ax.plot(o["date"], o["value"], color=color, linewidth=0.8, alpha=0.6, zorder=2)
-        _bound_points(ax, list(o["date"]), [float(v) for v in o["value"]], list(o["bound"]), color)
+        _bound_points(ax, list(o["date"]), [float(v) for v in o["value"]], list(o["bound"]), color, meaning)
         sel = pd.Timestamp(s.selected)
         ax.axvline(sel, color="0.35", linestyle="--", linewidth=1, zorder=1)
         top = float(o["value"].max()) if len(o) else 1.0
@@ -141,7 +158,7 @@ def series_panels(
         for i in sorted({0, len(o) - 1}) if len(o) else []:
             r = o.iloc[i]
             ax.annotate(
-                f"{_MARK.get(str(r['bound']), '')}{_short(float(r['value']))}",
+                f"{meaning.mark.get(r['bound'], '')}{_short(float(r['value']))}",
                 (r["date"], float(r["value"])),
                 xytext=(0, -12 if i == 0 and len(o) > 1 and float(r["value"]) > 0.2 * top else 7),
                 textcoords="offset points",
@@ -149,7 +166,7 @@ def series_panels(
                 ha="center",
             )
         unit = unit_labels.get(str(s.unit), str(s.unit))
-        kind = "in the month" if s.measure_kind == "flow" else "cumulative"
+        kind = "in the month" if s.measure_kind in within else kinds[s.measure_kind].lower()
         ax.set_title(plain(f"{s.series_id} · {s.case_id}\n{unit}, {kind}"), fontsize=8.5, loc="left")
         ax.yaxis.set_major_formatter(lambda x, _pos: _short(float(x)))
         ax.tick_params(labelsize=7.5, labelbottom=True)

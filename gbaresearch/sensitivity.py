@@ -150,7 +150,8 @@ def has_second_coding(ds: Dataset) -> bool:
 
 
 def like_frame(template: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """``new``'s rows in ``template``'s columns and dtypes; columns ``new`` lacks are missing."""
+    """``new``'s rows in ``template``'s columns, dtypes and metadata (``attrs``); columns ``new``
+    lacks are missing."""
     cols: dict[str, Any] = {}
     for col in template.columns:
         dtype = template[col].dtype
@@ -162,7 +163,9 @@ def like_frame(template: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
             cols[col] = pd.Categorical(values, categories=dtype.categories, ordered=dtype.ordered)
         else:
             cols[col] = pd.array(values, dtype=dtype)  # type: ignore[arg-type]
-    return pd.DataFrame(cols, index=pd.RangeIndex(len(new)))
+    out = pd.DataFrame(cols, index=pd.RangeIndex(len(new)))
+    out.attrs.update(template.attrs)  # the template's metadata (labels, category properties) too
+    return out
 
 
 def second_coding(ds: Dataset) -> Dataset:

@@ -65,8 +65,14 @@ def test_an_observation_is_after_selection_only_when_its_period_ended_after():
         ("exact", "exact", 10, 10, (1.0, "exactly", O.FLAT)),
     ],
 )
-def test_multiples_are_qualified_by_the_bounds(b0, b1, v0, v1, expected):
-    assert O._multiple({"value": v0, "bound": b0}, {"value": v1, "bound": b1}) == expected
+def test_multiples_are_qualified_by_the_bounds(ds, b0, b1, v0, v1, expected):
+    from gbaresearch.labels import values_where
+
+    # what the bounds mean is the schema's (gba:atLeast, gba:rough)
+    at_least = values_where(ds.outcome_observations, "bound", "atLeast", True)
+    rough = values_where(ds.outcome_observations, "bound", "rough", True)
+    assert (at_least, rough) == (("lower",), ("approximate",))
+    assert O._multiple({"value": v0, "bound": b0}, {"value": v1, "bound": b1}, at_least, rough) == expected
 
 
 def test_growth_after_selection(ds):
