@@ -695,33 +695,47 @@ def first_appearance_table(ds: Dataset) -> pd.DataFrame:
 # --- mechanisms by direction ----------------------------------------------------------------
 
 
+def directions(ds: Dataset) -> tuple[Any, Any]:
+    """The ``vocab_mechanisms.direction`` values of a two-sided and of a one-sided mechanism
+    (the categories whose ``gba:sides`` is 2 and 1), as stored."""
+    vm = ds.vocab_mechanisms
+    return _lab.values_where(vm, "direction", "sides", 2)[0], _lab.values_where(vm, "direction", "sides", 1)[0]
+
+
+def direction_name(ds: Dataset, direction: Any, lang: str = "en") -> str:
+    """How a direction reads in a sentence: its schema label, lower case in English
+    ("two-sided"), as it is in Chinese ("双向")."""
+    label = _lab.labels(ds.vocab_mechanisms, "direction", lang)[direction]
+    return label.lower() if lang == "en" else label
+
+
 def mechanism_direction(ds: Dataset) -> dict[str, str]:
-    """Direction of each mechanism as stored in ``vocab_mechanisms.direction``, with the
-    codes written as "two-sided", "one-sided" or "neither" (keys: mechanism codes)."""
+    """Direction of each mechanism as stored in ``vocab_mechanisms.direction`` (keys: mechanism
+    codes; values: direction codes)."""
     v = ds.vocab_mechanisms
-    return dict(zip(v["mechanism"].astype(str), v["direction"].astype(str).str.replace("_", "-")))
+    return dict(zip(v["mechanism"].astype(str), v["direction"].astype(str)))
 
 
 def mechanism_direction_by_batch(ds: Dataset) -> pd.DataFrame:
-    """Cases using at least one two-sided / one-sided mechanism (:func:`mechanism_direction`),
-    per batch: ``batch``, ``announced`` (official cases), ``identified``, ``coded`` (identified
-    with mechanism coding), ``two_sided``, ``one_sided`` (cases; a case can count in both)."""
+    """Cases using at least one two-sided / one-sided mechanism (:func:`directions`), per batch:
+    ``batch``, ``announced`` (official cases), ``identified``, ``coded`` (identified with
+    mechanism coding), then one column per direction named by its code, two-sided first (cases;
+    a case can count in both)."""
     cm = ds.case_mechanisms.merge(ds.cases[["case_id", "batch"]], on="case_id")
-    cm["direction"] = cm["mechanism"].astype(str).map(mechanism_direction(ds)).fillna("neither")
+    cm["direction"] = cm["mechanism"].astype(str).map(mechanism_direction(ds))
     cov = coverage_by_batch(ds).set_index("batch")
     rows = []
     for b in batches(ds):
         sub = cm[cm["batch"] == b]
-        rows.append(
-            {
-                "batch": int(b),
-                "announced": _int(cov.loc[b, "official"]),
-                "identified": _int(cov.loc[b, "identified"]),
-                "coded": int(sub["case_id"].nunique()),
-                "two_sided": int(sub.loc[sub["direction"] == "two-sided", "case_id"].nunique()),
-                "one_sided": int(sub.loc[sub["direction"] == "one-sided", "case_id"].nunique()),
-            }
-        )
+        row = {
+            "batch": int(b),
+            "announced": _int(cov.loc[b, "official"]),
+            "identified": _int(cov.loc[b, "identified"]),
+            "coded": int(sub["case_id"].nunique()),
+        }
+        for side in directions(ds):
+            row[side] = int(sub.loc[sub["direction"] == side, "case_id"].nunique())
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -774,13 +788,13 @@ def mechanism_direction_bounds(ds: Dataset) -> pd.DataFrame:
     ``coded``, ``announced``, ``share_of_coded``, ``low``, ``high`` (0–1, unrounded)."""
     rows = []
     for _, r in mechanism_direction_by_batch(ds).iterrows():
-        for side in ("two_sided", "one_sided"):
+        for side in directions(ds):
             k, i, a = int(r[side]), int(r["coded"]), int(r["announced"])
             lo, hi = share_bounds(k, i, a)
             rows.append(
                 {
                     "batch": int(r["batch"]),
-                    "direction": side.replace("_", "-"),
+                    "direction": direction_name(ds, side),
                     "cases": k,
                     "coded": i,
                     "announced": a,

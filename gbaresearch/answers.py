@@ -355,19 +355,20 @@ def answer_05(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     coded = A.coded_per_batch(ds)
     top: Any = mech.drop(index=A.NOT_CODED).sum(axis=1).idxmax()
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
+    two = A.directions(ds)[0]
     label = esc(A.vocab_labels(ds, "mechanisms", lang)[top])
     if lang == "en":
         return (
             f"Most used overall: {label}, in {A.of(mech.loc[top, first], coded[first])} coded cases of batch {first} "
             f"and {A.of(mech.loc[top, last], coded[last])} of batch {last}; cases with a two-sided mechanism: "
-            f"{A.of(d.loc[first, 'two_sided'], d.loc[first, 'coded'])} coded cases in batch {first}, "
-            f"{A.of(d.loc[last, 'two_sided'], d.loc[last, 'coded'])} in batch {last}; " + S.tally(held) + "."
+            f"{A.of(d.loc[first, two], d.loc[first, 'coded'])} coded cases in batch {first}, "
+            f"{A.of(d.loc[last, two], d.loc[last, 'coded'])} in batch {last}; " + S.tally(held) + "."
         )
     return (
         f"总体上用得最多的机制是“{label}”，见于第 {first} 批已编码案例的 {of(mech.loc[top, first], coded[first], lang)}、"
         f"第 {last} 批的 {of(mech.loc[top, last], coded[last], lang)}；采用双向机制的案例，"
-        f"第 {first} 批占已编码案例的 {of(d.loc[first, 'two_sided'], d.loc[first, 'coded'], lang)}，"
-        f"第 {last} 批为 {of(d.loc[last, 'two_sided'], d.loc[last, 'coded'], lang)}；" + S.tally(held, "zh") + "。"
+        f"第 {first} 批占已编码案例的 {of(d.loc[first, two], d.loc[first, 'coded'], lang)}，"
+        f"第 {last} 批为 {of(d.loc[last, two], d.loc[last, 'coded'], lang)}；" + S.tally(held, "zh") + "。"
     )
 
 
@@ -379,7 +380,8 @@ def shows_05(ds: Dataset, lang: str = "en") -> str:
     first, last = A.batches(ds)[0], A.batches(ds)[-1]
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     parts = []
-    for side, name, name_zh in (("one_sided", "one-sided", "单向"), ("two_sided", "two-sided", "双向")):
+    for side in reversed(A.directions(ds)):  # one-sided, then two-sided
+        name, name_zh = A.direction_name(ds, side), A.direction_name(ds, side, "zh")
         k1, k3 = _n(d.loc[first, side]), _n(d.loc[last, side])
         n1c, n3c = _n(d.loc[first, "coded"]), _n(d.loc[last, "coded"])
         n1a, n3a = _n(d.loc[first, "announced"]), _n(d.loc[last, "announced"])

@@ -222,6 +222,7 @@ def mechanisms(ds: Dataset) -> pd.DataFrame:
     labels = A.vocab_labels(ds, "mechanisms")
     totals = mech.sum(axis=1)
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
+    two, one = A.directions(ds)
     first, last = d.index[0], d.index[-1]
     top = str(totals.idxmax())
     rows: dict[str, tuple[str, str]] = {
@@ -229,13 +230,13 @@ def mechanisms(ds: Dataset) -> pd.DataFrame:
             labels.get(top, top) if totals.sum() else "none",
             ", ".join(f"{m} {int(v)}" for m, v in totals.sort_values(ascending=False).head(3).items()),
         ),
-        f"most coded cases of batch {first} use a one-sided mechanism": (
-            _yes(d.loc[first, "one_sided"] > d.loc[first, "coded"] / 2),
-            A.of(d.loc[first, "one_sided"], d.loc[first, "coded"]),
+        f"most coded cases of batch {first} use a {A.direction_name(ds, one)} mechanism": (
+            _yes(d.loc[first, one] > d.loc[first, "coded"] / 2),
+            A.of(d.loc[first, one], d.loc[first, "coded"]),
         ),
     }
-    for side in ("two_sided", "one_sided"):
-        name = side.replace("_", "-")
+    for side in (two, one):
+        name = A.direction_name(ds, side)
         k1, k2 = int(d.loc[first, side]), int(d.loc[last, side])
         for den in ("coded", "announced"):
             n1, n2 = int(d.loc[first, den]), int(d.loc[last, den])
@@ -259,8 +260,8 @@ def mechanisms_counts(ds: Dataset) -> pd.Series:
     coded and of announced cases."""
     out = {}
     for b, r in A.mechanism_direction_by_batch(ds).set_index("batch").iterrows():
-        for side in ("two_sided", "one_sided"):
-            name = side.replace("_", "-")
+        for side in A.directions(ds):
+            name = A.direction_name(ds, side)
             out[f"batch {b}: {name}, of coded"] = A.of(r[side], r["coded"])
             out[f"batch {b}: {name}, of announced"] = A.of(r[side], r["announced"])
     return pd.Series(out, dtype="object")

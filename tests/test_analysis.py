@@ -347,6 +347,8 @@ def tiny():
             }
         ),
     )
+    # what each direction means (gba:sides) is the schema's: the vocabulary carries its metadata
+    ds.vocab_mechanisms.attrs.update(gba.load_dataset().vocab_mechanisms.attrs)
     return ds
 
 
