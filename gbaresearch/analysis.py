@@ -66,7 +66,8 @@ def coverage_by_batch(ds: Dataset) -> pd.DataFrame:
     b = ds.batches[["batch", "announced", "n_cases"]].rename(columns={"n_cases": "official"})
     c = ds.cases
     ident = c.groupby("batch", observed=False).size().rename("identified")
-    titles = c[c["title_status"] == "official"].groupby("batch", observed=False).size().rename("official_titles")
+    titles = c[_lab.rows_where(c, "title_status", "announced")].groupby("batch", observed=False).size()
+    titles = titles.rename("official_titles")
     out = b.merge(ident, left_on="batch", right_index=True).merge(titles, left_on="batch", right_index=True)
     out["official"] = out["official"].astype(int)
     out["share"] = (out["identified"] / out["official"]).round(3)
@@ -83,18 +84,28 @@ def coverage_by_category(ds: Dataset) -> pd.DataFrame:
     out["official"] = out["official"].astype(int)
     keys = pd.MultiIndex.from_frame(out[["batch", "category"]].astype(object))
     c = ds.cases.dropna(subset=["category"])
-    for status in ("official", "inferred"):
+    placed = [f"identified_{status}" for status in _placing(c)]
+    for status, col in zip(_placing(c), placed):
         sub = c[c["category_status"] == status]
         n = sub.groupby([sub["batch"].astype(object), sub["category"].astype(object)]).size()
-        out[f"identified_{status}"] = n.reindex(keys, fill_value=0).to_numpy()
-    out["not_placed"] = out["official"] - out["identified_official"] - out["identified_inferred"]
+        out[col] = n.reindex(keys, fill_value=0).to_numpy()
+    out["not_placed"] = out["official"] - out[placed].sum(axis=1)
     return out.sort_values(["batch", "category"]).reset_index(drop=True)
+
+
+def _placing(cases: pd.DataFrame) -> tuple[Any, ...]:
+    """The ``category_status`` values that place a case in a category: announced first, then
+    this project's inference."""
+    return _lab.values_where(cases, "category_status", "announced", True) + _lab.values_where(
+        cases, "category_status", "byProject", True
+    )
 
 
 def uncategorised_by_batch(ds: Dataset) -> pd.DataFrame:
     """Identified cases whose category is unknown: ``batch``, ``n_cases``."""
     c = ds.cases
-    out = c[c["category_status"] == "unknown"].groupby("batch", observed=False).size().rename("n_cases")
+    out = c[_lab.rows_where(c, "category_status", "known", False)].groupby("batch", observed=False).size()
+    out = out.rename("n_cases")
     return out.reset_index()
 
 
@@ -335,7 +346,7 @@ def counterpart_by_batch(ds: Dataset) -> pd.DataFrame:
 
 def counterpart_inferred(ds: Dataset) -> int:
     """Number of identified cases whose counterpart is this project's inference."""
-    return int((ds.cases["counterpart_status"] == "inferred").sum())
+    return int(_lab.rows_where(ds.cases, "counterpart_status", "byProject").sum())
 
 
 def cases_by_place(ds: Dataset) -> pd.DataFrame:
@@ -625,7 +636,7 @@ def identified_cases(ds: Dataset) -> pd.DataFrame:
     c = ds.cases
     labels = category_labels(ds)
     cat = c["category"].astype(object).map(labels)
-    cat = cat.where(c["category_status"] != "inferred", cat + " (inferred)")
+    cat = cat.where(~_lab.rows_where(c, "category_status", "byProject"), cat + " (inferred)")
     place = dict(zip(ds.places["place_id"], ds.places["name_en"]))
     lead = c["lead_place"].astype(object).map(place)
     lead = lead.where(lead.notna(), c["lead_level"].astype(object))

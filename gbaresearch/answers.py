@@ -49,6 +49,7 @@ from . import analysis as A
 from . import findings as F
 from . import sensitivity as S
 from .analysis import md_escape as esc
+from .labels import rows_where
 
 if TYPE_CHECKING:
     from .load import Dataset
@@ -435,7 +436,7 @@ def answer_06(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     tts = A.time_to_selection(ds)
     rel = R.final_vs_third(ds).set_index("variable").loc["links"] if R.has_third_coding(ds) else None
     month = int((tts["precision"] == "month").sum())
-    inferred = int((links["link_status"] == "inferred").sum())
+    inferred = int(rows_where(links, "link_status", "byProject").sum())
     within = int(tts["within_two_years"].sum())
     undated = len(A.undated_cases(ds))
     med, lo, hi = tts["years"].median(), tts["years"].min(), tts["years"].max()

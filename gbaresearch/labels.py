@@ -186,3 +186,10 @@ def values_where(frame: pd.DataFrame | pd.Series, field: str | None, key: str, w
     ``wanted`` (e.g. the source kinds that count as original pages)."""
     props: Mapping[Any, Mapping[str, Any]] = _field(frame, field)["properties"]
     return tuple(v for v, p in props.items() if p.get(f"gba:{key}") == wanted)
+
+
+def rows_where(frame: pd.DataFrame, field: str, key: str, wanted: Any = True) -> pd.Series:
+    """Which rows of ``frame`` hold, in ``field``, a category whose property ``gba:<key>`` is
+    ``wanted`` (see :func:`values_where`): a boolean Series on ``frame``'s index, False for a
+    missing value."""
+    return frame[field].isin(values_where(frame, field, key, wanted))

@@ -41,7 +41,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from .analysis import as_int as _int
-from .labels import values_where
+from .labels import rows_where, values_where
 
 STYLE_FILE = Path(__file__).with_name("gba.mplstyle")
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -527,7 +527,7 @@ def link_diagram(
     texts: dict[str, tuple[str, str]] = {}
     for cid, (x, y) in pos.items():
         title = str(info.loc[cid, col])
-        mark = DESCRIPTIVE_MARK if str(info.loc[cid, "title_status"]) != "official" else ""
+        mark = "" if rows_where(info.loc[[cid]], "title_status", "announced").all() else DESCRIPTIVE_MARK
         texts[cid] = (title, mark)
         boxes[cid] = ax.text(
             x,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .labels import values_where
+from .labels import rows_where, values_where
 
 #: What the functions read: a :class:`~gbaresearch.load.Dataset` or any mapping of table name to
 #: DataFrame with ``sources`` and ``case_sources``.
@@ -160,7 +160,7 @@ def single_page_facts(ds: Tables) -> pd.DataFrame:
     (str), ``facts_alone`` (int); sorted by ``facts_alone`` (most first), then ``source_id``.
     The total of ``facts_alone`` is the number of facts resting on a single page."""
     rows = ds["case_sources"]
-    rows = rows[rows["support"].astype(object) != "fallback"]
+    rows = rows[~rows_where(rows, "support", "backup")]
     cs = pd.DataFrame(
         {
             "case_id": rows["case_id"].astype(str),

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .labels import rows_where
 from .load import Dataset
 
 NONE = "(none)"
@@ -172,7 +173,9 @@ def final_coding(ds: Dataset, counterpart_cases: Iterable[str] | None = None) ->
             counterpart_cases = list(ds[SECOND_TABLES["counterparts"]]["case_id"])
         else:
             st = cases["counterpart_status"]
-            counterpart_cases = list(cases.loc[st.isna() | (st == "inferred"), "case_id"])
+            counterpart_cases = list(
+                cases.loc[st.isna() | rows_where(cases, "counterpart_status", "byProject"), "case_id"]
+            )
     wanted = set(counterpart_cases)
     cp = cases.loc[cases["case_id"].isin(wanted), ["case_id", "counterpart"]]
     return coding_from_tables(ds.case_domains, ds.case_mechanisms, cp, ds.case_links)
@@ -525,7 +528,9 @@ def project_counterpart_cases(ds: Dataset) -> list[str]:
     """Cases whose final counterpart is project coding (``counterpart_status`` inferred or NA),
     in the order of ``cases``: the units of the counterpart variable against the third coding."""
     st = ds.cases["counterpart_status"]
-    return [str(c) for c in ds.cases.loc[st.isna() | (st == "inferred"), "case_id"]]
+    return [
+        str(c) for c in ds.cases.loc[st.isna() | rows_where(ds.cases, "counterpart_status", "byProject"), "case_id"]
+    ]
 
 
 def third_coding(ds: Dataset) -> Coding:

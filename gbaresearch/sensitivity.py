@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from .labels import rows_where, values_where
 from .load import Dataset
 from .provenance import Kinds, source_kinds
 
@@ -86,11 +87,12 @@ TRANSLATION_KINDS = Kinds("translation", True)
 
 def inferred_membership_cases(ds: Dataset) -> list[str]:
     """Identified cases whose batch membership is this project's inference
-    (``cases.batch_status == "inferred"``), in the order of ``cases``; [] when the column is absent."""
+    (a ``cases.batch_status`` whose ``gba:byProject`` is true), in the order of ``cases``; []
+    when the column is absent."""
     if "batch_status" not in ds.cases.columns:
         return []
     c = ds.cases
-    return [str(x) for x in c.loc[c["batch_status"] == "inferred", "case_id"]]
+    return [str(x) for x in c.loc[rows_where(c, "batch_status", "byProject"), "case_id"]]
 
 
 def copy_listed_cases(ds: Dataset) -> list[str]:
@@ -188,11 +190,12 @@ def second_coding(ds: Dataset) -> Dataset:
     cases = out["cases"]
     second = ds["coding_second_counterparts"]
     value = dict(zip(second["case_id"], second["counterpart"].astype(object).where(second["counterpart"].notna())))
-    coded = cases["counterpart_status"].isna() | (cases["counterpart_status"] == "inferred")
+    coded = cases["counterpart_status"].isna() | rows_where(cases, "counterpart_status", "byProject")
     recode = coded & cases["case_id"].isin(list(value))
     new = cases.loc[recode, "case_id"].map(value)
     cases.loc[recode, "counterpart"] = new.where(new.notna(), None).tolist()
-    status = ["inferred" if pd.notna(v) else None for v in new]
+    inferred = values_where(cases, "counterpart_status", "byProject", True)[0]
+    status = [inferred if pd.notna(v) else None for v in new]
     cases.loc[recode, "counterpart_status"] = status
     return out
 
@@ -228,6 +231,7 @@ def first_coding(ds: Dataset) -> Dataset:
         ds["case_mechanisms"], pd.DataFrame(rows, columns=["case_id", "mechanism", "basis"])
     )
     final_links = ds["case_links"].set_index(["from_case_id", "to_case_id"])
+    inferred_link = values_where(ds["case_links"], "link_status", "byProject", True)[0]
     rows = []
     for (a, b), relation in sorted(c.links.items()):
         known = (a, b) in final_links.index
@@ -236,7 +240,7 @@ def first_coding(ds: Dataset) -> Dataset:
                 "from_case_id": a,
                 "to_case_id": b,
                 "relation": relation,
-                "link_status": final_links.loc[(a, b), "link_status"] if known else "inferred",
+                "link_status": final_links.loc[(a, b), "link_status"] if known else inferred_link,
                 "basis": final_links.loc[(a, b), "basis"] if known else None,
                 "source_id": final_links.loc[(a, b), "source_id"] if known else None,
             }
@@ -246,7 +250,8 @@ def first_coding(ds: Dataset) -> Dataset:
     recode = cases["case_id"].isin(list(c.counterparts))
     values = cases.loc[recode, "case_id"].map(c.counterparts)
     cases.loc[recode, "counterpart"] = values.where(values.notna(), None).tolist()
-    cases.loc[recode, "counterpart_status"] = ["inferred" if pd.notna(v) else None for v in values]
+    inferred = values_where(cases, "counterpart_status", "byProject", True)[0]
+    cases.loc[recode, "counterpart_status"] = [inferred if pd.notna(v) else None for v in values]
     return out
 
 

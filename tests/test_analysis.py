@@ -348,7 +348,9 @@ def tiny():
         ),
     )
     # what each direction means (gba:sides) is the schema's: the vocabulary carries its metadata
-    ds.vocab_mechanisms.attrs.update(gba.load_dataset().vocab_mechanisms.attrs)
+    real = gba.load_dataset()
+    for name in ("vocab_mechanisms", "cases"):
+        ds[name].attrs.update(real[name].attrs)
     return ds
 
 
