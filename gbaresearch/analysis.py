@@ -60,28 +60,29 @@ def table_overview(ds: Dataset) -> pd.DataFrame:
 
 
 def coverage_by_batch(ds: Dataset) -> pd.DataFrame:
-    """One row per batch: ``batch``, ``announced``, ``official`` (cases announced), ``identified``
-    (rows in cases), ``official_titles`` (identified with the official title), ``share``
-    (identified / official, 0–1)."""
-    b = ds.batches[["batch", "announced", "n_cases"]].rename(columns={"n_cases": "official"})
+    """One row per batch: ``batch``, ``announced`` (date), ``n_cases`` (cases announced, as in
+    ``batches.csv``), ``identified`` (rows in cases), ``official_titles`` (identified with the
+    official title), ``share`` (identified / n_cases, 0–1)."""
+    b = ds.batches[["batch", "announced", "n_cases"]]
     c = ds.cases
     ident = c.groupby("batch", observed=False).size().rename("identified")
     titles = c[_lab.rows_where(c, "title_status", "announced")].groupby("batch", observed=False).size()
     titles = titles.rename("official_titles")
     out = b.merge(ident, left_on="batch", right_index=True).merge(titles, left_on="batch", right_index=True)
-    out["official"] = out["official"].astype(int)
-    out["share"] = (out["identified"] / out["official"]).round(3)
+    out["n_cases"] = out["n_cases"].astype(int)
+    out["share"] = (out["identified"] / out["n_cases"]).round(3)
     return out.reset_index(drop=True)
 
 
 def coverage_by_category(ds: Dataset) -> pd.DataFrame:
-    """Batch × official category: ``batch``, ``category``, ``official`` (official count),
+    """Batch × official category: ``batch``, ``category``, ``n_cases`` (official count, as in
+    ``batch_categories.csv``),
     ``identified_official`` (cases a source places there), ``identified_inferred`` (this
     project's inference), ``not_placed`` (official − both: cases of the category that are
     unidentified, or identified without a known category). Identified cases with unknown
     category are counted by :func:`uncategorised_by_batch`."""
-    out = ds.batch_categories[["batch", "category", "n_cases"]].rename(columns={"n_cases": "official"})
-    out["official"] = out["official"].astype(int)
+    out = ds.batch_categories[["batch", "category", "n_cases"]].copy()
+    out["n_cases"] = out["n_cases"].astype(int)
     keys = pd.MultiIndex.from_frame(out[["batch", "category"]].astype(object))
     c = ds.cases.dropna(subset=["category"])
     placed = [f"identified_{status}" for status in _placing(c)]
@@ -89,7 +90,7 @@ def coverage_by_category(ds: Dataset) -> pd.DataFrame:
         sub = c[c["category_status"] == status]
         n = sub.groupby([sub["batch"].astype(object), sub["category"].astype(object)]).size()
         out[col] = n.reindex(keys, fill_value=0).to_numpy()
-    out["not_placed"] = out["official"] - out[placed].sum(axis=1)
+    out["not_placed"] = out["n_cases"] - out[placed].sum(axis=1)
     return out.sort_values(["batch", "category"]).reset_index(drop=True)
 
 
@@ -683,7 +684,7 @@ def unidentified_before(ds: Dataset) -> dict[int, int]:
     """For each batch, the number of announced cases of all earlier batches that are not
     identified (where a domain may have appeared unseen)."""
     cov = coverage_by_batch(ds)
-    missing = (cov["official"] - cov["identified"]).to_list()
+    missing = (cov["n_cases"] - cov["identified"]).to_list()
     out, total = {}, 0
     for b, m in zip(cov["batch"], missing):
         out[int(b)] = total
@@ -740,7 +741,7 @@ def mechanism_direction_by_batch(ds: Dataset) -> pd.DataFrame:
         sub = cm[cm["batch"] == b]
         row = {
             "batch": int(b),
-            "announced": _int(cov.loc[b, "official"]),
+            "announced": _int(cov.loc[b, "n_cases"]),
             "identified": _int(cov.loc[b, "identified"]),
             "coded": int(sub["case_id"].nunique()),
         }
@@ -760,7 +761,7 @@ def coverage_bounds(ds: Dataset, counts: Any, label: str) -> pd.DataFrame:
     rows = []
     for b in batches(ds):
         k = int(counts.get(b, 0)) if hasattr(counts, "get") else 0
-        i, a = _int(cov.at[b, "identified"]), _int(cov.at[b, "official"])
+        i, a = _int(cov.at[b, "identified"]), _int(cov.at[b, "n_cases"])
         lo, hi = share_bounds(k, i, a)
         rows.append(
             {

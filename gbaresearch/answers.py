@@ -130,8 +130,8 @@ def answer_01(ds: Dataset, lang: str = "en") -> str:
     orig, gov = original_share(ds), original_share(ds, OFFICIAL_KINDS)
     alone = int(single_page_facts(ds)["facts_alone"].sum())
     mt_only = machine_translation_only_cases(ds)
-    tot_off, tot_id = int(cov["official"].sum()), int(cov["identified"].sum())
-    full = [str(b) for b, i, o in zip(cov["batch"], cov["identified"], cov["official"]) if i == o]
+    tot_off, tot_id = int(cov["n_cases"].sum()), int(cov["identified"].sum())
+    full = [str(b) for b, i, o in zip(cov["batch"], cov["identified"], cov["n_cases"]) if i == o]
     if _lang(lang) == "en":
         return (
             f"{tot_id} of {tot_off} announced cases are identified ({tot_id / tot_off:.0%}); "
@@ -283,7 +283,7 @@ def answer_04(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     cp = A.counterpart_by_batch(ds).drop(index=A.NOT_STATED).sum(axis=1)
     rules = ds.cases.loc[ds.cases["rule_level"].notna(), ["case_id", "rule_body_en"]]
     n_rules = int(ds.cases["rule_level"].notna().sum())
-    announced = int(cov["official"].sum())
+    announced = int(cov["n_cases"].sum())
     k = {lvl: int(known.get(lvl, 0)) for lvl in ("platform", "city", "provincial")}
     if lang == "en":
         return (
@@ -318,7 +318,7 @@ def shows_04(ds: Dataset, lang: str = "en") -> str:
     by_body = {lvl: int(n) for lvl, n in lead_tab["named body"].items() if n}
     by_title = {lvl: int(n) for lvl, n in lead_tab["place in title"].items() if n}
     n_known = int(lead_tab.to_numpy().sum())
-    announced = int(cov["official"].sum())
+    announced = int(cov["n_cases"].sum())
     if lang == "en":
         return (
             f"{n_known} of {len(ds.cases)} identified cases ({announced} announced) have a known lead level. "

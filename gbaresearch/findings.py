@@ -182,7 +182,7 @@ def leads_and_counterparts(ds: Dataset) -> pd.DataFrame:
             A.of(cps.get("both", 0), cps.sum()),
         ),
     }
-    for den, label in (("identified", "identified"), ("official", "announced")):
+    for den, label in (("identified", "identified"), ("n_cases", "announced")):
         k1, n1 = int(known[first].sum()), A._int(cov.at[first, den])
         k2, n2 = int(known[last].sum()), A._int(cov.at[last, den])
         key = f"coverage, not a finding: share with a known lead, of {label} cases, batch {first} to {last}"
@@ -198,13 +198,13 @@ def leads_and_counterparts_counts(ds: Dataset) -> pd.Series:
     cov = A.coverage_by_batch(ds).set_index("batch")
     out = {
         "platform-led, of cases with a known lead": A.of(per_level.get("platform", 0), per_level.sum()),
-        "platform-led, of all announced cases": A.of(per_level.get("platform", 0), cov["official"].sum()),
+        "platform-led, of all announced cases": A.of(per_level.get("platform", 0), cov["n_cases"].sum()),
         "counterpart both, of cases with a known counterpart": A.of(cps.get("both", 0), cps.sum()),
     }
     for b in A.batches(ds):
         k = int(known[b].sum())
         out[f"batch {b}: known lead, of identified"] = A.of(k, cov.loc[b, "identified"])
-        out[f"batch {b}: known lead, of announced"] = A.of(k, cov.loc[b, "official"])
+        out[f"batch {b}: known lead, of announced"] = A.of(k, cov.loc[b, "n_cases"])
     return pd.Series(out, dtype="object")
 
 

@@ -263,7 +263,7 @@ def stacked_counts(
     colors.update({r: GREY for r in table.index if r not in colors})
     if coverage is not None:
         cov = coverage.set_index("batch")
-        xs = [batch_label(b, _int(cov.loc[b, "identified"]), _int(cov.loc[b, "official"])) for b in table.columns]
+        xs = [batch_label(b, _int(cov.loc[b, "identified"]), _int(cov.loc[b, "n_cases"])) for b in table.columns]
     else:
         xs = [batch_label(b) for b in table.columns]
     bottom = np.zeros(table.shape[1])
@@ -558,7 +558,7 @@ def link_diagram(
     _legend_proxies(ax, styles)
     if coverage is not None:
         cov = coverage.set_index("batch")
-        ticks = [batch_label(b, _int(cov.loc[b, "identified"]), _int(cov.loc[b, "official"])) for b in batches]
+        ticks = [batch_label(b, _int(cov.loc[b, "identified"]), _int(cov.loc[b, "n_cases"])) for b in batches]
     else:
         ticks = [batch_label(b) for b in batches]
     ax.set_xticks(batches, ticks)

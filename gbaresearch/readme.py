@@ -50,8 +50,8 @@ def data_facts(ds: Dataset) -> str:
     case facts come from (originals without reposts, government pages, single pages) and the
     agreement of the published coding with the independent third coding."""
     cov = A.coverage_by_batch(ds)
-    ident, off = int(cov["identified"].sum()), int(cov["official"].sum())
-    per = ", ".join(A.of(i, o).split(" (")[0] for i, o in zip(cov["identified"], cov["official"]))
+    ident, off = int(cov["identified"].sum()), int(cov["n_cases"].sum())
+    per = ", ".join(A.of(i, o).split(" (")[0] for i, o in zip(cov["identified"], cov["n_cases"]))
     mt = machine_translation_only_cases(ds)
     inferred = inferred_membership_cases(ds)
     orig = original_share(ds)

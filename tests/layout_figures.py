@@ -11,13 +11,13 @@ def coverage_bars(ds):  # notebook 01
     cov = A.coverage_by_batch(ds)
     fig, ax = plt.subplots(figsize=(7, 3.6))
     x = list(range(len(cov)))
-    ax.bar(x, cov["official"], width=0.6, color=P.GREY, label="Announced, not identified")
+    ax.bar(x, cov["n_cases"], width=0.6, color=P.GREY, label="Announced, not identified")
     ax.bar(x, cov["identified"], width=0.6, color=P.PALETTE[0], label="Identified in this dataset")
-    for i, (o, n) in enumerate(zip(cov["official"], cov["identified"])):
+    for i, (o, n) in enumerate(zip(cov["n_cases"], cov["identified"])):
         ax.text(i, o + 0.3, f"{n} of {o} identified", ha="center", va="bottom", fontsize=9.5)
     ax.set_xticks(x, [f"Batch {b}\nannounced {d:%Y-%m-%d}" for b, d in zip(cov["batch"], cov["announced"])])
     P.integer_axis(ax.yaxis)
-    ax.set_ylim(0, cov["official"].max() * 1.2)
+    ax.set_ylim(0, cov["n_cases"].max() * 1.2)
     ax.set_ylabel("Cases")
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper right", bbox_to_anchor=(1.0, 1.0))
@@ -43,7 +43,7 @@ def domain_heatmap(ds):  # notebook 03
         counts,
         row_labels=A.vocab_labels(ds, "domains", "both"),
         col_labels=[
-            P.batch_label(b, int(cov.loc[b, "identified"]), int(cov.loc[b, "official"])) for b in counts.columns
+            P.batch_label(b, int(cov.loc[b, "identified"]), int(cov.loc[b, "n_cases"])) for b in counts.columns
         ],
         denominators=[int(cov.loc[b, "identified"]) for b in counts.columns],
     )

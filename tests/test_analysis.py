@@ -15,8 +15,8 @@ def ds():
 # 01 · tour
 def test_coverage_by_batch(ds):
     cov = A.coverage_by_batch(ds)
-    assert cov.columns.tolist() == ["batch", "announced", "official", "identified", "official_titles", "share"]
-    assert cov["official"].tolist() == [20, 16, 16]
+    assert cov.columns.tolist() == ["batch", "announced", "n_cases", "identified", "official_titles", "share"]
+    assert cov["n_cases"].tolist() == [20, 16, 16]
     assert cov["identified"].tolist() == [7, 16, 11]
     assert cov["official_titles"].tolist() == [0, 16, 0]
     assert cov["share"].tolist() == [0.35, 1.0, 0.688]

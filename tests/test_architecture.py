@@ -57,7 +57,6 @@ KNOWN_CATEGORY_LITERALS = {
     ("answers", "links"),
     ("answers", "machine_translation"),
     ("answers", "mechanisms"),
-    ("answers", "official"),
     ("answers", "platform"),
     ("answers", "primary_domain"),
     ("answers", "provincial"),
@@ -80,7 +79,6 @@ KNOWN_CATEGORY_LITERALS = {
     ("policy", "second"),
     ("policy", "task"),
     ("policy", "unknown"),
-    ("analysis", "official"),
     ("analysis", "yuan"),
     ("analysis", "lead"),
     ("codebook", "official"),
@@ -89,12 +87,9 @@ KNOWN_CATEGORY_LITERALS = {
     ("exports", "domains"),
     ("exports", "mechanisms"),
     ("findings", "mechanisms"),
-    ("findings", "official"),
     ("findings", "first"),
     ("findings", "platform"),
     ("findings", "person_times"),
-    ("plotting", "official"),
-    ("readme", "official"),
     ("reliability", "primary_domain"),
     ("reliability", "domains"),
     ("reliability", "mechanisms"),
@@ -123,7 +118,6 @@ KNOWN_CATEGORY_LITERALS = {
     ("site.pages", "domains"),
     ("site.pages", "mechanisms"),
     ("site.pages", "exact"),
-    ("site.pages", "official"),
 }
 
 

@@ -98,7 +98,7 @@ def test_summary(capsys):
         f"gbaresearch data {VERSION}: 3 batches, 52 official cases, 34 identified, "
         f"{n_rows('indicators')} indicators, {n_rows('sources')} sources"
     )
-    assert out[1].split() == ["batch", "announced", "official", "identified", "official_titles", "share"]
+    assert out[1].split() == ["batch", "announced", "n_cases", "identified", "official_titles", "share"]
     assert out[2].split() == ["1", "2023-04-06", "20", "7", "0", "0.350"]
 
 

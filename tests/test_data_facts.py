@@ -130,7 +130,7 @@ def test_inferred_counts_never_exceed_official_totals(ds):
     from gbaresearch.analysis import coverage_by_category
 
     cov = coverage_by_category(ds)
-    assert (cov["identified_official"] + cov["identified_inferred"] <= cov["official"]).all()
+    assert (cov["identified_official"] + cov["identified_inferred"] <= cov["n_cases"]).all()
 
 
 def test_places_cover_nine_cities_two_sars_four_platforms(ds):

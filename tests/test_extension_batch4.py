@@ -15,7 +15,7 @@ def test_fourth_batch_is_valid_and_counted(data_copy):
     ds = gba.load_dataset(data_copy)
     assert ds.cases["batch"].cat.categories.tolist() == [1, 2, 3, 4]
     cov = coverage_by_batch(ds)
-    assert cov.iloc[-1][["batch", "official", "identified"]].tolist() == [4, 12, 3]
+    assert cov.iloc[-1][["batch", "n_cases", "identified"]].tolist() == [4, 12, 3]
 
 
 @pytest.mark.slow

@@ -218,7 +218,7 @@ def test_link_diagram_shows_full_titles_marks_descriptive_labels_and_arrows_join
         shown = sorted({int(b) for b in links["from_batch"]} | {int(b) for b in links["to_batch"]})
         c = cov.set_index("batch")
         assert [t.get_text() for t in ax.get_xticklabels()] == [
-            f"Batch {b}\n{c.loc[b, 'identified']} of {c.loc[b, 'official']} identified" for b in shown
+            f"Batch {b}\n{c.loc[b, 'identified']} of {c.loc[b, 'n_cases']} identified" for b in shown
         ]
         boxes = {t.get_text().split("\n")[0]: t for t in ax.texts if t.get_text()}
         ids = set(links["from_case_id"]) | set(links["to_case_id"])
@@ -246,12 +246,12 @@ def test_stacked_shares_and_counts_show_batch_sizes(ds):
         fig.canvas.draw()
         n_cat, n_batch = len(A.categories(ds)), len(A.batches(ds))
         assert len(axes[0].patches) == n_cat * n_batch
-        announced = cov["official"].tolist()
+        announced = cov["n_cases"].tolist()
         assert [t.get_text() for t in axes[0].get_yticklabels()] == [
             f"Batch {b}\n{n} cases" for b, n in zip(cov["batch"], announced)
         ]
         assert [t.get_text() for t in axes[1].get_xticklabels()] == [
-            f"Batch {b}\n{i} of {o} identified" for b, i, o in zip(cov["batch"], cov["identified"], cov["official"])
+            f"Batch {b}\n{i} of {o} identified" for b, i, o in zip(cov["batch"], cov["identified"], cov["n_cases"])
         ]
         assert "Cross-border flow of factors / 要素跨境流动" in [t.get_text() for t in axes[0].get_legend().texts]
         legend = axes[1].get_legend()

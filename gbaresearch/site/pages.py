@@ -134,8 +134,8 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
     out = [f"# {md(title_en)}\n", f"**{md(title_zh)}**\n"] if title_zh else [f"# {md(title_en)}\n"]
     out.append(
         f"Data version · 数据版本 **{md(ds.version)}** · "
-        f"{len(ds.cases)} identified cases of {int(cov['official'].sum())} announced in {len(cov)} batches · "
-        f"已识别 {len(ds.cases)} 个案例（共公布 {int(cov['official'].sum())} 个，{len(cov)} 批）\n"
+        f"{len(ds.cases)} identified cases of {int(cov['n_cases'].sum())} announced in {len(cov)} batches · "
+        f"已识别 {len(ds.cases)} 个案例（共公布 {int(cov['n_cases'].sum())} 个，{len(cov)} 批）\n"
     )
     out.append(CASES_INTRO_EN + "\n\n" + CASES_INTRO_ZH + "\n")
     out.append(
@@ -162,19 +162,19 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
     rows = []
     bars = ['<div class="gba-coverage">']
     for r in cov.itertuples(index=False):
-        share = _num(r.identified) / _num(r.official) if r.official else 0.0
+        share = _num(r.identified) / _num(r.n_cases) if r.n_cases else 0.0
         rows.append(
             [
                 md(r.batch),
                 md(_date(r.announced)),
-                md(f"{_int(r.identified)} / {_int(r.official)}"),
+                md(f"{_int(r.identified)} / {_int(r.n_cases)}"),
                 md(_int(r.official_titles)),
             ]
         )
         bars.append(
             f'<div class="gba-bar-row"><span class="gba-bar-label">{h(f"Batch {r.batch} · 第{r.batch}批")}</span>'
             f'<span class="gba-bar"><span class="gba-bar-fill" style="width:{share * 100:.0f}%"></span></span>'
-            f'<span class="gba-bar-value">{h(f"{_int(r.identified)} / {_int(r.official)}")}</span></div>'
+            f'<span class="gba-bar-value">{h(f"{_int(r.identified)} / {_int(r.n_cases)}")}</span></div>'
         )
     bars.append("</div>")
     out.append(_raw("\n".join(bars)))
@@ -355,7 +355,7 @@ def _not_identified(ds: Any, labels: Labels) -> list[str]:
         _table(
             [md("Batch · 批次"), md("Announced · 公布"), md("Identified · 已识别"), md("Unidentified · 未识别")],
             [
-                [md(r.batch), md(_int(r.official)), md(_int(r.identified)), md(_int(r.official) - _int(r.identified))]
+                [md(r.batch), md(_int(r.n_cases)), md(_int(r.identified)), md(_int(r.n_cases) - _int(r.identified))]
                 for r in cov.itertuples(index=False)
             ],
         )
@@ -380,7 +380,7 @@ def _not_identified(ds: Any, labels: Labels) -> list[str]:
                 [
                     md(r.batch),
                     md(labels.value_both("batch_categories", "category", r.category)),
-                    md(_int(r.official)),
+                    md(_int(r.n_cases)),
                     md(_int(r.identified_official)),
                     md(_int(r.identified_inferred)),
                     md(_int(r.not_placed)),
