@@ -187,8 +187,9 @@ def _case_consistency(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "cases"):
         return
     t = tables["cases"]
+    known = t.resource.field("category_status").values_where("known", True)
     for line, cat, status, cp, cps in t.rows("category", "category_status", "counterpart", "counterpart_status"):
-        if status == "unknown" and cat is not None:
+        if status is not None and status not in known and cat is not None:
             problems.append(
                 _problem(
                     "case-consistency",
@@ -198,7 +199,7 @@ def _case_consistency(tables: Tables, problems: list[Problem]) -> None:
                     "is 'unknown' but a category is given: use 'official' or 'inferred'",
                 )
             )
-        if status in ("official", "inferred") and cat is None:
+        if status in known and cat is None:
             problems.append(
                 _problem("case-consistency", "cases.csv", line, "category", f"is NA but category_status is {status!r}")
             )
@@ -219,27 +220,35 @@ def _case_consistency(tables: Tables, problems: list[Problem]) -> None:
                 )
             )
     if _ok(tables, "places"):
-        kind = dict(zip(tables["places"].columns["place_id"], tables["places"].columns["kind"]))
-        want = {"city": "mainland_city", "platform": "platform"}
-        for line, level, place in t.rows("lead_level", "lead_place"):
-            if level in want and place is not None and kind.get(place) not in (want[level], None):
-                problems.append(
-                    _problem(
-                        "lead-place",
-                        "cases.csv",
-                        line,
-                        "lead_place",
-                        f"{place!r} is a {kind[place]}, but lead_level is {level!r}",
-                    )
-                )
-            if level in ("provincial", "national") and place is not None:
+        _lead_places(t, tables["places"], problems)
+
+
+def _lead_places(t: Table, places: Table, problems: list[Problem]) -> None:
+    """A lead level whose category names a place kind (``gba:placeKind``) needs a lead place of
+    that kind; a level that names none (national, provincial) takes no place."""
+    kind = dict(zip(places.columns["place_id"], places.columns["kind"]))
+    levels = t.resource.field("lead_level")
+    want = {c.value: c.get("placeKind") for c in levels.categories or ()}
+    for line, level, place in t.rows("lead_level", "lead_place"):
+        if level not in want:
+            continue
+        if want[level] is None:
+            if place is not None:
                 problems.append(
                     _problem("lead-place", "cases.csv", line, "lead_place", f"must be NA for a {level} lead")
                 )
-            if level in want and place is None:
-                problems.append(
-                    _problem("lead-place", "cases.csv", line, "lead_place", f"is missing for a {level} lead")
+        elif place is None:
+            problems.append(_problem("lead-place", "cases.csv", line, "lead_place", f"is missing for a {level} lead"))
+        elif kind.get(place) not in (want[level], None):
+            problems.append(
+                _problem(
+                    "lead-place",
+                    "cases.csv",
+                    line,
+                    "lead_place",
+                    f"{place!r} is a {kind[place]}, but lead_level is {level!r}",
                 )
+            )
 
 
 def _provenance(tables: Tables, problems: list[Problem]) -> None:
@@ -320,8 +329,10 @@ def _places(tables: Tables, problems: list[Problem]) -> None:
         return
     t = tables["places"]
     kind = dict(zip(t.columns["place_id"], t.columns["kind"]))
+    kinds = t.resource.field("kind")
+    hosted, hosts = kinds.values_where("hosted", True), kinds.values_where("hosts", True)
     for line, _pid, k, host in t.rows("place_id", "kind", "host_city"):
-        if k == "platform" and host is None:
+        if k in hosted and host is None:
             problems.append(
                 _problem(
                     "host-city",
@@ -331,9 +342,9 @@ def _places(tables: Tables, problems: list[Problem]) -> None:
                     "is missing: a platform needs the mainland city that hosts it",
                 )
             )
-        elif k is not None and k != "platform" and host is not None:
+        elif k is not None and k not in hosted and host is not None:
             problems.append(_problem("host-city", "places.csv", line, "host_city", f"must be NA for a {k}"))
-        elif host is not None and kind.get(host) not in ("mainland_city", None):
+        elif host is not None and kind.get(host) is not None and kind.get(host) not in hosts:
             problems.append(_problem("host-city", "places.csv", line, "host_city", f"{host!r} is not a mainland city"))
 
 
