@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .policy_rules import policy_rules
@@ -18,23 +18,6 @@ if TYPE_CHECKING:
     from .table import Table
 
 Tables = Mapping[str, "Table"]
-
-# A case fact that is filled in must be backed by a case_sources row for that fact.
-_PROVENANCE = (
-    ("title_status", lambda v: v == "official", "title", "its official title"),
-    ("order_in_batch", lambda v: v is not None, "order", "its official order"),
-    ("category_status", lambda v: v == "official", "category", "its official category"),
-    ("lead_level", lambda v: v is not None, "lead", "its lead level"),
-    ("lead_body_en", lambda v: v is not None, "lead", "its lead body"),
-    ("rule_level", lambda v: v is not None, "rule_maker", "who made its rule"),
-    (
-        "counterpart_status",
-        lambda v: v == "stated",
-        "counterpart",
-        "its stated counterpart",
-    ),  # (NA counterpart: reported elsewhere)
-    ("date_in_force", lambda v: v is not None, "date_in_force", "its date in force"),
-)
 
 
 def _problem(code: str, file: str, line: int, field: str, message: str) -> Problem:
@@ -251,6 +234,26 @@ def _lead_places(t: Table, places: Table, problems: list[Problem]) -> None:
             )
 
 
+def _sourced_fields(t: Table) -> Iterator[tuple[str, Callable[[Any], bool], str, str]]:
+    """A case fact that is filled in must be backed by a case_sources row for that fact: per field
+    of ``cases`` with ``gba:sourcedAs``, (field, whether a value needs a source, fact, how it is
+    named). A field whose categories say ``gba:needsSource`` needs one for the values where it is
+    true; any other field for every filled-in value."""
+    for f in t.resource.fields:
+        fact = f.sourced_as
+        if fact is None:
+            continue
+        if any(c.get("needsSource") is not None for c in f.categories or ()):
+            needs = set(f.values_where("needsSource", True))
+            yield f.name, needs.__contains__, fact, f.source_note
+        else:
+            yield f.name, _filled, fact, f.source_note
+
+
+def _filled(v: Any) -> bool:
+    return v is not None
+
+
 def _provenance(tables: Tables, problems: list[Problem]) -> None:
     if not _ok(tables, "cases", "case_sources"):
         return
@@ -263,9 +266,10 @@ def _provenance(tables: Tables, problems: list[Problem]) -> None:
         supported[f].add(c)
     t = tables["cases"]
     ids = t.columns["case_id"]
-    if not set(ids) - supported["listed"] - unsure <= {None}:
+    listed = supported[cs.resource.field("fact").values_where("membership", True)[0]]
+    if not set(ids) - listed - unsure <= {None}:
         for line, cid, _b in t.rows("case_id", "batch"):
-            if cid is not None and cid not in unsure and cid not in supported["listed"]:
+            if cid is not None and cid not in unsure and cid not in listed:
                 problems.append(
                     _problem(
                         "provenance",
@@ -275,7 +279,7 @@ def _provenance(tables: Tables, problems: list[Problem]) -> None:
                         f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')",
                     )
                 )
-    for col, filled, fact, what in _PROVENANCE:
+    for col, filled, fact, what in _sourced_fields(t):
         if col == "counterpart_status":  # a status without a counterpart is its own problem
             needed = {
                 cid

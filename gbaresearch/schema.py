@@ -143,6 +143,19 @@ class Field(_Described):
         return {c.value: (c.label if lang == "en" else c.label_zh) for c in self.categories or ()}
 
     @property
+    def sourced_as(self) -> str | None:
+        """The ``case_sources`` fact that must back a filled-in value of this field
+        (``gba:sourcedAs``), or None. For a field with categories, only the values whose
+        ``gba:needsSource`` is true need it."""
+        v = self.descriptor.get("gba:sourcedAs")
+        return v if isinstance(v, str) else None
+
+    @property
+    def source_note(self) -> str:
+        """How a missing source for this field is named in a problem (``gba:sourceNote``)."""
+        return str(self.descriptor.get("gba:sourceNote", f"its {self.name}"))
+
+    @property
     def source_list(self) -> bool:
         """True when the field holds a list of source ids (``gba:sourceList``)."""
         return bool(self.descriptor.get("gba:sourceList", False))

@@ -99,7 +99,7 @@ def copy_listed_cases(ds: Dataset) -> list[str]:
     """Identified cases whose every ``listed`` row in ``case_sources`` cites a copy (a source of
     a kind in :data:`COPY_KINDS`), in the order of ``cases``."""
     kind = dict(zip(ds.sources["source_id"], ds.sources["kind"].astype(str)))
-    cs = ds.case_sources[ds.case_sources["fact"] == "listed"]
+    cs = ds.case_sources[rows_where(ds.case_sources, "fact", "membership")]
     is_copy = cs["source_id"].map(kind).isin(source_kinds(ds, COPY_KINDS))
     all_copy = is_copy.groupby(cs["case_id"].astype(str)).all()
     only = set(all_copy[all_copy].index)
