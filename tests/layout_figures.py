@@ -82,7 +82,7 @@ def mechanism_heatmap(ds):  # notebook 05
         row_labels=A.vocab_labels(ds, "mechanisms", "both"),
         cmap="Greens",
         col_labels=[
-            f"Batch {b}\n{int(coded[b])} coded of\n{int(cov.loc[b, 'official'])} announced" for b in mech.columns
+            f"Batch {b}\n{int(coded[b])} coded of\n{int(cov.loc[b, 'n_cases'])} announced" for b in mech.columns
         ],
         denominators=[int(coded[b]) for b in mech.columns],
     )
