@@ -10,13 +10,14 @@ from typing import Any
 from ..reliability import RECONCILIATION, summary_based
 from .text import Labels, both, is_missing, md
 
-VARIABLE_NAMES = {
-    "primary_domain": ("Primary domain", "主要领域"),
-    "domains": ("Domain", "政策领域"),
-    "mechanisms": ("Mechanism", "衔接机制"),
-    "counterpart": ("Counterpart", "对接方"),
-    "links": ("Link", "关联案例"),
-}
+
+def _variable_names(ds: Any) -> dict[Any, tuple[str, str]]:
+    """Coding variable → (English, Chinese) name: the labels of ``coding_reconciliation.variable``."""
+    try:
+        f = ds.package.resource(RECONCILIATION).field("variable")
+    except KeyError:
+        return {}
+    return {c.value: (c.label, c.label_zh) for c in f.categories or ()}
 
 
 def _value(v: Any) -> str:
@@ -29,6 +30,7 @@ def coding_notes(ds: Any, labels: Labels, case_id: str) -> str:
     summary-based second codings; a sentence saying so when there are none. Text from the
     data is escaped by :func:`~gbaresearch.site.text.md`."""
     out = ["## " + md(both("Codings to read with care", "需审慎看待的编码")) + "\n"]
+    names = _variable_names(ds)
     log = ds[RECONCILIATION] if RECONCILIATION in ds else None
     rows = log[log["case_id"].astype(str) == case_id] if log is not None else None
     if rows is not None and len(rows):
@@ -44,7 +46,7 @@ def coding_notes(ds: Any, labels: Labels, case_id: str) -> str:
                 + " | ".join(
                     md(x)
                     for x in (
-                        both(*VARIABLE_NAMES.get(str(r.variable), (str(r.variable), ""))),
+                        both(*names.get(str(r.variable), (str(r.variable), ""))),
                         _value(r.item),
                         _value(r.first_value),
                         _value(r.second_value),
@@ -62,7 +64,7 @@ def coding_notes(ds: Any, labels: Labels, case_id: str) -> str:
     marked = marked[marked["case_id"] == case_id]
     if len(marked):
         items = ", ".join(
-            md(both(*VARIABLE_NAMES.get(str(r.variable), (str(r.variable), ""))) + f" {_value(r.item)}")
+            md(both(*names.get(str(r.variable), (str(r.variable), ""))) + f" {_value(r.item)}")
             for r in marked.itertuples(index=False)
         )
         out.append(
