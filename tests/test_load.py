@@ -133,20 +133,12 @@ def test_dataset_keeps_the_parsed_package(ds):
         "both": "Hong Kong and Macao",
     }
     assert ds.labels("cases", "counterpart", "zh") == {"hong_kong": "香港", "macao": "澳门", "both": "港澳"}
-    assert ds.labels("case_sources", "fact") == {
-        f: f
-        for f in (
-            "listed",
-            "title",
-            "order",
-            "category",
-            "lead",
-            "rule_maker",
-            "counterpart",
-            "date_in_force",
-            "detail",
-        )
-    }  # no labels in the schema: the values label themselves
+    assert ds.labels("case_sources", "fact")["listed"] == "Listed in its batch"
+    assert ds.labels("case_sources", "fact", "zh")["rule_maker"] == "规则制定机构"
+    units = ds.labels("indicators", "unit")
+    assert (
+        units["person_times"] == "person_times" and units["yuan"] == "yuan"
+    )  # no labels in the schema: the values label themselves
     assert ds.labels("cases", "batch") == {1: "1", 2: "2", 3: "3"}
     with pytest.raises(ValueError):
         ds.labels("cases", "category", "fr")
