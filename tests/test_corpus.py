@@ -53,7 +53,7 @@ def test_clean_copy_is_valid(data_copy, capsys):
     assert out.endswith(f", {tables} tables, {rows} rows)\n") and err == ""
 
 
-@pytest.mark.parametrize("case", sampled(CASES, lambda c: c.name, every=6, first_of=lambda c: c.codes))
+@pytest.mark.parametrize("case", sampled(CASES, lambda c: c.name, every=10, first_of=lambda c: c.codes))
 def test_validate_reports_exactly(case, tmp_path):
     """One damaged copy per case, read by the library's validate()."""
     d = _make(tmp_path, case)

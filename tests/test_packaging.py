@@ -42,6 +42,7 @@ def _third_party_imports() -> dict[str, set[str]]:
     return found
 
 
+@pytest.mark.slow  # parses every module of the package and the tests
 def test_every_third_party_import_is_a_declared_dependency():
     dists = packages_distributions()
     declared = CORE.union(*EXTRAS.values())

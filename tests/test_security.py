@@ -96,7 +96,7 @@ def opened(monkeypatch):
     return seen
 
 
-@pytest.mark.parametrize("attack", sampled(LIBRARY, lambda a: a.name, every=6, first_of=lambda a: a.codes))
+@pytest.mark.parametrize("attack", sampled(LIBRARY, lambda a: a.name, every=10, first_of=lambda a: a.codes))
 def test_library_reports_exactly_and_in_time(attack, tmp_path, monkeypatch, opened):
     d = _build(tmp_path, attack, monkeypatch)
     opened.clear()
