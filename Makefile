@@ -51,7 +51,7 @@ FAST_OPTS := -p xdist -n 2 --dist=loadfile -q -m "not slow" -p no:nbval -p no:hy
 test-fast: $(STAMP)  ## the edit-test loop: unit tests and a sample of the corpora (see the comment above)
 	$(FAST_ENV) $(PY) -m pytest $(FAST_OPTS) tests
 
-lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict for schema, validation and load)
+lint: $(STAMP)  ## ruff (lint and format check) and mypy (strict, every module)
 	$(VENV)/bin/ruff check gbaresearch tests benchmarks setup.py
 	$(VENV)/bin/ruff format --check gbaresearch tests benchmarks setup.py
 	$(VENV)/bin/mypy gbaresearch
