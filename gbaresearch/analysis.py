@@ -465,10 +465,33 @@ def bound_marks(indicators: pd.DataFrame | None = None) -> dict[str, str]:
     return {str(v): str(p.get("gba:prefix", "")) for v, p in _lab.properties(indicators, "bound").items()}
 
 
-def format_value(value: float, unit: str, bound: str, marks: dict[str, str] | None = None) -> str:
-    """Human form of an indicator, e.g. ``over 2.3 million vehicle-trips``; ``marks`` is
-    :func:`bound_marks` (of the installed data when not given)."""
+def unit_words(indicators: pd.DataFrame | None = None) -> dict[str, tuple[str, str]]:
+    """Unit → (its English label, the currency written before the number or "") of
+    ``indicators.unit`` (``gba:currency``), from a loaded ``indicators`` table, or of the
+    installed data when none is given."""
+    if indicators is None:
+        from .load import load_dataset
+
+        indicators = load_dataset().indicators
+    props = _lab.properties(indicators, "unit")
+    return {
+        str(v): (label, str(props.get(v, {}).get("gba:currency", "")))
+        for v, label in _lab.labels(indicators, "unit").items()
+    }
+
+
+def format_value(
+    value: float,
+    unit: str,
+    bound: str,
+    marks: dict[str, str] | None = None,
+    units: dict[str, tuple[str, str]] | None = None,
+) -> str:
+    """Human form of an indicator, e.g. ``over 2.3 million vehicle-trips`` or ``RMB 1 billion``;
+    ``marks`` is :func:`bound_marks` and ``units`` :func:`unit_words` (each of the installed
+    data when not given)."""
     mark = (marks if marks is not None else bound_marks()).get(bound, "")
+    label, currency = (units if units is not None else unit_words()).get(unit, (unit, ""))
     v = float(value)
     if v >= 1e9:
         num = f"{v / 1e9:.4g} billion"
@@ -476,10 +499,9 @@ def format_value(value: float, unit: str, bound: str, marks: dict[str, str] | No
         num = f"{v / 1e6:.4g} million"
     else:
         num = f"{v:,.0f}"
-    unit_text = unit.replace("_", "-")
-    if unit == "yuan":
-        return f"{mark}RMB {num}"
-    return f"{mark}{num} {unit_text}"
+    if currency:
+        return f"{mark}{currency} {num}"
+    return f"{mark}{num} {label}"
 
 
 def indicator_table(ds: Dataset) -> pd.DataFrame:
@@ -491,8 +513,8 @@ def indicator_table(ds: Dataset) -> pd.DataFrame:
     )
     i = i.merge(ds.sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id")
     i["as_of_start"] = partial_date_start(i["as_of"])
-    marks = bound_marks(ds.indicators)
-    i["shown"] = [format_value(v, str(u), str(b), marks) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
+    marks, units = bound_marks(ds.indicators), unit_words(ds.indicators)
+    i["shown"] = [format_value(v, str(u), str(b), marks, units) for v, u, b in zip(i["value"], i["unit"], i["bound"])]
     cols = [
         "indicator_id",
         "case_id",
@@ -633,14 +655,13 @@ _int = as_int
 def identified_cases(ds: Dataset) -> pd.DataFrame:
     """One row per identified case, for reading: ``case_id``, ``batch``, ``title_zh``,
     ``title_en``, ``title_status``, ``category`` (English label, with "(inferred)" when this
-    project's inference, NA when unknown), ``lead``, ``counterpart``; in batch and id order."""
+    project's inference, NA when unknown), ``lead_level`` (English label), ``lead_place``
+    (English name), ``counterpart``; in batch and id order."""
     c = ds.cases
     labels = category_labels(ds)
     cat = c["category"].astype(object).map(labels)
     cat = cat.where(~_lab.rows_where(c, "category_status", "byProject"), cat + " (inferred)")
     place = dict(zip(ds.places["place_id"], ds.places["name_en"]))
-    lead = c["lead_place"].astype(object).map(place)
-    lead = lead.where(lead.notna(), c["lead_level"].astype(object))
     out = pd.DataFrame(
         {
             "case_id": c["case_id"],
@@ -649,11 +670,21 @@ def identified_cases(ds: Dataset) -> pd.DataFrame:
             "title_en": c["title_en"],
             "title_status": c["title_status"],
             "category": cat.astype("string"),
-            "lead": lead.astype("string"),
+            "lead_level": c["lead_level"].astype(object).map(_lab.labels(c, "lead_level")).astype("string"),
+            "lead_place": c["lead_place"].astype(object).map(place).astype("string"),
             "counterpart": c["counterpart"].astype("string"),
         }
     )
     return out.sort_values(["batch", "case_id"]).reset_index(drop=True)
+
+
+def platform_levels(ds: Dataset) -> list[str]:
+    """The lead levels that are cooperation platforms: those whose place kind
+    (``cases.lead_level``'s ``gba:placeKind``) is hosted by a mainland city
+    (``places.kind``'s ``gba:hosted``), in schema order."""
+    hosted = set(_lab.values_where(ds.places, "kind", "hosted", True))
+    levels = _lab.properties(ds.cases, "lead_level")
+    return [str(v) for v, p in levels.items() if p.get("gba:placeKind") in hosted]
 
 
 def share_bounds(k: int, identified: int, announced: int) -> tuple[float, float]:

@@ -49,7 +49,7 @@ from . import analysis as A
 from . import findings as F
 from . import sensitivity as S
 from .analysis import md_escape as esc
-from .labels import rows_where
+from .labels import label_pairs, rows_where
 
 if TYPE_CHECKING:
     from .load import Dataset
@@ -100,6 +100,11 @@ def of(k: Any, n: Any, lang: str = "en") -> str:
 
 
 _ZH_GAP = re.compile(r"(?<=[）」”])[ ]+(?=[\u4e00-\u9fff])|[ ]+(?=（)")
+
+
+def _and(items: list[str]) -> str:
+    """English list: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def tidy_zh(text: str) -> str:
@@ -172,8 +177,8 @@ def answer_02(ds: Dataset, lang: str = "en") -> str:
 
         def moved(r: Any) -> str:
             return (
-                f"from {A.of(r['first'], r['first_n'])} cases of batch {first} "
-                f"to {A.of(r['last'], r['last_n'])} of batch {last}"
+                f"from {A.of(r['k_first'], r['n_first'])} cases of batch {first} "
+                f"to {A.of(r['k_last'], r['n_last'])} of batch {last}"
             )
 
         def verdict(t: Any) -> str:
@@ -197,7 +202,7 @@ def answer_02(ds: Dataset, lang: str = "en") -> str:
         )
 
     def moved_zh(r: Any, verb: str) -> str:
-        return f"由第 {first} 批的 {of(r['first'], r['first_n'], lang)}{verb}第 {last} 批的 {of(r['last'], r['last_n'], lang)}"
+        return f"由第 {first} 批的 {of(r['k_first'], r['n_first'], lang)}{verb}第 {last} 批的 {of(r['k_last'], r['n_last'], lang)}"
 
     def verdict_zh(t: Any) -> str:
         return (
@@ -284,24 +289,41 @@ def answer_04(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     rules = ds.cases.loc[ds.cases["rule_level"].notna(), ["case_id", "rule_body_en"]]
     n_rules = int(ds.cases["rule_level"].notna().sum())
     announced = int(cov["n_cases"].sum())
-    k = {lvl: int(known.get(lvl, 0)) for lvl in ("platform", "city", "provincial")}
+    # most local level first: the reverse of the schema's order (national → platform)
+    names = {lvl: (en.lower(), zh) for lvl, (en, zh) in reversed(label_pairs(ds.cases, "lead_level").items())}
+    k = {lvl: int(known.get(lvl, 0)) for lvl in names if known.get(lvl, 0)}
+    basis = A.lead_basis_table(ds)
+    on_title = [lvl for lvl in k if basis.loc[lvl, A.LEAD_BASES[1]] == k[lvl]]
+    on_body = [lvl for lvl in k if basis.loc[lvl, A.LEAD_BASES[0]] == k[lvl]]
     if lang == "en":
+        levels = [f"{names[lvl][0]} {n}" for lvl, n in k.items()]
         return (
             f"{int(known.sum())} of {announced} announced cases have a known lead; of these, "
-            f"platform {k['platform']}, city {k['city']} and provincial {k['provincial']}, "
-            "but platform and city leads rest on a place named in the title and provincial leads on a named body, "
-            "so the levels are not ranked; "
+            f"{_and([esc(x) for x in levels])}, "
+            + (
+                f"but {_and([esc(names[lvl][0]) for lvl in on_title])} leads rest on a place named in the title and "
+                f"{_and([esc(names[lvl][0]) for lvl in on_body])} leads on a named body, "
+                if on_title and on_body and len(on_title) + len(on_body) == len(k)
+                else "but the levels rest on different evidence (a place named in the title or a named body), "
+            )
+            + "so the levels are not ranked; "
             f"{A.of(n_rules, len(ds.cases))} identified cases name a rule maker other than the lead ("
             + esc(", ".join(f"{c}: {b}" for c, b in zip(rules["case_id"], rules["rule_body_en"])))
             + "); the counterpart is both Hong Kong and Macao in "
             f"{A.of(cp.get('both', 0), cp.sum())} cases with a known counterpart; " + S.tally(held) + "."
         )
-    lv = ds.labels("cases", "lead_level", "zh")
+    zh = {lvl: esc(names[lvl][1]) for lvl in k}
     return (
-        f"已公布的 {announced} 个案例中有 {int(known.sum())} 个牵头层级已知：{lv['platform']} {k['platform']} 个、"
-        f"{lv['city']} {k['city']} 个、{lv['provincial']} {k['provincial']} 个；但{lv['platform']}和{lv['city']}牵头"
-        f"依据的是标题中出现的地名，{lv['provincial']}牵头依据的是来源点名的单位，依据不同，故不对各层级排序；"
-        f"已识别案例中有 {of(n_rules, len(ds.cases), lang)} 另有不同于牵头单位的规则制定机构（"
+        f"已公布的 {announced} 个案例中有 {int(known.sum())} 个牵头层级已知："
+        + "、".join(f"{zh[lvl]} {n} 个" for lvl, n in k.items())
+        + "；"
+        + (
+            f"但{'和'.join(zh[lvl] for lvl in on_title)}牵头依据的是标题中出现的地名，"
+            f"{'和'.join(zh[lvl] for lvl in on_body)}牵头依据的是来源点名的单位，依据不同，故不对各层级排序；"
+            if on_title and on_body and len(on_title) + len(on_body) == len(k)
+            else "但各层级依据不同（标题中的地名或点名的单位），故不对各层级排序；"
+        )
+        + f"已识别案例中有 {of(n_rules, len(ds.cases), lang)} 另有不同于牵头单位的规则制定机构（"
         + esc("，".join(f"{c}：{b}" for c, b in zip(rules["case_id"], rules["rule_body_en"])))
         + f"）；在对接方已知的案例中，{of(cp.get('both', 0), cp.sum(), lang)} 的对接方同时为香港和澳门；"
         + S.tally(held, "zh")
@@ -482,7 +504,7 @@ def answer_06(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
 def answer_08(ds: Dataset, lang: str = "en") -> str:
     """Corrections by source and kind, and cases resting on a machine translation alone."""
     corr = A.corrections_table(ds)
-    mt = ds.sources.loc[ds.sources["kind"] == "machine_translation", "source_id"].tolist()
+    mt = ds.sources.loc[rows_where(ds.sources, "kind", "translation"), "source_id"].tolist()
     sole = A.sole_source_facts(ds, mt)
     kinds = sorted(corr["error_kind"].astype(str).unique())
     n_sources, n_cases = corr["source_id"].nunique(), sole["case_id"].nunique()

@@ -34,7 +34,6 @@ OLD_STARTS = (
     "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->",
 )
 END = "<!-- end of field reference -->"
-KIND = {"official": "official facts", "reference": "reference material", "project_coding": "this project's own coding"}
 
 
 def _type(f: Field) -> str:
@@ -86,7 +85,7 @@ def render(directory: str | os.PathLike[str] | None = None) -> str:
     for res in pkg.resources:
         out.append(f"### `{_e(res.path)}` · {_e(res.title)} / {_e(res.title_zh)}")
         out.append("")
-        out.append(f"*{_e(KIND.get(res.provenance, res.provenance))}.* {_e(res.description)}  ")
+        out.append(f"*{_e(pkg.provenance_label(res.provenance))}.* {_e(res.description)}  ")
         out.append(f"{_e(res.description_zh)}  ")
         keys = ", ".join(f"`{_e(k)}`" for k in res.primary_key)
         fks = "; ".join(

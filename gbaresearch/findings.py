@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import analysis as A
-from .labels import values_where
+from .labels import labels as label_of
+from .labels import rows_where, values_where
 
 if TYPE_CHECKING:
     from .load import Dataset
@@ -28,7 +29,7 @@ CHANGE_ALPHA = 0.05
 
 
 def _direction(a: Any, b: Any) -> str:
-    return "up" if b > a else "down" if b < a else "level"
+    return "up" if b > a else "down" if b < a else "unchanged"
 
 
 def _frame(rows: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -77,8 +78,8 @@ def _share(k: Any, n: Any) -> float:
 def composition_change(ds: Dataset) -> pd.DataFrame:
     """Notebook 02, like for like: the categories used in every batch, with their counts in the
     first and the last batch over the cases of those categories only. One row per such
-    category: ``category``, ``first`` (cases in the first batch), ``first_n`` (cases of the
-    shared categories in the first batch), ``last``, ``last_n``, ``change`` (share in the last
+    category: ``category``, ``k_first`` (cases in the first batch), ``n_first`` (cases of the
+    shared categories in the first batch), ``k_last``, ``n_last``, ``change`` (share in the last
     minus share in the first, percentage points, unrounded); in schema order."""
     table = A.composition_table(ds)
     always = [c for c in A.categories(ds) if c in table.columns and (table[c] > 0).all()]
@@ -91,10 +92,10 @@ def composition_change(ds: Dataset) -> pd.DataFrame:
         rows.append(
             {
                 "category": c,
-                "first": k1,
-                "first_n": n1,
-                "last": k2,
-                "last_n": n2,
+                "k_first": k1,
+                "n_first": n1,
+                "k_last": k2,
+                "n_last": n2,
                 "change": 100 * (_share(k2, n2) - _share(k1, n1)),
             }
         )
@@ -194,11 +195,12 @@ def leads_and_counterparts_counts(ds: Dataset) -> pd.Series:
     """Notebook 04 counts behind the findings, with their denominators."""
     known = A.lead_level_by_batch(ds).drop(index=A.UNKNOWN)
     per_level = known.sum(axis=1)
+    platform_led = int(per_level.reindex(A.platform_levels(ds), fill_value=0).sum())
     cps = A.counterpart_by_batch(ds).drop(index=A.NOT_STATED).sum(axis=1)
     cov = A.coverage_by_batch(ds).set_index("batch")
     out = {
-        "platform-led, of cases with a known lead": A.of(per_level.get("platform", 0), per_level.sum()),
-        "platform-led, of all announced cases": A.of(per_level.get("platform", 0), cov["n_cases"].sum()),
+        "platform-led, of cases with a known lead": A.of(platform_led, per_level.sum()),
+        "platform-led, of all announced cases": A.of(platform_led, cov["n_cases"].sum()),
         "counterpart both, of cases with a known counterpart": A.of(cps.get("both", 0), cps.sum()),
     }
     for b in A.batches(ds):
@@ -219,7 +221,7 @@ def mechanisms(ds: Dataset) -> pd.DataFrame:
     whether each change is robust to coverage (:func:`gbaresearch.analysis.coverage_robust`).
     Directions come from ``vocab_mechanisms.direction``."""
     mech = A.mechanisms_by_batch(ds).drop(index=A.NOT_CODED)
-    labels = A.vocab_labels(ds, "mechanisms")
+    labels = {str(k): v for k, v in label_of(ds.vocab_mechanisms, "mechanism").items()}
     totals = mech.sum(axis=1)
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     two, one = A.directions(ds)
@@ -336,7 +338,7 @@ def outcomes(ds: Dataset) -> pd.DataFrame:
     case_id, unit = _top_pair(counts)
     lower = int(ind["bound"].isin(values_where(ind, "bound", "atLeast", True)).sum())
     approx = int(ind["bound"].isin(values_where(ind, "bound", "rough", True)).sum())
-    person_times = int((ind["unit"] == "person_times").sum())
+    person_times = int(rows_where(ind, "unit", "repeatsPeople").sum())
     return _frame(
         {
             "longest series": (
@@ -359,7 +361,7 @@ def outcomes_counts(ds: Dataset) -> pd.Series:
             "units": str(ind["unit"].nunique()),
             "lower bounds": A.of(ind["bound"].isin(values_where(ind, "bound", "atLeast", True)).sum(), len(ind)),
             "approximate values": A.of(ind["bound"].isin(values_where(ind, "bound", "rough", True)).sum(), len(ind)),
-            "person-time figures": A.of((ind["unit"] == "person_times").sum(), len(ind)),
+            "person-time figures": A.of(rows_where(ind, "unit", "repeatsPeople").sum(), len(ind)),
         },
         dtype="object",
     )

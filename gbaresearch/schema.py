@@ -282,6 +282,14 @@ class Package(_Described):
                 return (target.name, fk.ref_field, *target.label_columns)
         return None
 
+    def provenance_label(self, kind: str, lang: str = "en") -> str:
+        """The label in ``lang`` ("en" or "zh") of a table kind (a resource's ``gba:provenance``,
+        e.g. "official facts"), from the package's ``gba:provenanceKinds``; the kind itself
+        when the descriptor does not label it."""
+        entry = (self.descriptor.get("gba:provenanceKinds") or {}).get(kind, {})
+        label = entry.get("label_zh" if lang == "zh" else "label") or entry.get("label")
+        return str(label) if label else kind
+
     def resource(self, name: str) -> Resource:
         """The table ``name`` (KeyError when the package has none)."""
         for r in self.resources:
@@ -623,6 +631,22 @@ def _cross_checks(resources: list[Resource], err: _Collector) -> None:
                 err(f"resource {name!r}", f"field {fld!r} is missing: the library's rules need it")
 
 
+def _provenance_kinds(kinds: object, resources: list[Resource], err: _Collector) -> None:
+    """``gba:provenanceKinds``, when given, labels every kind of table (``{kind: {"label": …,
+    "label_zh": …}}``) and every resource's ``gba:provenance`` is one of them."""
+    if kinds is None:
+        return
+    if not isinstance(kinds, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("label"), str) and isinstance(v.get("label_zh", ""), str)
+        for v in kinds.values()
+    ):
+        err("", "gba:provenanceKinds must map each kind to an object with a string 'label' (and 'label_zh')")
+        return
+    for r in resources:
+        if r.provenance not in kinds:
+            err(f"resource {r.name!r}", f"gba:provenance {r.provenance!r} is not one of gba:provenanceKinds")
+
+
 def parse_package(descriptor: object) -> tuple[Package | None, list[Problem]]:
     """Check a parsed ``datapackage.json`` and build the :class:`Package`; return it (None when
     there are problems) and every problem found."""
@@ -657,6 +681,7 @@ def parse_package(descriptor: object) -> tuple[Package | None, list[Problem]]:
         res = _resource(r, i, err)
         if res is not None:
             resources.append(res)
+    _provenance_kinds(descriptor.get("gba:provenanceKinds"), resources, err)
     if not err.problems:
         _cross_checks(resources, err)
     if err.problems:

@@ -57,7 +57,7 @@ def _nested_template(package: Package, parent: str, indent: str, skip: set[str])
         if child in skip:
             continue
         res = package.resource(child)
-        kind = "project coding" if res.provenance == "project_coding" else res.provenance
+        kind = package.provenance_label(res.provenance)
         out += _comment(f"{child} ({kind}): {res.title}. A list; each row:", indent)
         out.append(f"{indent}{child}:")
         own = _fields(res, package, indent + "  ", {fk}, first="- ")

@@ -211,7 +211,7 @@ def test_composition_like_for_like(ds):
 
     cc = F.composition_change(ds).set_index("category")
     # business environment rose among the three categories used in every batch: 7 of 20 -> 5 of 11
-    assert cc.loc["business_environment", ["first", "first_n", "last", "last_n"]].tolist() == [7, 20, 5, 11]
+    assert cc.loc["business_environment", ["k_first", "n_first", "k_last", "n_last"]].tolist() == [7, 20, 5, 11]
     assert cc["change"].idxmax() == "business_environment" and cc["change"].idxmin() == "factor_flow"
     assert F.unused_categories(ds) == ["major_platforms"]
 
@@ -428,7 +428,8 @@ def test_identified_cases_table(ds):
         "title_en",
         "title_status",
         "category",
-        "lead",
+        "lead_level",
+        "lead_place",
         "counterpart",
     ]
     assert len(t) == len(ds.cases) and t["case_id"].is_unique
@@ -472,7 +473,7 @@ def test_holds_sentence_lists_what_changes():
 def test_direction():
     from gbaresearch.findings import _direction
 
-    assert (_direction(0.1, 0.2), _direction(0.2, 0.1), _direction(0.2, 0.2)) == ("up", "down", "level")
+    assert (_direction(0.1, 0.2), _direction(0.2, 0.1), _direction(0.2, 0.2)) == ("up", "down", "unchanged")
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ EXPECTED = {
     (
         "04",
         "en",
-    ): "21 of 52 announced cases have a known lead; of these, platform 9, city 6 and provincial 6, but platform and city leads rest on a place named in the title and provincial leads on a named body, so the levels are not ranked; 1 of 34 (3%) identified cases name a rule maker other than the lead (B3-a: National Immigration Administration); the counterpart is both Hong Kong and Macao in 19 of 31 (61%) cases with a known counterpart; across 6 data variants, 5 of 5 findings held under a variant that could have changed them, 0 changed and 0 are not testable by these variants.",
+    ): "21 of 52 announced cases have a known lead; of these, cooperation platform 9, city 6 and provincial 6, but cooperation platform and city leads rest on a place named in the title and provincial leads on a named body, so the levels are not ranked; 1 of 34 (3%) identified cases name a rule maker other than the lead (B3-a: National Immigration Administration); the counterpart is both Hong Kong and Macao in 19 of 31 (61%) cases with a known counterpart; across 6 data variants, 5 of 5 findings held under a variant that could have changed them, 0 changed and 0 are not testable by these variants.",
     (
         "04",
         "zh",

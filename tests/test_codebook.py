@@ -40,3 +40,38 @@ def test_a_codebook_with_the_earlier_marker_is_rewritten_in_place(tmp_path):
     old.write_text(text.replace(codebook.START, codebook.OLD_STARTS[0]), encoding="utf-8")
     assert codebook.update(old, directory=data_dir()) is True
     assert old.read_text(encoding="utf-8") == text
+
+
+def test_table_kinds_are_labelled_by_the_descriptor():
+    pkg = read_package(data_dir())
+    assert [pkg.provenance_label(k) for k in ("official", "reference", "project_coding")] == [
+        "official facts",
+        "reference material",
+        "this project's own coding",
+    ]
+    assert pkg.provenance_label("project_coding", "zh") == "本项目的编码"
+    text = codebook.render()
+    assert "### `cases.csv`" in text and "*official facts.*" in text.split("### `cases.csv`", 1)[1][:400]
+
+
+def test_a_table_kind_the_descriptor_does_not_label_is_refused():
+    import copy
+
+    from gbaresearch.schema import parse_package
+
+    desc = copy.deepcopy(read_package(data_dir()).descriptor)
+    desc["resources"][0]["gba:provenance"] = "hearsay"
+    package, problems = parse_package(desc)
+    assert package is None
+    assert [(p.file, p.field, p.code, p.message) for p in problems] == [
+        (
+            "datapackage.json",
+            "-",
+            "schema-error",
+            "resource 'sources': gba:provenance 'hearsay' is not one of gba:provenanceKinds",
+        )
+    ]
+    desc["gba:provenanceKinds"] = ["official"]
+    assert [p.message for p in parse_package(desc)[1]] == [
+        "gba:provenanceKinds must map each kind to an object with a string 'label' (and 'label_zh')"
+    ]

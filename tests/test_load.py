@@ -136,9 +136,9 @@ def test_dataset_keeps_the_parsed_package(ds):
     assert ds.labels("case_sources", "fact")["listed"] == "Listed in its batch"
     assert ds.labels("case_sources", "fact", "zh")["rule_maker"] == "规则制定机构"
     units = ds.labels("indicators", "unit")
-    assert (
-        units["person_times"] == "person_times" and units["yuan"] == "yuan"
-    )  # no labels in the schema: the values label themselves
+    assert units["person_times"] == "person-times" and ds.labels("indicators", "unit", "zh")["yuan"] == "元"
+    # no labels in the schema: the values label themselves
+    assert ds.labels("sources", "language")["zh-Hans"] == "zh-Hans"
     assert ds.labels("cases", "batch") == {1: "1", 2: "2", 3: "3"}
     with pytest.raises(ValueError):
         ds.labels("cases", "category", "fr")

@@ -219,7 +219,9 @@ def _coding(ds: Any, labels: Labels) -> tuple[dict[str, list[str]], dict[str, li
 
 
 BROWSER_COLUMNS: list[tuple[str, str, str]] = [
-    # (key, English, Chinese); filter kind per column in the JS: "exact" (select), "contains" (select), "" (none)
+    # (key: a field or table of the schema, English, Chinese). Filter kind per column, read by
+    # cases.js: "whole" (the cell equals the choice), "contains" (one of its "; " parts does),
+    # "year" (the cell starts with it); a column not in FILTERS has no filter.
     ("case_id", "Case", "案例"),
     ("title_zh", "Chinese title", "中文标题"),
     ("title_en", "English title", "英文标题"),
@@ -227,24 +229,24 @@ BROWSER_COLUMNS: list[tuple[str, str, str]] = [
     ("order_in_batch", "Order", "序号"),
     ("category", "Category", "分类"),
     ("category_status", "Category status", "分类依据"),
-    ("lead", "Lead", "牵头"),
+    ("lead_place", "Lead", "牵头"),
     ("counterpart", "Counterpart", "对接方"),
     ("date_in_force", "Date in force", "施行日期"),
-    ("domains", "Domains", "领域"),
-    ("mechanisms", "Mechanisms", "机制"),
+    ("case_domains", "Domains", "领域"),
+    ("case_mechanisms", "Mechanisms", "机制"),
     ("title_status", "Title status", "标题状态"),
 ]
 FILTERS = {
-    "batch": "exact",
-    "order_in_batch": "exact",
-    "category": "exact",
-    "category_status": "exact",
-    "lead": "exact",
-    "counterpart": "exact",
-    "title_status": "exact",
+    "batch": "whole",
+    "order_in_batch": "whole",
+    "category": "whole",
+    "category_status": "whole",
+    "lead_place": "whole",
+    "counterpart": "whole",
+    "title_status": "whole",
     "date_in_force": "year",
-    "domains": "contains",
-    "mechanisms": "contains",
+    "case_domains": "contains",
+    "case_mechanisms": "contains",
 }
 
 
@@ -264,11 +266,11 @@ def browser_rows(ds: Any, labels: Labels) -> list[dict[str, str]]:
                 "order_in_batch": plain(r.order_in_batch),
                 "category": labels.value_both("cases", "category", r.category),
                 "category_status": labels.value_both("cases", "category_status", r.category_status),
-                "lead": lead,
+                "lead_place": lead,
                 "counterpart": _counterpart_text(labels, r.counterpart),
                 "date_in_force": plain(r.date_in_force),
-                "domains": join(doms.get(cid, [])),
-                "mechanisms": join(mechs.get(cid, [])),
+                "case_domains": join(doms.get(cid, [])),
+                "case_mechanisms": join(mechs.get(cid, [])),
                 "title_status": labels.value_both("cases", "title_status", r.title_status),
             }
         )
@@ -606,9 +608,11 @@ def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> 
         for k in ("indicator_id", "indicator_en", "value", "unit", "bound", "as_of", "source_id")
     ]
     rows = []
-    marks = A.bound_marks(L.ds.indicators)
+    marks, units = A.bound_marks(L.ds.indicators), A.unit_words(L.ds.indicators)
     for r in ind.itertuples(index=False):
-        value = A.format_value(_num(r.value), str(r.unit), str(r.bound), marks) if not is_missing(r.value) else "—"
+        value = (
+            A.format_value(_num(r.value), str(r.unit), str(r.bound), marks, units) if not is_missing(r.value) else "—"
+        )
         row = [
             md(r.indicator_id),
             md(r.indicator_en),
