@@ -85,10 +85,10 @@ def composition_change(ds: Dataset) -> pd.DataFrame:
     always = [c for c in A.categories(ds) if c in table.columns and (table[c] > 0).all()]
     first, last = A.batches(ds)[0], A.batches(ds)[-1]
     counts = table[always].astype(int)
-    n1, n2 = A._int(counts.loc[first].sum()), A._int(counts.loc[last].sum())
+    n1, n2 = A.as_int(counts.loc[first].sum()), A.as_int(counts.loc[last].sum())
     rows = []
     for c in always:
-        k1, k2 = A._int(counts.at[first, c]), A._int(counts.at[last, c])
+        k1, k2 = A.as_int(counts.at[first, c]), A.as_int(counts.at[last, c])
         rows.append(
             {
                 "category": c,
@@ -184,8 +184,8 @@ def leads_and_counterparts(ds: Dataset) -> pd.DataFrame:
         ),
     }
     for den, label in (("identified", "identified"), ("n_cases", "announced")):
-        k1, n1 = int(known[first].sum()), A._int(cov.at[first, den])
-        k2, n2 = int(known[last].sum()), A._int(cov.at[last, den])
+        k1, n1 = int(known[first].sum()), A.as_int(cov.at[first, den])
+        k2, n2 = int(known[last].sum()), A.as_int(cov.at[last, den])
         key = f"coverage, not a finding: share with a known lead, of {label} cases, batch {first} to {last}"
         rows[key] = (_direction(_share(k1, n1), _share(k2, n2)), f"{A.of(k1, n1)} → {A.of(k2, n2)}")
     return _frame(rows)
