@@ -378,7 +378,6 @@ def _write_sources(src: Path, ds: Any, entries: list[Any]) -> list[Path]:
     from .exports import FORMAT_TEXTS, FORMATS, file_names
     from .exports import export as export_files
     from .site.pages import Download, write_pages
-    from .site.text import Labels
 
     gen_static = src / "_gen_static"
     gen_static.mkdir(parents=True)
@@ -395,7 +394,7 @@ def _write_sources(src: Path, ds: Any, entries: list[Any]) -> list[Path]:
         ds.files["CODEBOOK.md"].decode("utf-8", "replace") if "CODEBOOK.md" in ds.files else "# Codebook · 编码手册\n"
     )
     citation = cite(ds.data_dir, version=ds.version)
-    write_pages(src, ds, Labels(ds, ds.package), entries, citation, codebook, downloads)
+    write_pages(src, ds, entries, citation, codebook, downloads)
     return written
 
 

@@ -4,10 +4,8 @@ import pandas as pd
 import pytest
 
 import gbaresearch as gba
-from gbaresearch import analysis as A
 from gbaresearch.labels import label_pairs, labels, title, unit, values_where
 from gbaresearch.schema import read_package
-from gbaresearch.site.text import Labels
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +43,15 @@ def test_keys_of_labelled_tables_are_labelled_from_the_data(ds):
     assert labels(ds.cases, "lead_place") == dict(zip(places["place_id"], places["name_en"]))
 
 
-def test_the_old_names_are_views_of_the_one_api(ds):
-    both = labels(ds.cases, "category", "both")
-    assert A.category_labels(ds, "both") == {str(k): v for k, v in both.items()}
-    assert A.vocab_labels(ds, "mechanisms", "zh") == labels(ds.vocab_mechanisms, "mechanism", "zh")
-    site = Labels(ds)
-    en, zh = site.value("cases", "category", "livelihood")
-    assert (en, zh) == label_pairs(ds.cases, "category")["livelihood"]
+def test_site_text_labels_through_the_one_api(ds):
+    from gbaresearch.site.text import field_pair, place_pair, value_both, value_pair
+
+    assert value_pair(ds, "cases", "category", "livelihood") == label_pairs(ds.cases, "category")["livelihood"]
+    assert value_both(ds, "indicators", "unit", "yuan") == "yuan · 元"
+    assert value_pair(ds, "cases", "category", "no_such_value") == ("no_such_value", "no_such_value")
+    assert field_pair(ds, "cases", "lead_place") == (title(ds.cases, "lead_place"), title(ds.cases, "lead_place", "zh"))
     pid = str(ds.places["place_id"].iloc[0])
-    assert site.place(pid) == label_pairs(ds.places, "place_id")[pid]
+    assert place_pair(ds, pid) == label_pairs(ds.places, "place_id")[pid]
 
 
 def test_metadata_survives_loading_copies_and_selections(ds):

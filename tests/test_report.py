@@ -18,10 +18,9 @@ from site_fixtures import copy_executor
 from gbaresearch import atomic, load_dataset, report
 from gbaresearch.notebooks import notebook_paths
 from gbaresearch.problems import DataValidationError
-from gbaresearch.schema import read_package
 from gbaresearch.site import output
 from gbaresearch.site.pages import case_page, cases_page, place_page
-from gbaresearch.site.text import Labels, h, md
+from gbaresearch.site.text import h, md
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")
 
@@ -159,17 +158,16 @@ def test_text_from_the_data_is_escaped(ds):
         cases.loc[0, col] = hostile
     tampered = copy.copy(ds)
     tampered["cases"] = cases
-    labels = Labels(tampered, getattr(ds, "package", None) or read_package(ds.data_dir))
     case = next(cases.itertuples(index=False))
     for text in (
-        case_page(tampered, labels, case),
-        cases_page(tampered, labels),
-        place_page(tampered, labels, next(ds.places.itertuples(index=False))),
+        case_page(tampered, case),
+        cases_page(tampered),
+        place_page(tampered, next(ds.places.itertuples(index=False))),
     ):
         assert "<script>alert" not in text
         markdown = re.sub(r"```\{raw\} html\n.*?\n```", "", text, flags=re.S)  # raw HTML: escaped with html.escape
         assert "](javascript:" not in markdown and "{eval-rst}`" not in markdown
-    page = case_page(tampered, labels, case)
+    page = case_page(tampered, case)
     assert md(hostile) in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert md("a*b_c`d{e}$f") == r"a\*b\_c\`d\{e\}\$f"
     assert md("line\nbreak") == "line break"

@@ -17,10 +17,9 @@ def test_downloads_page_tells_excel_stata_and_r_users_how_to_open_the_files():
 def test_landing_page_opens_with_what_the_cases_are_and_who_selects_them():
     from gbaresearch import load_dataset
     from gbaresearch.site.pages import index_page
-    from gbaresearch.site.text import Labels
 
     ds = load_dataset()
-    page = index_page(ds, Labels(ds, ds.package), [], "cite")
+    page = index_page(ds, [], "cite")
     assert page.index("What the cases are") < page.index("Questions and answers")
     assert "Greater Bay Area Office selects them" in page and "省大湾区办）从申报案例中评选" in page
     assert "gba-thumb" not in page
@@ -55,19 +54,19 @@ def test_summary_based_codings_are_those_the_data_marks():
 def test_coding_notes_list_every_reconciled_unit_of_a_case_with_its_reason():
     from gbaresearch import load_dataset
     from gbaresearch.site.coding_notes import coding_notes
-    from gbaresearch.site.text import Labels, md
+    from gbaresearch.site.text import md
 
     ds = load_dataset()
     log = ds["coding_reconciliation"]
     for cid in ("B1-b", "B3-f"):
-        text = coding_notes(ds, Labels(ds, ds.package), cid)
+        text = coding_notes(ds, cid)
         rows = log[log["case_id"] == cid]
         assert len(rows) and "Contested in the reliability study" in text
         for reason in rows["reason"]:
             assert md(reason) in text
     quiet = [c for c in ds.cases["case_id"] if c not in set(log["case_id"])]
     if quiet:
-        assert "No coding of this case was contested" in coding_notes(ds, Labels(ds, ds.package), quiet[0])
+        assert "No coding of this case was contested" in coding_notes(ds, quiet[0])
 
 
 def test_every_figure_cell_gets_an_alt_text_from_its_section_title():
@@ -98,16 +97,14 @@ def test_case_page_shows_batch_status_rule_maker_and_codings_not_made_from_sourc
     from gbaresearch import load_dataset
     from gbaresearch.site.coding_notes import coding_notes
     from gbaresearch.site.pages import case_page
-    from gbaresearch.site.text import Labels
 
     ds = load_dataset()
-    labels = Labels(ds, ds.package)
     cases = ds.cases.set_index("case_id", drop=False)
-    b3a = case_page(ds, labels, next(cases.loc[["B3-a"]].itertuples(index=False)))
+    b3a = case_page(ds, next(cases.loc[["B3-a"]].itertuples(index=False)))
     assert "National Immigration Administration" in b3a and "Rule maker" in b3a
-    b1g = case_page(ds, labels, next(cases.loc[["B1-g"]].itertuples(index=False)))
+    b1g = case_page(ds, next(cases.loc[["B1-g"]].itertuples(index=False)))
     assert "Batch membership status" in b1g and "Inferred" in b1g
-    notes = coding_notes(ds, labels, "B2-03")  # coded from the summary (second) and the titles (third)
+    notes = coding_notes(ds, "B2-03")  # coded from the summary (second) and the titles (third)
     assert "Second coding" in notes and "Summary and titles only" in notes
     assert "Third coding" in notes and "Titles only" in notes
-    assert "Not coded from the sources' text" not in coding_notes(ds, labels, "B1-b")
+    assert "Not coded from the sources' text" not in coding_notes(ds, "B1-b")

@@ -7,24 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..labels import label_pairs
 from ..reliability import RECONCILIATION, summary_based
-from .text import Labels, both, is_missing, md
+from .text import both, is_missing, md, value_both
 
 
 def _variable_names(ds: Any) -> dict[Any, tuple[str, str]]:
     """Coding variable → (English, Chinese) name: the labels of ``coding_reconciliation.variable``."""
-    try:
-        f = ds.package.resource(RECONCILIATION).field("variable")
-    except KeyError:
+    if RECONCILIATION not in ds:
         return {}
-    return {c.value: (c.label, c.label_zh) for c in f.categories or ()}
+    return label_pairs(ds[RECONCILIATION], "variable")
 
 
 def _value(v: Any) -> str:
     return "—" if is_missing(v) else str(v)
 
 
-def coding_notes(ds: Any, labels: Labels, case_id: str) -> str:
+def coding_notes(ds: Any, case_id: str) -> str:
     """Markdown for the section "Codings to read with care" of the case ``case_id``: a table of
     its contested codings (variable, item, first, second, final value, reason), then its
     summary-based second codings; a sentence saying so when there are none. Text from the
@@ -75,8 +74,8 @@ def coding_notes(ds: Any, labels: Labels, case_id: str) -> str:
         cb = ds["coding_case_basis"]
         cb = cb[(cb["case_id"].astype(str) == str(case_id)) & (cb["basis"].astype(str) != "sources")]
         for r in cb.itertuples(index=False):
-            coder = labels.value_both("coding_coders", "coder", r.coder)
-            basis = labels.value_both("coding_case_basis", "basis", r.basis)
+            coder = value_both(ds, "coding_coders", "coder", r.coder)
+            basis = value_both(ds, "coding_case_basis", "basis", r.basis)
             out.append(
                 f"**Not coded from the sources' text** · 未依据来源原文编码: {md(coder)} — {md(basis)} "
                 "(`coding_case_basis`: the sources could not be read in substance).\n"

@@ -21,7 +21,22 @@ from ..analysis import as_int as _int
 from ..atomic import write_text
 from . import policy_pages
 from .coding_notes import coding_notes
-from .text import SEP, Labels, both, h, is_missing, join, md, md_link, plain, safe_url, slug
+from .text import (
+    SEP,
+    both,
+    field_both,
+    h,
+    is_missing,
+    join,
+    md,
+    md_link,
+    place_both,
+    place_names,
+    plain,
+    safe_url,
+    slug,
+    value_both,
+)
 
 # Case and place pages are reached from the browser and the places table, not from the sidebar
 # (49 more sidebar entries would make every page slower to render and harder to scan).
@@ -82,30 +97,30 @@ def _case_link(case_id: Any, prefix: str = "") -> str:
     return md_link(cid, f"{prefix}{slug(cid)}.md") if cid else "—"
 
 
-def _place_link(labels: Labels, place_id: Any, prefix: str) -> str:
+def _place_link(ds: Any, place_id: Any, prefix: str) -> str:
     if is_missing(place_id):
         return "—"
     pid = str(place_id)
-    if pid not in labels.places:
+    if pid not in place_names(ds):
         return md(pid)
-    return md_link(labels.place_both(pid), f"{prefix}{slug(pid)}.md")
+    return md_link(place_both(ds, pid), f"{prefix}{slug(pid)}.md")
 
 
-def _counterpart_places(labels: Labels, value: Any) -> list[str]:
+def _counterpart_places(ds: Any, value: Any) -> list[str]:
     """The places a ``cases.counterpart`` value stands for (its ``gba:places`` in the schema)."""
     if is_missing(value):
         return []
     return [
         str(p)
-        for p in labels.ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
+        for p in ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
         .get(str(value), {})
         .get("gba:places", [value])
     ]
 
 
-def _counterparts_of(labels: Labels, place_id: str) -> list[str]:
+def _counterparts_of(ds: Any, place_id: str) -> list[str]:
     """The ``cases.counterpart`` values that include ``place_id``."""
-    props = labels.ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
+    props = ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
     return [str(v) for v, p in props.items() if place_id in p.get("gba:places", ())] or [place_id]
 
 
@@ -125,11 +140,11 @@ CASES_INTRO_ZH = (
 )
 
 
-def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citation: str) -> str:
+def index_page(ds: Any, entries: Sequence[NotebookEntry], citation: str) -> str:
     from .. import analysis as A
 
-    title_zh = plain(labels.package.title_zh)
-    title_en = plain(labels.package.title) or "Greater Bay Area rule-connection typical cases"
+    title_zh = plain(ds.package.title_zh)
+    title_en = plain(ds.package.title) or "Greater Bay Area rule-connection typical cases"
     cov = A.coverage_by_batch(ds)
     out = [f"# {md(title_en)}\n", f"**{md(title_zh)}**\n"] if title_zh else [f"# {md(title_en)}\n"]
     out.append(
@@ -181,8 +196,8 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
     out.append(
         _table(
             [
-                md(labels.field_both("batches", "batch")),
-                md(labels.field_both("batches", "announced")),
+                md(field_both(ds, "batches", "batch")),
+                md(field_both(ds, "batches", "announced")),
                 md("Identified of announced · 已识别/公布"),
                 md("With official title · 官方标题"),
             ],
@@ -208,13 +223,13 @@ def index_page(ds: Any, labels: Labels, entries: Sequence[NotebookEntry], citati
 # --- case browser ---------------------------------------------------------------------------
 
 
-def _coding(ds: Any, labels: Labels) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _coding(ds: Any) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     doms: dict[str, list[str]] = {}
     for r in ds.case_domains.itertuples(index=False):
-        doms.setdefault(str(r.case_id), []).append(labels.value_both("case_domains", "domain", r.domain))
+        doms.setdefault(str(r.case_id), []).append(value_both(ds, "case_domains", "domain", r.domain))
     mechs: dict[str, list[str]] = {}
     for r in ds.case_mechanisms.itertuples(index=False):
-        mechs.setdefault(str(r.case_id), []).append(labels.value_both("case_mechanisms", "mechanism", r.mechanism))
+        mechs.setdefault(str(r.case_id), []).append(value_both(ds, "case_mechanisms", "mechanism", r.mechanism))
     return doms, mechs
 
 
@@ -250,13 +265,13 @@ FILTERS = {
 }
 
 
-def browser_rows(ds: Any, labels: Labels) -> list[dict[str, str]]:
+def browser_rows(ds: Any) -> list[dict[str, str]]:
     """One dict per identified case with the browser's columns as plain text."""
-    doms, mechs = _coding(ds, labels)
+    doms, mechs = _coding(ds)
     rows = []
     for r in ds.cases.itertuples(index=False):
         cid = str(r.case_id)
-        lead = labels.place_both(r.lead_place) or labels.value_both("cases", "lead_level", r.lead_level)
+        lead = place_both(ds, r.lead_place) or value_both(ds, "cases", "lead_level", r.lead_level)
         rows.append(
             {
                 "case_id": cid,
@@ -264,23 +279,23 @@ def browser_rows(ds: Any, labels: Labels) -> list[dict[str, str]]:
                 "title_en": plain(r.title_en),
                 "batch": plain(r.batch),
                 "order_in_batch": plain(r.order_in_batch),
-                "category": labels.value_both("cases", "category", r.category),
-                "category_status": labels.value_both("cases", "category_status", r.category_status),
+                "category": value_both(ds, "cases", "category", r.category),
+                "category_status": value_both(ds, "cases", "category_status", r.category_status),
                 "lead_place": lead,
-                "counterpart": _counterpart_text(labels, r.counterpart),
+                "counterpart": _counterpart_text(ds, r.counterpart),
                 "date_in_force": plain(r.date_in_force),
                 "case_domains": join(doms.get(cid, [])),
                 "case_mechanisms": join(mechs.get(cid, [])),
-                "title_status": labels.value_both("cases", "title_status", r.title_status),
+                "title_status": value_both(ds, "cases", "title_status", r.title_status),
             }
         )
     return rows
 
 
-def _counterpart_text(labels: Labels, value: Any) -> str:
+def _counterpart_text(ds: Any, value: Any) -> str:
     if is_missing(value):
         return ""
-    return " + ".join(labels.place_both(p) for p in _counterpart_places(labels, value))
+    return " + ".join(place_both(ds, p) for p in _counterpart_places(ds, value))
 
 
 def _options(values: list[str], kind: str) -> list[str]:
@@ -342,7 +357,7 @@ def _browser_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _not_identified(ds: Any, labels: Labels) -> list[str]:
+def _not_identified(ds: Any) -> list[str]:
     """The section on announced cases not yet identified, by batch and by category."""
     from .. import analysis as A
 
@@ -372,7 +387,7 @@ def _not_identified(ds: Any, labels: Labels) -> list[str]:
         _table(
             [
                 md("Batch · 批次"),
-                md(labels.field_both("batch_categories", "category")),
+                md(field_both(ds, "batch_categories", "category")),
                 md("Announced · 公布"),
                 md("Placed (source) · 已归类（来源）"),
                 md("Placed (inferred) · 已归类（推断）"),
@@ -381,7 +396,7 @@ def _not_identified(ds: Any, labels: Labels) -> list[str]:
             [
                 [
                     md(r.batch),
-                    md(labels.value_both("batch_categories", "category", r.category)),
+                    md(value_both(ds, "batch_categories", "category", r.category)),
                     md(_int(r.n_cases)),
                     md(_int(r.identified_official)),
                     md(_int(r.identified_inferred)),
@@ -400,42 +415,42 @@ def _not_identified(ds: Any, labels: Labels) -> list[str]:
     return out
 
 
-def cases_page(ds: Any, labels: Labels) -> str:
+def cases_page(ds: Any) -> str:
     """The case browser page (MyST): every identified case, then the announced cases not yet identified."""
-    rows = browser_rows(ds, labels)
+    rows = browser_rows(ds)
     out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", _heading("Case browser", "案例浏览", 1)]
     out.append(
         f"All {len(rows)} identified cases. Filter by any column or search in Chinese or English; "
         f"select a case for its page. 全部 {len(rows)} 个已识别案例：可按各列筛选，或用中文、英文搜索；点击案例编号查看详情。\n"
     )
     out.append(_browser_table(rows))
-    out += _not_identified(ds, labels)
+    out += _not_identified(ds)
     return "\n".join(out)
 
 
 # --- one case -------------------------------------------------------------------------------
 
 
-def _case_facts(ds: Any, L: Labels, case: Any) -> list[str]:
+def _case_facts(ds: Any, case: Any) -> list[str]:
     """The Facts section of a case page."""
     out: list[str] = []
     out.append(_heading("Facts", "基本事实"))
-    cp = " + ".join(_place_link(L, p, "../places/") for p in _counterpart_places(L, case.counterpart)) or "—"
+    cp = " + ".join(_place_link(ds, p, "../places/") for p in _counterpart_places(ds, case.counterpart)) or "—"
     facts = [
         ("batch", md(case.batch)),
-        ("batch_status", md(L.value_both("cases", "batch_status", getattr(case, "batch_status", None)))),
+        ("batch_status", md(value_both(ds, "cases", "batch_status", getattr(case, "batch_status", None)))),
         ("order_in_batch", md(case.order_in_batch)),
         ("title_zh", md(case.title_zh)),
         ("title_en", md(case.title_en)),
-        ("category", md(L.value_both("cases", "category", case.category), "—")),
-        ("category_status", md(L.value_both("cases", "category_status", case.category_status))),
-        ("lead_level", md(L.value_both("cases", "lead_level", case.lead_level))),
-        ("lead_place", _place_link(L, case.lead_place, "../places/")),
+        ("category", md(value_both(ds, "cases", "category", case.category), "—")),
+        ("category_status", md(value_both(ds, "cases", "category_status", case.category_status))),
+        ("lead_level", md(value_both(ds, "cases", "lead_level", case.lead_level))),
+        ("lead_place", _place_link(ds, case.lead_place, "../places/")),
         ("lead_body_en", md(case.lead_body_en)),
-        ("rule_level", md(L.value_both("cases", "rule_level", getattr(case, "rule_level", None)))),
+        ("rule_level", md(value_both(ds, "cases", "rule_level", getattr(case, "rule_level", None)))),
         ("rule_body_en", md(getattr(case, "rule_body_en", None))),
         ("counterpart", cp),
-        ("counterpart_status", md(L.value_both("cases", "counterpart_status", case.counterpart_status))),
+        ("counterpart_status", md(value_both(ds, "cases", "counterpart_status", case.counterpart_status))),
         ("date_in_force", md(case.date_in_force)),
         ("notes", md(case.notes)),
     ]
@@ -444,14 +459,14 @@ def _case_facts(ds: Any, L: Labels, case: Any) -> list[str]:
         facts.insert(1, ("__announced", md(_date(batch_row["announced"].iloc[0]))))
     rows = []
     for key, value in facts:
-        label = "Batch announced · 批次发布日期" if key == "__announced" else L.field_both("cases", key)
+        label = "Batch announced · 批次发布日期" if key == "__announced" else field_both(ds, "cases", key)
         rows.append([md(label), value])
     out.append(_table([md("Field · 字段"), md("Value · 内容")], rows))
 
     return out
 
 
-def _case_coding(ds: Any, L: Labels, cid: str) -> list[str]:
+def _case_coding(ds: Any, cid: str) -> list[str]:
     """The Domains and Mechanisms sections of a case page."""
     out: list[str] = []
     out.append(_heading("Domains", "政策领域"))
@@ -460,12 +475,12 @@ def _case_coding(ds: Any, L: Labels, cid: str) -> list[str]:
         _table(
             [
                 md("Domain · 领域"),
-                md(L.field_both("case_domains", "is_primary")),
-                md(L.field_both("case_domains", "basis")),
+                md(field_both(ds, "case_domains", "is_primary")),
+                md(field_both(ds, "case_domains", "basis")),
             ],
             [
                 [
-                    md(L.value_both("case_domains", "domain", r.domain)),
+                    md(value_both(ds, "case_domains", "domain", r.domain)),
                     md("—" if is_missing(r.is_primary) else "yes · 是" if bool(r.is_primary) else "no · 否"),
                     md(r.basis),
                 ]
@@ -477,9 +492,9 @@ def _case_coding(ds: Any, L: Labels, cid: str) -> list[str]:
     m = ds.case_mechanisms[ds.case_mechanisms["case_id"] == cid]
     out.append(
         _table(
-            [md("Mechanism · 机制"), md(L.field_both("case_mechanisms", "basis"))],
+            [md("Mechanism · 机制"), md(field_both(ds, "case_mechanisms", "basis"))],
             [
-                [md(L.value_both("case_mechanisms", "mechanism", r.mechanism)), md(r.basis)]
+                [md(value_both(ds, "case_mechanisms", "mechanism", r.mechanism)), md(r.basis)]
                 for r in m.itertuples(index=False)
             ],
         )
@@ -487,7 +502,7 @@ def _case_coding(ds: Any, L: Labels, cid: str) -> list[str]:
     return out
 
 
-def _case_links(ds: Any, L: Labels, cid: str) -> list[str]:
+def _case_links(ds: Any, cid: str) -> list[str]:
     """The Earlier and later cases section of a case page."""
     out: list[str] = []
     out.append(_heading("Earlier and later cases", "前后关联案例"))
@@ -498,8 +513,8 @@ def _case_links(ds: Any, L: Labels, cid: str) -> list[str]:
             [
                 md("earlier · 较早"),
                 _case_link(r.to_case_id),
-                md(L.value_both("case_links", "relation", r.relation)),
-                md(L.value_both("case_links", "link_status", r.link_status)),
+                md(value_both(ds, "case_links", "relation", r.relation)),
+                md(value_both(ds, "case_links", "link_status", r.link_status)),
                 md(r.basis),
                 md(r.source_id),
             ]
@@ -509,8 +524,8 @@ def _case_links(ds: Any, L: Labels, cid: str) -> list[str]:
             [
                 md("later · 较晚"),
                 _case_link(r.from_case_id),
-                md(L.value_both("case_links", "relation", r.relation)),
-                md(L.value_both("case_links", "link_status", r.link_status)),
+                md(value_both(ds, "case_links", "relation", r.relation)),
+                md(value_both(ds, "case_links", "link_status", r.link_status)),
                 md(r.basis),
                 md(r.source_id),
             ]
@@ -520,10 +535,10 @@ def _case_links(ds: Any, L: Labels, cid: str) -> list[str]:
             [
                 md("Direction · 方向"),
                 md("Case · 案例"),
-                md(L.field_both("case_links", "relation")),
-                md(L.field_both("case_links", "link_status")),
-                md(L.field_both("case_links", "basis")),
-                md(L.field_both("case_links", "source_id")),
+                md(field_both(ds, "case_links", "relation")),
+                md(field_both(ds, "case_links", "link_status")),
+                md(field_both(ds, "case_links", "basis")),
+                md(field_both(ds, "case_links", "source_id")),
             ],
             rows,
         )
@@ -531,7 +546,7 @@ def _case_links(ds: Any, L: Labels, cid: str) -> list[str]:
     return out
 
 
-def _case_sources(ds: Any, L: Labels, cid: str) -> list[str]:
+def _case_sources(ds: Any, cid: str) -> list[str]:
     """The Sources section of a case page."""
     out: list[str] = []
     links = ds.case_links
@@ -539,16 +554,16 @@ def _case_sources(ds: Any, L: Labels, cid: str) -> list[str]:
     cs = ds.case_sources[ds.case_sources["case_id"] == cid]
     facts_by_source: dict[str, list[str]] = {}
     for r in cs.itertuples(index=False):
-        facts_by_source.setdefault(str(r.source_id), []).append(L.value_both("case_sources", "fact", r.fact))
+        facts_by_source.setdefault(str(r.source_id), []).append(value_both(ds, "case_sources", "fact", r.fact))
     for ind in ds.indicators[ds.indicators["case_id"] == cid].itertuples(index=False):
         facts_by_source.setdefault(str(ind.source_id), []).append("indicator · 指标")
     for lk in links[(links["from_case_id"] == cid) & links["source_id"].notna()].itertuples(index=False):
         facts_by_source.setdefault(str(lk.source_id), []).append("link · 关联")
-    out.append(_source_table(ds, L, facts_by_source))
+    out.append(_source_table(ds, facts_by_source))
     return out
 
 
-def _case_corrections(ds: Any, L: Labels, cid: str) -> list[str]:
+def _case_corrections(ds: Any, cid: str) -> list[str]:
     """The Corrections section of a case page."""
     out: list[str] = []
     out.append(_heading("Corrections", "更正"))
@@ -556,7 +571,7 @@ def _case_corrections(ds: Any, L: Labels, cid: str) -> list[str]:
     out.append(
         _table(
             [
-                md(L.field_both("corrections", k))
+                md(field_both(ds, "corrections", k))
                 for k in ("correction_id", "source_id", "claim_en", "correction_en", "error_kind", "basis_source_id")
             ],
             [
@@ -565,7 +580,7 @@ def _case_corrections(ds: Any, L: Labels, cid: str) -> list[str]:
                     md(r.source_id),
                     md(r.claim_en),
                     md(r.correction_en),
-                    md(L.value_both("corrections", "error_kind", r.error_kind)),
+                    md(value_both(ds, "corrections", "error_kind", r.error_kind)),
                     md(r.basis_source_id),
                 ]
                 for r in corr.itertuples(index=False)
@@ -575,40 +590,39 @@ def _case_corrections(ds: Any, L: Labels, cid: str) -> list[str]:
     return out
 
 
-def case_page(ds: Any, labels: Labels, case: Any) -> str:
+def case_page(ds: Any, case: Any) -> str:
     cid = str(case.case_id)
-    L = labels
-    status = L.value_both("cases", "title_status", case.title_status)
+    status = value_both(ds, "cases", "title_status", case.title_status)
     out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
     out.append(_raw(f'<p class="gba-zh-title" lang="zh">{h(case.title_zh)}</p>'))
-    out.append(f"*{md(L.field_both('cases', 'title_status'))}: {md(status)}*\n")
+    out.append(f"*{md(field_both(ds, 'cases', 'title_status'))}: {md(status)}*\n")
     out.append(_heading("Summary", "摘要"))
     out.append(f"**English.** {md(case.summary_en)}\n")
     zh = getattr(case, "summary_zh", None)
     out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
-    out += _case_facts(ds, L, case)
-    out += _case_coding(ds, L, cid)
-    out.append(coding_notes(ds, L, cid))  # contested and summary-only codings (site/coding_notes.py)
-    out += _case_links(ds, L, cid)
-    out.append(policy_pages.case_section(ds, L, cid))
+    out += _case_facts(ds, case)
+    out += _case_coding(ds, cid)
+    out.append(coding_notes(ds, cid))  # contested and summary-only codings (site/coding_notes.py)
+    out += _case_links(ds, cid)
+    out.append(policy_pages.case_section(ds, cid))
     out.append(_heading("Indicators", "指标"))
     out.append(policy_pages.case_series(ds, cid))
-    out.append(_indicator_table(ds, L, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
-    out += _case_sources(ds, L, cid)
-    out += _case_corrections(ds, L, cid)
+    out.append(_indicator_table(ds, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
+    out += _case_sources(ds, cid)
+    out += _case_corrections(ds, cid)
     out.append("[← Case browser · 案例浏览](<index.md>)\n")
     return "\n".join(out)
 
 
-def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> str:
+def _indicator_table(ds: Any, ind: pd.DataFrame, with_case: bool) -> str:
     from .. import analysis as A
 
     head = [
-        md(L.field_both("indicators", k))
+        md(field_both(ds, "indicators", k))
         for k in ("indicator_id", "indicator_en", "value", "unit", "bound", "as_of", "source_id")
     ]
     rows = []
-    marks, units = A.bound_marks(L.ds.indicators), A.unit_words(L.ds.indicators)
+    marks, units = A.bound_marks(ds.indicators), A.unit_words(ds.indicators)
     for r in ind.itertuples(index=False):
         value = (
             A.format_value(_num(r.value), str(r.unit), str(r.bound), marks, units) if not is_missing(r.value) else "—"
@@ -617,8 +631,8 @@ def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> 
             md(r.indicator_id),
             md(r.indicator_en),
             md(value),
-            md(L.value_both("indicators", "unit", r.unit)),
-            md(L.value_both("indicators", "bound", r.bound)),
+            md(value_both(ds, "indicators", "unit", r.unit)),
+            md(value_both(ds, "indicators", "bound", r.bound)),
             md(r.as_of),
             md(r.source_id),
         ]
@@ -626,7 +640,7 @@ def _indicator_table(ds: Any, L: Labels, ind: pd.DataFrame, with_case: bool) -> 
             row.insert(1, _case_link(r.case_id, "../cases/"))
         rows.append(row)
     if with_case:
-        head.insert(1, md(L.field_both("indicators", "case_id")))
+        head.insert(1, md(field_both(ds, "indicators", "case_id")))
     return _table(head, rows)
 
 
@@ -639,7 +653,7 @@ def _source_link(ds: Any, source_id: Any) -> str:
     return f"{md(source_id)}: {md_link(s['title'].iloc[0], url)}" if url else md(source_id)
 
 
-def _source_table(ds: Any, L: Labels, facts_by_source: dict[str, list[str]]) -> str:
+def _source_table(ds: Any, facts_by_source: dict[str, list[str]]) -> str:
     s = ds.sources.set_index(ds.sources["source_id"].astype(str))
     rows = []
     for sid, facts in facts_by_source.items():
@@ -651,7 +665,7 @@ def _source_table(ds: Any, L: Labels, facts_by_source: dict[str, list[str]]) -> 
         rows.append(
             [
                 md(sid),
-                md(L.value_both("sources", "kind", r["kind"])),
+                md(value_both(ds, "sources", "kind", r["kind"])),
                 md(r["publisher"]),
                 title,
                 md(r["language"]),
@@ -660,7 +674,7 @@ def _source_table(ds: Any, L: Labels, facts_by_source: dict[str, list[str]]) -> 
             ]
         )
     head = [
-        md(L.field_both("sources", k))
+        md(field_both(ds, "sources", k))
         for k in ("source_id", "kind", "publisher", "title", "language", "date_published")
     ]
     return _table(head + [md("Supports · 支持的事实")], rows)
@@ -669,7 +683,7 @@ def _source_table(ds: Any, L: Labels, facts_by_source: dict[str, list[str]]) -> 
 # --- places ---------------------------------------------------------------------------------
 
 
-def places_page(ds: Any, labels: Labels) -> str:
+def places_page(ds: Any) -> str:
     out = [_heading("Places", "地点", 1)]
     out.append("Cities, special administrative regions and cooperation platforms. 城市、特别行政区与合作平台。\n")
     rows = []
@@ -677,12 +691,12 @@ def places_page(ds: Any, labels: Labels) -> str:
     for r in ds.places.itertuples(index=False):
         pid = str(r.place_id)
         n_lead = int((c["lead_place"] == pid).sum())
-        n_cp = int(c["counterpart"].isin(_counterparts_of(labels, pid)).sum())
+        n_cp = int(c["counterpart"].isin(_counterparts_of(ds, pid)).sum())
         rows.append(
             [
                 md_link(both(r.name_en, r.name_zh), f"{slug(pid)}.md"),
-                md(labels.value_both("places", "kind", r.kind)),
-                md(labels.place_both(r.host_city)),
+                md(value_both(ds, "places", "kind", r.kind)),
+                md(place_both(ds, r.host_city)),
                 md(n_lead),
                 md(n_cp),
             ]
@@ -691,8 +705,8 @@ def places_page(ds: Any, labels: Labels) -> str:
         _table(
             [
                 md("Place · 地点"),
-                md(labels.field_both("places", "kind")),
-                md(labels.field_both("places", "host_city")),
+                md(field_both(ds, "places", "kind")),
+                md(field_both(ds, "places", "host_city")),
                 md("Cases led · 牵头案例"),
                 md("As counterpart · 作为对接方"),
             ],
@@ -702,24 +716,25 @@ def places_page(ds: Any, labels: Labels) -> str:
     return "\n".join(out)
 
 
-def place_page(ds: Any, labels: Labels, place: Any) -> str:
+def place_page(ds: Any, place: Any) -> str:
     pid = str(place.place_id)
-    L = labels
     out = [ORPHAN, f"# {md(both(place.name_en, place.name_zh))}\n"]
     facts = [
-        ("kind", md(L.value_both("places", "kind", place.kind))),
-        ("host_city", _place_link(L, place.host_city, "")),
+        ("kind", md(value_both(ds, "places", "kind", place.kind))),
+        ("host_city", _place_link(ds, place.host_city, "")),
         ("lat", md(place.lat)),
         ("lon", md(place.lon)),
         ("source_id", _source_link(ds, place.source_id)),
         ("notes", md(place.notes)),
     ]
-    out.append(_table([md("Field · 字段"), md("Value · 内容")], [[md(L.field_both("places", k)), v] for k, v in facts]))
+    out.append(
+        _table([md("Field · 字段"), md("Value · 内容")], [[md(field_both(ds, "places", k)), v] for k, v in facts])
+    )
     hosted = ds.places[ds.places["host_city"] == pid]
     if len(hosted):
         out.append(
             "Platforms in this city · 本市合作平台: "
-            + ", ".join(_place_link(L, p, "") for p in hosted["place_id"])
+            + ", ".join(_place_link(ds, p, "") for p in hosted["place_id"])
             + "\n"
         )
     c = ds.cases
@@ -728,10 +743,10 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
         return _table(
             [
                 md("Case · 案例"),
-                md(L.field_both("cases", "title_zh")),
-                md(L.field_both("cases", "title_en")),
-                md(L.field_both("cases", "batch")),
-                md(L.field_both("cases", "category")),
+                md(field_both(ds, "cases", "title_zh")),
+                md(field_both(ds, "cases", "title_en")),
+                md(field_both(ds, "cases", "batch")),
+                md(field_both(ds, "cases", "category")),
             ],
             [
                 [
@@ -739,7 +754,7 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
                     md(r.title_zh),
                     md(r.title_en),
                     md(r.batch),
-                    md(L.value_both("cases", "category", r.category)),
+                    md(value_both(ds, "cases", "category", r.category)),
                 ]
                 for r in sub.itertuples(index=False)
             ],
@@ -749,12 +764,12 @@ def place_page(ds: Any, labels: Labels, place: Any) -> str:
     out.append(_heading("Cases it leads", "牵头的案例"))
     out.append(case_rows(led))
     out.append(_heading("Cases naming it as counterpart", "以其为对接方的案例"))
-    cp = c[c["counterpart"].isin(_counterparts_of(L, pid))]
+    cp = c[c["counterpart"].isin(_counterparts_of(ds, pid))]
     out.append(case_rows(cp))
     out.append(_heading("Indicators", "指标"))
     out.append("Figures reported for the cases this place leads. 本地牵头案例的指标。\n")
     ind = ds.indicators[ds.indicators["case_id"].isin(list(led["case_id"]))]
-    out.append(_indicator_table(ds, L, ind, with_case=True))
+    out.append(_indicator_table(ds, ind, with_case=True))
     out.append("[← Places · 地点](<index.md>)\n")
     return "\n".join(out)
 
@@ -837,7 +852,6 @@ def downloads_page(files: Sequence[Download], version: str) -> str:
 def write_pages(
     src: Path,
     ds: Any,
-    labels: Labels,
     entries: Sequence[NotebookEntry],
     citation: str,
     codebook_md: str,
@@ -845,17 +859,17 @@ def write_pages(
 ) -> list[Path]:
     """Write every generated page under ``src``; return the paths written."""
     pages: dict[str, str] = {
-        "index.md": index_page(ds, labels, entries, citation),
-        "cases/index.md": cases_page(ds, labels),
-        "places/index.md": places_page(ds, labels),
+        "index.md": index_page(ds, entries, citation),
+        "cases/index.md": cases_page(ds),
+        "places/index.md": places_page(ds),
         "codebook.md": codebook_page(codebook_md),
         "downloads.md": downloads_page(downloads, ds.version),
     }
     for case in ds.cases.itertuples(index=False):
-        pages[f"cases/{slug(str(case.case_id))}.md"] = case_page(ds, labels, case)
+        pages[f"cases/{slug(str(case.case_id))}.md"] = case_page(ds, case)
     for place in ds.places.itertuples(index=False):
-        pages[f"places/{slug(str(place.place_id))}.md"] = place_page(ds, labels, place)
-    pages.update(policy_pages.pages(ds, labels))
+        pages[f"places/{slug(str(place.place_id))}.md"] = place_page(ds, place)
+    pages.update(policy_pages.pages(ds))
     written = []
     for rel, text in pages.items():
         path = src / rel

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .text import Labels, both, is_missing, md, md_link, plain, safe_url, slug
+from .text import both, field_both, is_missing, md, md_link, place_both, plain, safe_url, slug, value_both
 
 ORPHAN = "---\norphan: true\n---\n"
 
@@ -61,17 +61,16 @@ def _plan(plan_id: Any, prefix: str, ds: Any) -> str:
     return md_link(text, f"{prefix}{slug(str(plan_id))}.md")
 
 
-def _facts(L: Labels, table: str, pairs: Sequence[tuple[str, str]]) -> str:
-    return _table([md("Field · 字段"), md("Value · 内容")], [[md(L.field_both(table, k)), v] for k, v in pairs])
+def _facts(ds: Any, table: str, pairs: Sequence[tuple[str, str]]) -> str:
+    return _table([md("Field · 字段"), md("Value · 内容")], [[md(field_both(ds, table, k)), v] for k, v in pairs])
 
 
 # --- plans -----------------------------------------------------------------------------------
 
 
-def plans_index_page(ds: Any, labels: Labels) -> str:
+def plans_index_page(ds: Any) -> str:
     from .. import policy as PO
 
-    L = labels
     out = [_heading("Plans", "规划与方案", 1)]
     out.append(
         "The policy frame the cases carry out: the Outline Development Plan, the platform plans and the agreements "
@@ -85,14 +84,14 @@ def plans_index_page(ds: Any, labels: Labels) -> str:
         rows.append(
             [
                 _plan(p.plan_id, "", ds),
-                md(L.value_both("plans", "kind", p.kind)),
+                md(value_both(ds, "plans", "kind", p.kind)),
                 md(p.date_issued),
                 md(p.doc_number),
                 md(p.issuer_en),
                 md(int(n.get(p.plan_id, 0))),
             ]
         )
-    head = [md(L.field_both("plans", k)) for k in ("title_en", "kind", "date_issued", "doc_number", "issuer_en")]
+    head = [md(field_both(ds, "plans", k)) for k in ("title_en", "kind", "date_issued", "doc_number", "issuer_en")]
     out.append(_table(head + [md("Cases carrying it out · 落实案例")], rows))
     out.append(_heading("Answer", "答案"))
     out.append(f"{md(PO.plans_answer(ds))}\n")
@@ -101,7 +100,7 @@ def plans_index_page(ds: Any, labels: Labels) -> str:
     return "\n".join(out)
 
 
-def _whole_plan_cases(ds: Any, L: Any, lk: Any, pid: str) -> list[str]:
+def _whole_plan_cases(ds: Any, lk: Any, pid: str) -> list[str]:
     """The section of a plan page listing the cases that carry out the plan as a whole."""
     out: list[str] = []
     whole = lk[(lk["plan_id"] == pid) & lk["section_id"].isna()]
@@ -110,8 +109,8 @@ def _whole_plan_cases(ds: Any, L: Any, lk: Any, pid: str) -> list[str]:
         _table(
             [
                 md("Case · 案例"),
-                md(L.field_both("case_plan_links", "basis")),
-                md(L.field_both("case_plan_links", "source_id")),
+                md(field_both(ds, "case_plan_links", "basis")),
+                md(field_both(ds, "case_plan_links", "source_id")),
             ],
             [
                 [_case(r.case_id, "../cases/"), md(r.basis), _source(ds, r.source_id)]
@@ -126,22 +125,21 @@ def _whole_plan_cases(ds: Any, L: Any, lk: Any, pid: str) -> list[str]:
     return out
 
 
-def plan_page(ds: Any, labels: Labels, plan: Any) -> str:
+def plan_page(ds: Any, plan: Any) -> str:
     from .. import policy as PO
 
-    L = labels
     pid = str(plan.plan_id)
     out = [ORPHAN, f"# {md(plan.title_en)}\n"]
     out.append(f"**{md(plan.title_zh)}**\n")
     place = "—"
     if not is_missing(plan.place_id):
-        place = md_link(L.place_both(plan.place_id), f"../places/{slug(str(plan.place_id))}.md")
+        place = md_link(place_both(ds, plan.place_id), f"../places/{slug(str(plan.place_id))}.md")
     out.append(
         _facts(
-            L,
+            ds,
             "plans",
             [
-                ("kind", md(L.value_both("plans", "kind", plan.kind))),
+                ("kind", md(value_both(ds, "plans", "kind", plan.kind))),
                 ("place_id", place),
                 ("issuer_en", md(plan.issuer_en)),
                 ("issuer_zh", md(plan.issuer_zh)),
@@ -167,7 +165,8 @@ def plan_page(ds: Any, labels: Labels, plan: Any) -> str:
                 md(s.title_zh),
                 md(s.title_en),
                 md(
-                    L.value_both(
+                    value_both(
+                        ds,
                         "plan_sections",
                         "title_en_status",
                         ds.plan_sections.set_index("section_id").loc[s.section_id, "title_en_status"],
@@ -180,15 +179,15 @@ def plan_page(ds: Any, labels: Labels, plan: Any) -> str:
         _table(
             [
                 md("Section · 章节"),
-                md(L.field_both("plan_sections", "title_zh")),
-                md(L.field_both("plan_sections", "title_en")),
-                md(L.field_both("plan_sections", "title_en_status")),
+                md(field_both(ds, "plan_sections", "title_zh")),
+                md(field_both(ds, "plan_sections", "title_en")),
+                md(field_both(ds, "plan_sections", "title_en_status")),
                 md("Cases · 案例"),
             ],
             rows,
         )
     )
-    out += _whole_plan_cases(ds, L, lk, pid)
+    out += _whole_plan_cases(ds, lk, pid)
     out.append("[← Plans · 规划](<index.md>)\n")
     return "\n".join(out)
 
@@ -196,10 +195,9 @@ def plan_page(ds: Any, labels: Labels, plan: Any) -> str:
 # --- series ----------------------------------------------------------------------------------
 
 
-def series_index_page(ds: Any, labels: Labels) -> str:
+def series_index_page(ds: Any) -> str:
     from .. import outcomes as O
 
-    L = labels
     out = [_heading("Outcome series", "成效数据序列", 1)]
     out.append(
         "Schemes the cases showcase, counted over time (official or press figures, one unit per series), and "
@@ -215,7 +213,7 @@ def series_index_page(ds: Any, labels: Labels) -> str:
                 md_link(str(s.series_id), f"{slug(str(s.series_id))}.md"),
                 _case(s.case_id, "../cases/"),
                 md(s.scheme_en),
-                md(L.value_both("outcome_series", "unit", s.unit)),
+                md(value_both(ds, "outcome_series", "unit", s.unit)),
                 md(f"{s.selected:%Y-%m-%d}"),
                 md(int(s.n_used)),
                 md(v["verdict"]),
@@ -224,10 +222,10 @@ def series_index_page(ds: Any, labels: Labels) -> str:
     out.append(
         _table(
             [
-                md(L.field_both("outcome_series", "series_id")),
-                md(L.field_both("outcome_series", "case_id")),
-                md(L.field_both("outcome_series", "scheme_en")),
-                md(L.field_both("outcome_series", "unit")),
+                md(field_both(ds, "outcome_series", "series_id")),
+                md(field_both(ds, "outcome_series", "case_id")),
+                md(field_both(ds, "outcome_series", "scheme_en")),
+                md(field_both(ds, "outcome_series", "unit")),
                 md("Selected · 入选日期"),
                 md("Figures used · 采用数"),
                 md("After selection · 入选后"),
@@ -243,7 +241,7 @@ def series_index_page(ds: Any, labels: Labels) -> str:
         out.append(
             _table(
                 [
-                    md(L.field_both("sibling_series", k))
+                    md(field_both(ds, "sibling_series", k))
                     for k in ("series_en", "series_zh", "issuer", "batches", "cases", "as_of", "source_id")
                 ],
                 [
@@ -264,23 +262,22 @@ def series_index_page(ds: Any, labels: Labels) -> str:
     return "\n".join(out)
 
 
-def series_page(ds: Any, labels: Labels, series: Any) -> str:
+def series_page(ds: Any, series: Any) -> str:
     from .. import outcomes as O
 
-    L = labels
     sid = str(series.series_id)
     out = [ORPHAN, f"# {md(sid)} · {md(series.scheme_en)}\n"]
     out.append(f"**{md(series.scheme_zh)}** · {md(series.measure_zh)}\n")
     sel = O.selection_dates(ds).get(str(series.case_id))
     out.append(
         _facts(
-            L,
+            ds,
             "outcome_series",
             [
                 ("case_id", _case(series.case_id, "../cases/")),
                 ("measure_en", md(series.measure_en)),
-                ("unit", md(L.value_both("outcome_series", "unit", series.unit))),
-                ("measure_kind", md(L.value_both("outcome_series", "measure_kind", series.measure_kind))),
+                ("unit", md(value_both(ds, "outcome_series", "unit", series.unit))),
+                ("measure_kind", md(value_both(ds, "outcome_series", "measure_kind", series.measure_kind))),
                 ("notes", md(series.notes)),
             ],
         )
@@ -296,7 +293,7 @@ def series_page(ds: Any, labels: Labels, series: Any) -> str:
                 md(r.observation_id),
                 md(r.as_of),
                 md(O.format_number(float(r.value))),
-                md(L.value_both("outcome_observations", "bound", r.bound)),
+                md(value_both(ds, "outcome_observations", "bound", r.bound)),
                 md("yes · 是" if bool(r.used) else "no · 否"),
                 _source(ds, r.source_id),
                 md(r.notes),
@@ -305,7 +302,7 @@ def series_page(ds: Any, labels: Labels, series: Any) -> str:
     out.append(
         _table(
             [
-                md(L.field_both("outcome_observations", k))
+                md(field_both(ds, "outcome_observations", k))
                 for k in ("observation_id", "as_of", "value", "bound", "used", "source_id", "notes")
             ],
             rows,
@@ -334,13 +331,12 @@ def series_page(ds: Any, labels: Labels, series: Any) -> str:
 # --- case pages and the landing page ---------------------------------------------------------
 
 
-def case_section(ds: Any, labels: Labels, case_id: str) -> str:
+def case_section(ds: Any, case_id: str) -> str:
     """The 'Plans carried out' and 'Authority needed' part of a case page ("" without the tables)."""
     if not has_plans(ds):
         return ""
     from .. import policy as PO
 
-    L = labels
     lk, au = PO.case_rows(ds, case_id)
     secs = PO.sections(ds).set_index("section_id")
     out = [_heading("Plans carried out", "所落实的规划")]
@@ -357,10 +353,10 @@ def case_section(ds: Any, labels: Labels, case_id: str) -> str:
         out.append(
             _table(
                 [
-                    md(L.field_both("case_plan_links", "plan_id")),
-                    md(L.field_both("case_plan_links", "section_id")),
-                    md(L.field_both("case_plan_links", "basis")),
-                    md(L.field_both("case_plan_links", "source_id")),
+                    md(field_both(ds, "case_plan_links", "plan_id")),
+                    md(field_both(ds, "case_plan_links", "section_id")),
+                    md(field_both(ds, "case_plan_links", "basis")),
+                    md(field_both(ds, "case_plan_links", "source_id")),
                 ],
                 rows,
             )
@@ -373,12 +369,12 @@ def case_section(ds: Any, labels: Labels, case_id: str) -> str:
         both_sides = "—" if is_missing(a["both_sides"]) else ("yes · 是" if bool(a["both_sides"]) else "no · 否")
         out.append(
             _facts(
-                L,
+                ds,
                 "case_authority",
                 [
                     (
                         "authority_level",
-                        md(L.value_both("case_authority", "authority_level", a["authority_level"], "unknown · 未知")),
+                        md(value_both(ds, "case_authority", "authority_level", a["authority_level"], "unknown · 未知")),
                     ),
                     ("both_sides", md(both_sides)),
                     ("act_zh", md(a["act_zh"])),
@@ -429,17 +425,17 @@ def landing_section(ds: Any) -> str:
     return "\n".join(out)
 
 
-def pages(ds: Any, labels: Labels) -> dict[str, str]:
+def pages(ds: Any) -> dict[str, str]:
     """Every plan and series page by path under the source folder (empty without the tables)."""
     out: dict[str, str] = {}
     if has_plans(ds):
-        out["plans/index.md"] = plans_index_page(ds, labels)
+        out["plans/index.md"] = plans_index_page(ds)
         for p in ds.plans.itertuples(index=False):
-            out[f"plans/{slug(str(p.plan_id))}.md"] = plan_page(ds, labels, p)
+            out[f"plans/{slug(str(p.plan_id))}.md"] = plan_page(ds, p)
     if has_series(ds):
-        out["series/index.md"] = series_index_page(ds, labels)
+        out["series/index.md"] = series_index_page(ds)
         for s in ds.outcome_series.itertuples(index=False):
-            out[f"series/{slug(str(s.series_id))}.md"] = series_page(ds, labels, s)
+            out[f"series/{slug(str(s.series_id))}.md"] = series_page(ds, s)
     return out
 
 

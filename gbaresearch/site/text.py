@@ -1,5 +1,5 @@
 """Text from the data made safe for pages: MyST/Markdown and HTML escaping, link targets, and
-bilingual labels as pairs for pages (:class:`Labels`, a view of :mod:`gbaresearch.labels`)."""
+and bilingual titles and labels as page text (each read through :mod:`gbaresearch.labels`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
-from ..labels import label_pairs
+from ..labels import label_pairs, title
 from ..markdown import escape
-from ..schema import Field, Package
+from ..schema import Field
 
 _SPACE = re.compile(r"\s+")
 
@@ -93,71 +93,60 @@ def field_labels(field: Field) -> list[tuple[str, str, str]]:
     return [(str(c.value), c.label, c.label_zh) for c in field.categories or ()]
 
 
-class Labels:
-    """Bilingual labels for pages, as (English, Chinese) pairs: a view of
-    :mod:`gbaresearch.labels` over the tables of ``ds``. A missing label is the code itself."""
+def field_pair(ds: Any, table: str, field: str) -> tuple[str, str]:
+    """(English title, Chinese title) of a field, as plain text (:func:`gbaresearch.labels.title`);
+    the field's name when the table or field is unknown."""
+    try:
+        return plain(title(ds[table], field, "en")) or field, plain(title(ds[table], field, "zh"))
+    except (KeyError, ValueError):
+        return field, ""
 
-    def __init__(self, ds: Any, package: Package | None = None) -> None:
-        self.ds = ds
-        self.package = package if package is not None else ds.package
-        self._pairs: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
 
-    def _values(self, resource: str, name: str) -> dict[str, tuple[str, str]]:
-        key = (resource, name)
-        if key not in self._pairs:
-            try:
-                pairs = label_pairs(self.ds[resource], name)
-            except (KeyError, ValueError):
-                pairs = {}
-            self._pairs[key] = {str(v): (plain(en), plain(zh)) for v, (en, zh) in pairs.items()}
-        return self._pairs[key]
+def field_both(ds: Any, table: str, field: str) -> str:
+    """A field's title as ``English · 中文`` (:func:`both`)."""
+    return both(*field_pair(ds, table, field))
 
-    def field(self, resource: str, name: str) -> tuple[str, str]:
-        """(English title, Chinese title) of a field."""
-        try:
-            f = self.package.resource(resource).field(name)
-        except KeyError:
-            return name, ""
-        return plain(f.title) or name, plain(f.title_zh)
 
-    def field_both(self, resource: str, name: str) -> str:
-        return both(*self.field(resource, name))
+def value_pair(ds: Any, table: str, field: str, value: Any) -> tuple[str, str]:
+    """(English, Chinese) label of a value, as plain text (:func:`gbaresearch.labels.label_pairs`);
+    the value itself when no label exists, ("", "") when it is missing."""
+    if is_missing(value):
+        return "", ""
+    try:
+        pairs = label_pairs(ds[table], field)
+    except (KeyError, ValueError):
+        pairs = {}
+    v = str(value)
+    en, zh = next((p for k, p in pairs.items() if str(k) == v), (v, v))
+    en, zh = plain(en), plain(zh)
+    return en or v, zh or en or v
 
-    def table(self, resource: str) -> tuple[str, str]:
-        """(English title, Chinese title) of a table."""
-        try:
-            r = self.package.resource(resource)
-        except KeyError:
-            return resource, ""
-        return plain(r.title) or resource, plain(r.title_zh)
 
-    def value(self, resource: str, name: str, value: Any) -> tuple[str, str]:
-        """(English, Chinese) label of a value; the value itself when no label exists."""
-        if is_missing(value):
-            return "", ""
-        v = str(value)
-        en, zh = self._values(resource, name).get(v, (v, v))
-        return en or v, zh or en or v
+def value_both(ds: Any, table: str, field: str, value: Any, missing: str = "") -> str:
+    """A value's label as ``English · 中文``; ``missing`` when the value is missing."""
+    if is_missing(value):
+        return missing
+    return both(*value_pair(ds, table, field, value))
 
-    def value_both(self, resource: str, name: str, value: Any, missing: str = "") -> str:
-        if is_missing(value):
-            return missing
-        return both(*self.value(resource, name, value))
 
-    @property
-    def places(self) -> dict[str, tuple[str, str]]:
-        """Place id → (English name, Chinese name)."""
-        return self._values("places", self.package.resource("places").primary_key[0])
+def place_names(ds: Any) -> dict[str, tuple[str, str]]:
+    """Place id → (English name, Chinese name), as plain text: the labels of ``places``' key."""
+    key = ds.package.resource("places").primary_key[0]
+    return {str(k): (plain(en), plain(zh)) for k, (en, zh) in label_pairs(ds.places, key).items()}
 
-    def place(self, place_id: Any) -> tuple[str, str]:
-        if is_missing(place_id):
-            return "", ""
-        return self.places.get(str(place_id), (str(place_id), ""))
 
-    def place_both(self, place_id: Any, missing: str = "") -> str:
-        if is_missing(place_id):
-            return missing
-        return both(*self.place(place_id))
+def place_pair(ds: Any, place_id: Any) -> tuple[str, str]:
+    """(English name, Chinese name) of a place; the id itself when it is not a known place."""
+    if is_missing(place_id):
+        return "", ""
+    return place_names(ds).get(str(place_id), (str(place_id), ""))
+
+
+def place_both(ds: Any, place_id: Any, missing: str = "") -> str:
+    """A place's name as ``English · 中文``; ``missing`` when the id is missing."""
+    if is_missing(place_id):
+        return missing
+    return both(*place_pair(ds, place_id))
 
 
 def join(items: Iterable[str], sep: str = "; ") -> str:
