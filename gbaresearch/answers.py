@@ -379,7 +379,7 @@ def answer_05(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     top: Any = mech.drop(index=A.NOT_CODED).sum(axis=1).idxmax()
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     two = A.directions(ds)[0]
-    label = esc(A.vocab_labels(ds, "mechanisms", lang)[top])
+    label = esc(ds.labels("vocab_mechanisms", "mechanism", lang)[top])
     if lang == "en":
         return (
             f"Most used overall: {label}, in {A.of(mech.loc[top, first], coded[first])} coded cases of batch {first} "
@@ -456,7 +456,8 @@ def answer_06(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     held = _held(ds, held, F.deepening)
     links = A.link_table(ds)
     tts = A.time_to_selection(ds)
-    rel = R.final_vs_third(ds).set_index("variable").loc["links"] if R.has_third_coding(ds) else None
+    link_variable = R.coding_variable(ds, R.PAIR).name
+    rel = R.final_vs_third(ds).set_index("variable").loc[link_variable] if R.has_third_coding(ds) else None
     month = int((tts["precision"] == "month").sum())
     inferred = int(rows_where(links, "link_status", "byProject").sum())
     within = int(tts["within_two_years"].sum())
@@ -542,14 +543,15 @@ def answer_09(ds: Dataset, lang: str = "en", *, tables: int, mistakes: int) -> s
 
 # --- 10 · coding reliability ------------------------------------------------------------------
 
-_VARIABLE_ZH = {
-    "primary_domain": "主要领域",
-    "domains": "领域",
-    "mechanisms": "机制",
-    "counterpart": "对接方",
-    "links": "关联",
-    "link_relation": "关联关系",
-}
+
+def _variable_zh(ds: Dataset) -> dict[str, str]:
+    """Each agreement variable's short Chinese name for running text: ``gba:shortLabel_zh`` of the
+    coding variables (their label where none is given), and the link relation's."""
+    from . import reliability as R
+
+    field = ds.field(R.RECONCILIATION, "variable")
+    names = {str(c.value): str(c.get("shortLabel_zh", c.label_zh)) for c in field.categories or ()}
+    return {**names, R.LINK_RELATION: "关联关系"}
 
 
 @_bilingual
@@ -560,6 +562,12 @@ def answer_10(ds: Dataset, lang: str = "en") -> str:
     _lang(lang)
     t = R.final_vs_third(ds).set_index("variable")
     to = "to" if lang == "en" else "至"
+    primary, domains, mechanisms, links = (
+        R.coding_variable(ds, R.VALUE).name,
+        R.coding_variable(ds, R.SET, R.DOMAINS).name,
+        R.coding_variable(ds, R.SET, R.MECHANISMS).name,
+        R.coding_variable(ds, R.PAIR).name,
+    )
 
     def a(v: str) -> str:
         x = t.loc[v]
@@ -574,17 +582,17 @@ def answer_10(ds: Dataset, lang: str = "en") -> str:
         ]
         return (
             "Against an independent coding from the sources alone, the published coding agrees with alpha "
-            f"{a('primary_domain')} on the primary domain, {a('domains')} on domains, {a('mechanisms')} on mechanisms "
-            f"and {a('links')} on links (95% intervals by case); too few units for alpha: {'; '.join(few)}. "
+            f"{a(primary)} on the primary domain, {a(domains)} on domains, {a(mechanisms)} on mechanisms "
+            f"and {a(links)} on links (95% intervals by case); too few units for alpha: {'; '.join(few)}. "
             "Links are tentative."
         )
+    zh = _variable_zh(ds)
     few = [
-        f"{_VARIABLE_ZH.get(v, v)}（{t.loc[v, 'n_units']} 个单元，原始一致率 {t.loc[v, 'raw_agreement']:.2f}）"
-        for v in few_vars
+        f"{zh.get(v, v)}（{t.loc[v, 'n_units']} 个单元，原始一致率 {t.loc[v, 'raw_agreement']:.2f}）" for v in few_vars
     ]
     return (
         "与只依据来源独立完成的编码相比，已发布编码的 alpha："
-        f"主要领域 {a('primary_domain')}，领域 {a('domains')}，机制 {a('mechanisms')}，关联 {a('links')}"
+        f"主要领域 {a(primary)}，领域 {a(domains)}，机制 {a(mechanisms)}，关联 {a(links)}"
         f"（按案例重抽样的 95% 区间）；单元太少、不计算 alpha 的有：{'；'.join(few) or '无'}。关联只是初步结论。"
     )
 

@@ -259,11 +259,19 @@ def write_xlsx(ds: Any, package: Any, path: Path) -> None:
 # --- case-level table -----------------------------------------------------------------------
 
 
+def coding_columns(ds: Any) -> list[Any]:
+    """The coding variables :func:`case_table` lists per case: the categories of
+    ``coding_reconciliation.variable`` with a ``gba:caseTableTitle``, in schema order."""
+    field = ds.field("coding_reconciliation", "variable")
+    return [c for c in field.categories or () if c.get("caseTableTitle")]
+
+
 def case_table(ds: Any) -> pd.DataFrame:
     """One row per identified case: every column of ``cases``, then ``batch_announced`` (date),
-    ``primary_domain``, ``domains`` and ``mechanisms`` (codes joined by ``;``), ``earlier_cases``
-    and ``later_cases`` (case ids joined by ``;``), ``n_sources`` and ``source_ids`` (distinct
-    sources behind the case's facts), ``n_indicators``. Missing values are ``<NA>``."""
+    one column per coding variable of :func:`coding_columns` (``primary_domain``, ``domains`` and
+    ``mechanisms``: codes joined by ``;``), ``earlier_cases`` and ``later_cases`` (case ids joined
+    by ``;``), ``n_sources`` and ``source_ids`` (distinct sources behind the case's facts),
+    ``n_indicators``. Missing values are ``<NA>``."""
     c = ds.cases.copy()
     cid = c["case_id"].astype(str)
 
@@ -274,11 +282,12 @@ def case_table(ds: Any) -> pd.DataFrame:
 
     announced = dict(zip(ds.batches["batch"].astype(str), ds.batches["announced"]))
     c["batch_announced"] = c["batch"].astype(str).map(announced).astype("datetime64[ns]")
-    dom = ds.case_domains
-    prim = dom[dom["is_primary"].fillna(False).astype(bool)]
-    c["primary_domain"] = joined(prim, "case_id", "domain")
-    c["domains"] = joined(dom, "case_id", "domain")
-    c["mechanisms"] = joined(ds.case_mechanisms, "case_id", "mechanism")
+    final = ds.field("coding_coders", "coder").enum[0]  # the first coding, as reconciled: the final tables
+    for var in coding_columns(ds):
+        coded = ds[var.get("tables")[final]]
+        if var.get("shape") == "value":  # one code per case: the row marked primary
+            coded = coded[coded["is_primary"].fillna(False).astype(bool)]
+        c[str(var.value)] = joined(coded, "case_id", ds.resource(var.get("vocabulary")).primary_key[0])
     c["earlier_cases"] = joined(ds.case_links, "from_case_id", "to_case_id")
     c["later_cases"] = joined(ds.case_links, "to_case_id", "from_case_id")
     cs = ds.case_sources
@@ -290,17 +299,23 @@ def case_table(ds: Any) -> pd.DataFrame:
     return table
 
 
+#: Labels of the columns :func:`case_table` adds to ``cases``, but for the coding variables' (see :func:`case_table_labels`).
 CASE_TABLE_LABELS = {
     "batch_announced": "Date the batch was announced / 批次发布日期",
-    "primary_domain": "Primary policy domain (project coding) / 主要政策领域",
-    "domains": "All policy domains, ; separated / 全部政策领域",
-    "mechanisms": "Connection mechanisms, ; separated / 衔接机制",
     "earlier_cases": "Earlier cases it builds on / 所承接的先前案例",
     "later_cases": "Later cases building on it / 承接本案的后续案例",
     "n_sources": "Number of distinct sources / 来源数",
     "source_ids": "Sources behind the facts, ; separated / 来源编号",
     "n_indicators": "Number of indicators / 指标数",
 }
+
+
+def case_table_labels(ds: Any) -> dict[str, str]:
+    """Label (``English / 中文``) of each column :func:`case_table` adds to ``cases``: the coding
+    variables' from their ``gba:caseTableTitle`` and ``gba:caseTableTitle_zh``, the others from
+    :data:`CASE_TABLE_LABELS`."""
+    coding = {str(v.value): f"{v.get('caseTableTitle')} / {v.get('caseTableTitle_zh')}" for v in coding_columns(ds)}
+    return {**CASE_TABLE_LABELS, **coding}
 
 
 def neutralise_formula(value: str) -> str:
@@ -367,6 +382,7 @@ def write_dta(ds: Any, package: Any, path: Path) -> None:
     df = case_table(ds)
     res = package.resource("cases")
     names = stata_names(df.columns)
+    added = case_table_labels(ds)
     out = pd.DataFrame(index=df.index)
     labels: dict[str, str] = {}
     value_labels: dict[str, dict[int, str]] = {}
@@ -378,7 +394,7 @@ def write_dta(ds: Any, package: Any, path: Path) -> None:
             f = res.field(col)
             title = f.title + (f" / {f.title_zh}" if f.title_zh else "")
         except KeyError:
-            f, title = None, CASE_TABLE_LABELS.get(col, col)
+            f, title = None, added.get(col, col)
         if var != col:
             title = f"{col}: {title}" if title != col else col
         labels[var] = title[:80]

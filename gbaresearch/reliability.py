@@ -25,6 +25,11 @@ pair either coder links.
 
 With the reconciliation log (``coding_reconciliation``), the first coding is recovered from the
 final tables: every logged unit is set back to the log's ``first_value``.
+
+The variables, the shape of their units, their vocabularies and the table holding each coder's
+coding are the schema's: properties of the categories of ``coding_reconciliation.variable``
+(:func:`coding_variables`). The coders are the values of ``coding_coders.coder``, in order
+(:func:`coders`).
 """
 
 from __future__ import annotations
@@ -41,23 +46,85 @@ from .load import Dataset
 
 NONE = "(none)"
 PRESENT, ABSENT = "present", "absent"
-VARIABLES = ("primary_domain", "domains", "mechanisms", "counterpart", "links", "link_relation")
-UNITS = {
-    "primary_domain": "case",
-    "domains": "case × domain",
-    "mechanisms": "case × mechanism",
-    "counterpart": "case whose counterpart is project coding",
-    "links": "candidate pair of cases",
-    "link_relation": "pair linked by both coders",
-}
-#: Second-coding tables, by kind of coding.
-SECOND_TABLES = {
-    "domains": "coding_second_domains",
-    "mechanisms": "coding_second_mechanisms",
-    "counterparts": "coding_second_counterparts",
-    "links": "coding_second_links",
-}
 RECONCILIATION = "coding_reconciliation"
+CODERS = "coding_coders"
+#: The shapes of a coding variable's unit (``gba:shape`` of ``coding_reconciliation.variable``): one code per
+#: coded case; a code or none per case listed for the variable; the terms of a vocabulary a case has; a link
+#: or none per pair of cases.
+VALUE, VALUE_OR_NONE, SET, PAIR = "value", "valueOrNone", "set", "pair"
+#: The vocabularies of the set-valued variables.
+DOMAINS, MECHANISMS = "vocab_domains", "vocab_mechanisms"
+#: The relation of the links both coders draw: compared as a variable of its own, after the schema's.
+LINK_RELATION = "link_relation"
+LINK_RELATION_UNIT = "pair linked by both coders"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A coding variable as the schema describes it (a category of ``coding_reconciliation.variable``):
+    ``name``; ``shape`` (``gba:shape``: :data:`VALUE`, :data:`VALUE_OR_NONE`, :data:`SET` or :data:`PAIR`);
+    ``unit`` (``gba:agreementUnit``); ``tables`` (coder → the table holding that coder's coding,
+    ``gba:tables``; the first coding as reconciled, in the final tables); ``vocabulary`` (the vocabulary
+    table its codes come from, ``gba:vocabulary``, or None)."""
+
+    name: str
+    shape: str
+    unit: str
+    tables: dict[str, str]
+    vocabulary: str | None
+
+
+def coding_variables(ds: Dataset) -> tuple[Variable, ...]:
+    """The coding variables, in schema order (the values of ``coding_reconciliation.variable``)."""
+    return tuple(
+        Variable(
+            str(c.value),
+            str(c.get("shape")),
+            str(c.get("agreementUnit")),
+            dict(c.get("tables", {})),
+            c.get("vocabulary"),
+        )
+        for c in ds.field(RECONCILIATION, "variable").categories or ()
+    )
+
+
+def coding_variable(ds: Dataset, shape: str, vocabulary: str | None = None) -> Variable:
+    """The one coding variable of ``shape`` (and, for :data:`SET`, of ``vocabulary``); ``ValueError``
+    when the schema has none or several."""
+    found = [v for v in coding_variables(ds) if v.shape == shape and vocabulary in (None, v.vocabulary)]
+    if len(found) != 1:
+        raise ValueError(f"the schema needs one coding variable of shape {shape!r}, not {len(found)}")
+    return found[0]
+
+
+def coders(ds: Dataset) -> tuple[str, ...]:
+    """The codings in schema order (``coding_coders.coder``): the first, second and third coder."""
+    return tuple(str(v) for v in ds.field(CODERS, "coder").enum or ())
+
+
+def variables(ds: Dataset) -> tuple[str, ...]:
+    """Every variable agreement is measured on, in order: the coding variables, then :data:`LINK_RELATION`."""
+    return (*(v.name for v in coding_variables(ds)), LINK_RELATION)
+
+
+def agreement_units(ds: Dataset) -> dict[str, str]:
+    """Variable → its unit of agreement, for :func:`variables`."""
+    return {**{v.name: v.unit for v in coding_variables(ds)}, LINK_RELATION: LINK_RELATION_UNIT}
+
+
+def coder_tables(ds: Dataset, coder: str) -> list[str]:
+    """The tables holding ``coder``'s coding, each once, in the order of the variables."""
+    return list(dict.fromkeys(v.tables[coder] for v in coding_variables(ds)))
+
+
+def _key(ds: Dataset, vocabulary: str | None) -> str:
+    """The key column of a vocabulary table: the column naming a term wherever the term is coded."""
+    return ds.resource(str(vocabulary)).primary_key[0]
+
+
+def _vocabulary(ds: Dataset, table: str | None) -> list[str]:
+    """The terms of a vocabulary table (its key), in table order."""
+    return [str(t) for t in ds[str(table)][_key(ds, table)]]
 
 
 # --- Krippendorff's alpha ------------------------------------------------------------------
@@ -124,6 +191,11 @@ class Coding:
     links: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
+def _sets(c: Coding, vocabulary: str | None) -> dict[str, set[str]]:
+    """The coder's terms of ``vocabulary`` (:data:`DOMAINS` or :data:`MECHANISMS`) by case."""
+    return {DOMAINS: c.domains, MECHANISMS: c.mechanisms}[str(vocabulary)]
+
+
 def _text(v: Any) -> str | None:
     return None if _missing(v) else str(v)
 
@@ -154,14 +226,25 @@ def coding_from_tables(
     return c
 
 
+def _coding_tables(ds: Dataset, coder: str) -> list[pd.DataFrame]:
+    """``coder``'s tables as :func:`coding_from_tables` takes them: domains, mechanisms, counterparts, links."""
+    kinds = (
+        coding_variable(ds, SET, DOMAINS),
+        coding_variable(ds, SET, MECHANISMS),
+        coding_variable(ds, VALUE_OR_NONE),
+        coding_variable(ds, PAIR),
+    )
+    return [ds[v.tables[coder]] for v in kinds]
+
+
 def has_second_coding(ds: Dataset) -> bool:
     """True when the dataset holds the four second-coding tables."""
-    return all(t in ds for t in SECOND_TABLES.values())
+    return all(t in ds for t in coder_tables(ds, coders(ds)[1]))
 
 
 def second_coding(ds: Dataset) -> Coding:
     """The independent second coding (``coding_second_*`` tables)."""
-    return coding_from_tables(*(ds[SECOND_TABLES[k]] for k in ("domains", "mechanisms", "counterparts", "links")))
+    return coding_from_tables(*_coding_tables(ds, coders(ds)[1]))
 
 
 def final_coding(ds: Dataset, counterpart_cases: Iterable[str] | None = None) -> Coding:
@@ -169,8 +252,9 @@ def final_coding(ds: Dataset, counterpart_cases: Iterable[str] | None = None) ->
     the cases the second coding recodes, else those whose status is inferred or NA)."""
     cases = ds.cases
     if counterpart_cases is None:
-        if SECOND_TABLES["counterparts"] in ds:
-            counterpart_cases = list(ds[SECOND_TABLES["counterparts"]]["case_id"])
+        second = coding_variable(ds, VALUE_OR_NONE).tables[coders(ds)[1]]
+        if second in ds:
+            counterpart_cases = list(ds[second]["case_id"])
         else:
             st = cases["counterpart_status"]
             counterpart_cases = list(
@@ -181,8 +265,36 @@ def final_coding(ds: Dataset, counterpart_cases: Iterable[str] | None = None) ->
     return coding_from_tables(ds.case_domains, ds.case_mechanisms, cp, ds.case_links)
 
 
-def _apply_log(c: Coding, log: pd.DataFrame, column: str) -> Coding:
-    """A copy of ``c`` with every logged unit set to the log's ``column`` value."""
+def _set_unit(out: Coding, v: Variable, case: str, item: str | None, value: str | None) -> None:
+    """Set one unit of ``out`` (in place) to ``value``, as the shape of its variable ``v`` says."""
+    if v.shape == VALUE:
+        if value is None:
+            out.primary.pop(case, None)
+        else:
+            out.primary[case] = value
+    elif v.shape == SET:
+        s = _sets(out, v.vocabulary).setdefault(case, set())
+        if value == PRESENT:
+            s.add(str(item))
+        elif value == ABSENT:
+            s.discard(str(item))
+        else:
+            raise ValueError(f"{v.name} value must be {PRESENT!r} or {ABSENT!r}, not {value!r}")
+    elif v.shape == VALUE_OR_NONE:
+        out.counterparts[case] = value
+    elif v.shape == PAIR:
+        key = (case, str(item))
+        if value is None or value == ABSENT:
+            out.links.pop(key, None)
+        else:
+            out.links[key] = value
+    else:
+        raise ValueError(f"coding variable {v.name!r} has no known shape: {v.shape!r}")
+
+
+def _apply_log(c: Coding, log: pd.DataFrame, column: str, variables: Sequence[Variable]) -> Coding:
+    """A copy of ``c`` with every logged unit set to the log's ``column`` value; ``variables``:
+    :func:`coding_variables`."""
     out = Coding(
         list(c.cases),
         dict(c.primary),
@@ -191,34 +303,14 @@ def _apply_log(c: Coding, log: pd.DataFrame, column: str) -> Coding:
         dict(c.counterparts),
         dict(c.links),
     )
+    by_name = {v.name: v for v in variables}
     for var, case, item, value in zip(log["variable"], log["case_id"], log["item"], log[column]):
-        var, case, item, value = str(var), str(case), _text(item), _text(value)
-        if var == "primary_domain":
-            if value is None:
-                out.primary.pop(case, None)
-            else:
-                out.primary[case] = value
-        elif var in ("domains", "mechanisms"):
-            sets = out.domains if var == "domains" else out.mechanisms
-            s = sets.setdefault(case, set())
-            if value == PRESENT:
-                s.add(str(item))
-            elif value == ABSENT:
-                s.discard(str(item))
-            else:
-                raise ValueError(f"{var} value must be {PRESENT!r} or {ABSENT!r}, not {value!r}")
-        elif var == "counterpart":
-            out.counterparts[case] = value
-        elif var == "links":
-            key = (case, str(item))
-            if value is None or value == ABSENT:
-                out.links.pop(key, None)
-            else:
-                out.links[key] = value
-        else:
-            raise ValueError(f"unknown variable in the reconciliation log: {var!r}")
+        if str(var) not in by_name:
+            raise ValueError(f"unknown variable in the reconciliation log: {str(var)!r}")
+        _set_unit(out, by_name[str(var)], str(case), _text(item), _text(value))
+    primary = [v for v in variables if v.shape == VALUE]
     for case in out.primary:
-        out.domains.setdefault(case, set()).add(out.primary[case])
+        _sets(out, primary[0].vocabulary).setdefault(case, set()).add(out.primary[case])
         if case not in out.cases:
             out.cases.append(case)
     return out
@@ -231,7 +323,7 @@ def first_coding(ds: Dataset) -> Coding:
     final = final_coding(ds)
     if RECONCILIATION not in ds:
         return final
-    return _apply_log(final, ds[RECONCILIATION], "first_value")
+    return _apply_log(final, ds[RECONCILIATION], "first_value", coding_variables(ds))
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -241,45 +333,89 @@ def _batch_of(ds: Dataset) -> dict[str, int]:
     return {str(c): int(b) for c, b in zip(ds.cases["case_id"], ds.cases["batch"])}
 
 
-def unit_values(ds: Dataset, first: Coding, second: Coding) -> pd.DataFrame:
-    """Every unit of every variable with both coders' values: ``variable``, ``case_id``,
-    ``item`` (domain, mechanism or earlier case; NA for case-level variables), ``first``,
-    ``second`` (NA where that coder did not code the unit; counterparts coded as none are
-    ``(none)``). Rows in variable order, then case order, then vocabulary order."""
-    order = [str(c) for c in ds.cases["case_id"]]
-    both_cases = [c for c in order if c in first.domains or c in second.domains]
-    rows: list[tuple[Any, ...]] = []
+Row = tuple[Any, ...]
+Codings = tuple[Coding, Coding]
 
-    def coded(c: Coding, case: str) -> bool:
-        return case in c.domains
 
-    for case in both_cases:
-        rows.append(("primary_domain", case, None, first.primary.get(case), second.primary.get(case)))
-    for var, vocab, attr in (
-        ("domains", list(ds.vocab_domains["domain"]), "domains"),
-        ("mechanisms", list(ds.vocab_mechanisms["mechanism"]), "mechanisms"),
-    ):
-        for case in both_cases:
-            for term in vocab:
-                pv = [PRESENT if term in getattr(c, attr).get(case, set()) else ABSENT for c in (first, second)]
-                rows.append((var, case, term, *(v if coded(c, case) else None for v, c in zip(pv, (first, second)))))
-    cp_cases = [c for c in order if c in first.counterparts or c in second.counterparts]
-    for case in cp_cases:
-        cv = [(c.counterparts[case] or NONE) if case in c.counterparts else None for c in (first, second)]
-        rows.append(("counterpart", case, None, cv[0], cv[1]))
+def _value_units(ds: Dataset, v: Variable, codings: Codings, order: list[str], cases: list[str]) -> list[Row]:
+    """One unit per case either coder coded: each coder's code (None where it has none)."""
+    return [(v.name, case, None, *(c.primary.get(case) for c in codings)) for case in cases]
+
+
+def _set_units(ds: Dataset, v: Variable, codings: Codings, order: list[str], cases: list[str]) -> list[Row]:
+    """One unit per case either coder coded and term of the vocabulary: present or absent (None
+    for a coder who did not code the case)."""
+    rows: list[Row] = []
+    vocabulary = _vocabulary(ds, v.vocabulary)
+    for case in cases:
+        for term in vocabulary:
+            pv = [PRESENT if term in _sets(c, v.vocabulary).get(case, set()) else ABSENT for c in codings]
+            rows.append((v.name, case, term, *(p if case in c.domains else None for p, c in zip(pv, codings))))
+    return rows
+
+
+def _none_units(ds: Dataset, v: Variable, codings: Codings, order: list[str], cases: list[str]) -> list[Row]:
+    """One unit per case either coder was given: its code or :data:`NONE` (None for a coder not given it)."""
+    listed = [c for c in order if any(c in x.counterparts for x in codings)]
+    return [
+        (v.name, case, None, *((c.counterparts[case] or NONE) if case in c.counterparts else None for c in codings))
+        for case in listed
+    ]
+
+
+def _pair_units(ds: Dataset, v: Variable, codings: Codings, order: list[str], cases: list[str]) -> list[Row]:
+    """One unit per candidate pair (later, earlier case): the relation or :data:`ABSENT`."""
     batch = _batch_of(ds)
     pos = {c: i for i, c in enumerate(order)}
-    pairs = {(a, b) for a in both_cases for b in both_cases if batch[b] < batch[a]}
-    pairs |= set(first.links) | set(second.links)
+    pairs = {(a, b) for a in cases for b in cases if batch[b] < batch[a]}
+    pairs |= set(codings[0].links) | set(codings[1].links)
+    rows: list[Row] = []
     for a, b in sorted(pairs, key=lambda p: (pos.get(p[0], len(pos)), pos.get(p[1], len(pos)))):
-        lv = [c.links.get((a, b), ABSENT) if coded(c, a) else None for c in (first, second)]
-        rows.append(("links", a, b, lv[0], lv[1]))
-    out = pd.DataFrame(rows, columns=["variable", "case_id", "item", "first", "second"])
+        rows.append((v.name, a, b, *(c.links.get((a, b), ABSENT) if a in c.domains else None for c in codings)))
+    return rows
+
+
+_UNITS: dict[str, Callable[[Dataset, Variable, Codings, list[str], list[str]], list[Row]]] = {
+    VALUE: _value_units,
+    SET: _set_units,
+    VALUE_OR_NONE: _none_units,
+    PAIR: _pair_units,
+}
+
+
+def unit_values(ds: Dataset, first: Coding, second: Coding) -> pd.DataFrame:
+    """Every unit of every variable with both coders' values: ``variable``, ``case_id``,
+    ``item`` (domain, mechanism or earlier case; NA for case-level variables), then one column per
+    coding named after the first two coders (``first``, ``second``: NA where that coder did not
+    code the unit; counterparts coded as none are ``(none)``). Rows in variable order, then case
+    order, then vocabulary order."""
+    order = [str(c) for c in ds.cases["case_id"]]
+    cases = [c for c in order if c in first.domains or c in second.domains]
+    rows: list[Row] = []
+    for v in coding_variables(ds):
+        rows += _UNITS[v.shape](ds, v, (first, second), order, cases)
+    out = pd.DataFrame(rows, columns=["variable", "case_id", "item", *coders(ds)[:2]])
     return out.astype("string")
 
 
-def _pairable(t: pd.DataFrame) -> pd.DataFrame:
-    return t[t["first"].notna() & t["second"].notna()]
+def _pair_columns(ds: Dataset) -> tuple[str, str]:
+    """The two codings' value columns of a :func:`unit_values` table."""
+    first, second = coders(ds)[:2]
+    return first, second
+
+
+def _pairable(t: pd.DataFrame, cols: tuple[str, str]) -> pd.DataFrame:
+    """The units of ``t`` both codings (value columns ``cols``) coded."""
+    return t[t[cols[0]].notna() & t[cols[1]].notna()]
+
+
+def _units_of(ds: Dataset, units: pd.DataFrame, var: str, cols: tuple[str, str]) -> pd.DataFrame:
+    """The units of ``var`` in ``units`` (a :func:`unit_values` table, value columns ``cols``); for
+    :data:`LINK_RELATION`, the pairs of the pair variable both codings link."""
+    if var != LINK_RELATION:
+        return units[units["variable"] == var]
+    t = units[units["variable"] == coding_variable(ds, PAIR).name]
+    return t[(t[cols[0]] != ABSENT) & (t[cols[1]] != ABSENT)]
 
 
 def agreement_row(variable: str, first: list[Any], second: list[Any], presence: bool) -> dict[str, Any]:
@@ -311,7 +447,7 @@ def agreement_row(variable: str, first: list[Any], second: list[Any], presence: 
 
 
 def reliability_table(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
-    """Agreement per variable, one row each in :data:`VARIABLES` order: ``variable``, ``unit``,
+    """Agreement per variable, one row each in :func:`variables` order: ``variable``, ``unit``,
     ``n_units`` (units both coders coded), ``alpha`` (Krippendorff's alpha, nominal; NaN when
     undefined), ``raw_agreement`` (share of units with the same value, 0–1),
     ``disagreements`` (units that differ), and for presence variables (domains, mechanisms,
@@ -321,16 +457,15 @@ def reliability_table(ds: Dataset, first: Coding | None = None, second: Coding |
     :func:`second_coding` of ``ds``. Values rounded to 3 decimals."""
     first = first if first is not None else first_coding(ds)
     second = second if second is not None else second_coding(ds)
-    units = unit_values(ds, first, second)
+    cols = _pair_columns(ds)
+    units = _pairable(unit_values(ds, first, second), cols)
+    presence = {v.name for v in coding_variables(ds) if v.shape in (SET, PAIR)}
+    unit = agreement_units(ds)
     rows = []
-    for var in VARIABLES:
-        if var == "link_relation":
-            t = _pairable(units[units["variable"] == "links"])
-            t = t[(t["first"] != ABSENT) & (t["second"] != ABSENT)]
-        else:
-            t = _pairable(units[units["variable"] == var])
-        row = agreement_row(var, t["first"].tolist(), t["second"].tolist(), var in ("domains", "mechanisms", "links"))
-        row = {"variable": var, "unit": UNITS[var], **{k: v for k, v in row.items() if k != "variable"}}
+    for var in variables(ds):
+        t = _units_of(ds, units, var, cols)
+        row = agreement_row(var, t[cols[0]].tolist(), t[cols[1]].tolist(), var in presence)
+        row = {"variable": var, "unit": unit[var], **{k: v for k, v in row.items() if k != "variable"}}
         rows.append(row)
     out = pd.DataFrame(rows)
     for c in ("n_units", "disagreements", "first_present", "second_present"):
@@ -344,8 +479,9 @@ def disagreements(ds: Dataset, first: Coding | None = None, second: Coding | Non
     one row (variable ``links``), as is a link one coder draws and the other does not."""
     first = first if first is not None else first_coding(ds)
     second = second if second is not None else second_coding(ds)
-    t = _pairable(unit_values(ds, first, second))
-    return t[t["first"] != t["second"]].reset_index(drop=True)
+    cols = _pair_columns(ds)
+    t = _pairable(unit_values(ds, first, second), cols)
+    return t[t[cols[0]] != t[cols[1]]].reset_index(drop=True)
 
 
 def disagreements_by_case(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
@@ -354,7 +490,7 @@ def disagreements_by_case(ds: Dataset, first: Coding | None = None, second: Codi
     d = disagreements(ds, first, second)
     order = [c for c in ds.cases["case_id"] if c in set(d["case_id"])]
     t = pd.crosstab(d["case_id"], d["variable"]).reindex(index=order)
-    t = t[[v for v in VARIABLES if v in t.columns]]
+    t = t[[v for v in variables(ds) if v in t.columns]]
     t["total"] = t.sum(axis=1)
     t.index.name, t.columns.name = "case_id", None
     return t
@@ -425,7 +561,7 @@ def log_problems(
 def reconciliation_summary(ds: Dataset) -> pd.DataFrame:
     """How the disagreements were settled, per variable of the log: ``variable``,
     ``disagreements``, ``kept_first`` (final value = first coding's), ``took_second`` (final
-    value = second coding's), ``other`` (neither); in :data:`VARIABLES` order, variables
+    value = second coding's), ``other`` (neither); in :func:`variables` order, variables
     without disagreements left out."""
     log = ds[RECONCILIATION]
     final = log["final_value"].map(_log_value)
@@ -433,7 +569,7 @@ def reconciliation_summary(ds: Dataset) -> pd.DataFrame:
     second = log["second_value"].map(_log_value)
     var = log["variable"].astype(str)
     rows = []
-    for v in VARIABLES:
+    for v in variables(ds):
         m = var == v
         if not m.any():
             continue
@@ -452,9 +588,12 @@ def reconciliation_summary(ds: Dataset) -> pd.DataFrame:
 
 def coding_summary(ds: Dataset) -> pd.DataFrame:
     """Size of each coding: rows ``domain rows``, ``secondary domains``, ``mechanism rows``,
-    ``cases with a mechanism``, ``links``, ``counterparts coded as none``; columns ``first``
-    (before reconciliation), ``second``, ``final`` (the tables as they stand)."""
-    cols = {"first": first_coding(ds), "second": second_coding(ds), "final": final_coding(ds)}
+    ``cases with a mechanism``, ``links`` (named after the pair variable), ``counterparts coded as
+    none``; columns ``first`` (before reconciliation), ``second`` (named after the first two
+    coders), ``final`` (the tables as they stand)."""
+    first, second = coders(ds)[:2]
+    cols = {first: first_coding(ds), second: second_coding(ds), "final": final_coding(ds)}
+    links = coding_variable(ds, PAIR).name
     out = {}
     for name, c in cols.items():
         out[name] = {
@@ -462,7 +601,7 @@ def coding_summary(ds: Dataset) -> pd.DataFrame:
             "secondary domains": sum(len(v) for v in c.domains.values()) - len(c.primary),
             "mechanism rows": sum(len(v) for v in c.mechanisms.values()),
             "cases with a mechanism": sum(1 for v in c.mechanisms.values() if v),
-            "links": len(c.links),
+            links: len(c.links),
             "counterparts coded as none": sum(1 for v in c.counterparts.values() if v is None),
         }
     t = pd.DataFrame(out)
@@ -473,7 +612,7 @@ def coding_summary(ds: Dataset) -> pd.DataFrame:
 def alpha_crosscheck(ds: Dataset, first: Coding | None = None, second: Coding | None = None) -> pd.DataFrame:
     """Alpha per variable from :func:`alpha_nominal` and from the ``krippendorff`` package, on the same units.
 
-    Returns one row per variable in ``VARIABLES[:5]`` with columns ``variable``, ``n_units``,
+    Returns one row per coding variable (:func:`coding_variables`) with columns ``variable``, ``n_units``,
     ``alpha (gbaresearch)`` and ``alpha (krippendorff package)``. A unit one coder left
     uncoded (missing) counts as missing for both functions; a variable with no pairable unit
     gives NaN for both."""
@@ -482,22 +621,21 @@ def alpha_crosscheck(ds: Dataset, first: Coding | None = None, second: Coding | 
     first = first if first is not None else first_coding(ds)
     second = second if second is not None else second_coding(ds)
     units = unit_values(ds, first, second)
+    cols = _pair_columns(ds)
     rows = []
-    for var in VARIABLES[:5]:
+    for var in (v.name for v in coding_variables(ds)):
         sub = units[units["variable"] == var]
-        values = [v for v in pd.concat([sub["first"], sub["second"]]) if not _missing(v)]
+        values = [v for v in pd.concat([sub[cols[0]], sub[cols[1]]]) if not _missing(v)]
         codes = {v: float(i) for i, v in enumerate(sorted(set(map(str, values))))}
 
-        data = np.array(
-            [[np.nan if _missing(v) else codes[str(v)] for v in sub[col]] for col in ("first", "second")], dtype=float
-        )
+        data = np.array([[np.nan if _missing(v) else codes[str(v)] for v in sub[col]] for col in cols], dtype=float)
         pairable = int(np.sum(~np.isnan(data).any(axis=0)))
         package = float(krippendorff.alpha(data, level_of_measurement="nominal")) if len(codes) > 1 else np.nan
         rows.append(
             {
                 "variable": var,
                 "n_units": pairable,
-                "alpha (gbaresearch)": alpha_nominal([list(sub["first"]), list(sub["second"])]),
+                "alpha (gbaresearch)": alpha_nominal([list(sub[cols[0]]), list(sub[cols[1]])]),
                 "alpha (krippendorff package)": package,
             }
         )
@@ -506,13 +644,6 @@ def alpha_crosscheck(ds: Dataset, first: Coding | None = None, second: Coding | 
 
 # --- the published coding against an independent third coding ------------------------------
 
-#: Third-coding tables, by kind of coding.
-THIRD_TABLES = {
-    "domains": "coding_third_domains",
-    "mechanisms": "coding_third_mechanisms",
-    "counterparts": "coding_third_counterparts",
-    "links": "coding_third_links",
-}
 #: Below this many pairable units alpha is not reported (only raw agreement and the count).
 MIN_UNITS = 10
 #: Bootstrap draws for the intervals of :func:`final_vs_third` (seeded: the same every run).
@@ -521,7 +652,7 @@ N_BOOT = 2000
 
 def has_third_coding(ds: Dataset) -> bool:
     """True when the dataset holds the four third-coding tables."""
-    return all(t in ds for t in THIRD_TABLES.values())
+    return all(t in ds for t in coder_tables(ds, coders(ds)[2]))
 
 
 def project_counterpart_cases(ds: Dataset) -> list[str]:
@@ -536,20 +667,22 @@ def project_counterpart_cases(ds: Dataset) -> list[str]:
 def third_coding(ds: Dataset) -> Coding:
     """The independent third coding (``coding_third_*`` tables), its counterparts restricted to
     :func:`project_counterpart_cases` (stated counterparts are official facts, not coding)."""
-    c = coding_from_tables(*(ds[THIRD_TABLES[k]] for k in ("domains", "mechanisms", "counterparts", "links")))
+    c = coding_from_tables(*_coding_tables(ds, coders(ds)[2]))
     keep = set(project_counterpart_cases(ds))
     c.counterparts = {k: v for k, v in c.counterparts.items() if k in keep}
     return c
 
 
-def _pair_matrices(t: pd.DataFrame, cases: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Per case, a values × values matrix counting its pairable units by (first, second) value."""
-    values = sorted(set(t["first"]) | set(t["second"]))
+def _pair_matrices(t: pd.DataFrame, cases: list[str], cols: tuple[str, str]) -> tuple[np.ndarray, list[str]]:
+    """Per case, a values × values matrix counting its pairable units by (first, second) value
+    (the value columns ``cols``)."""
+    first, second = cols
+    values = sorted(set(t[first]) | set(t[second]))
     index = {v: i for i, v in enumerate(values)}
     k = len(values)
     pos = {c: i for i, c in enumerate(cases)}
     m = np.zeros((len(cases), k, k))
-    np.add.at(m, ([pos[c] for c in t["case_id"]], [index[v] for v in t["first"]], [index[v] for v in t["second"]]), 1)
+    np.add.at(m, ([pos[c] for c in t["case_id"]], [index[v] for v in t[first]], [index[v] for v in t[second]]), 1)
     return m, values
 
 
@@ -577,30 +710,28 @@ def agreement_table(
 ) -> pd.DataFrame:
     """Agreement per variable between two codings, with bootstrap intervals by case.
 
-    One row per variable in :data:`VARIABLES` order: ``variable``, ``unit``, ``n_units``
+    One row per variable in :func:`variables` order: ``variable``, ``unit``, ``n_units``
     (pairable units), ``n_cases`` (cases they belong to), ``raw_agreement`` (0–1),
     ``disagreements``, ``alpha`` (Krippendorff's alpha, nominal; NA when fewer than
     :data:`MIN_UNITS` units or undefined), ``alpha_low`` and ``alpha_high`` (the 2.5th and 97.5th
     percentiles of alpha over ``n_boot`` resamples of the cases with replacement, ``seed``
     fixed; NA with alpha) and ``note`` (why alpha is not given, else ""). With ``cases`` only
     units of those cases are counted. Unrounded."""
-    units = _pairable(unit_values(ds, first, second))
+    cols = _pair_columns(ds)
+    units = _pairable(unit_values(ds, first, second), cols)
     if cases is not None:
         units = units[units["case_id"].isin(set(cases))]
+    unit = agreement_units(ds)
     rng = np.random.default_rng(seed)
     rows = []
-    for var in VARIABLES:
-        if var == "link_relation":
-            t = units[(units["variable"] == "links") & (units["first"] != ABSENT) & (units["second"] != ABSENT)]
-        else:
-            t = units[units["variable"] == var]
-        t = t.astype({"first": str, "second": str, "case_id": str})
+    for var in variables(ds):
+        t = _units_of(ds, units, var, cols).astype({cols[0]: str, cols[1]: str, "case_id": str})
         n = len(t)
-        agree = int((t["first"] == t["second"]).sum())
+        agree = int((t[cols[0]] == t[cols[1]]).sum())
         case_list = sorted(set(t["case_id"]))
         row: dict[str, Any] = {
             "variable": var,
-            "unit": UNITS[var],
+            "unit": unit[var],
             "n_units": n,
             "n_cases": len(case_list),
             "raw_agreement": agree / n if n else float("nan"),
@@ -613,7 +744,7 @@ def agreement_table(
         if n < MIN_UNITS:
             row["note"] = f"too few units for alpha ({n} < {MIN_UNITS}): raw agreement only"
         else:
-            mats, _ = _pair_matrices(t, case_list)
+            mats, _ = _pair_matrices(t, case_list, cols)
             row["alpha"] = _alpha_from_pairs(mats.sum(axis=0))
             if np.isnan(row["alpha"]):
                 row["note"] = "alpha undefined: every unit has the same value"
@@ -635,7 +766,7 @@ def final_vs_third(ds: Dataset, **kwargs: Any) -> pd.DataFrame:
     """:func:`agreement_table` of the final (published) coding against the third coding
     (counterparts: :func:`project_counterpart_cases`). Raises ``KeyError`` without the third
     coding tables."""
-    missing = [t for t in THIRD_TABLES.values() if t not in ds]
+    missing = [t for t in coder_tables(ds, coders(ds)[2]) if t not in ds]
     if missing:
         raise KeyError(f"third-coding tables missing: {', '.join(missing)}")
     final = final_coding(ds, counterpart_cases=project_counterpart_cases(ds))
@@ -686,9 +817,10 @@ def agreement_by_basis(ds: Dataset, coder: str, first: Coding, second: Coding) -
 
 
 def uncoded_by(ds: Dataset, coder: str) -> list[str]:
-    """Identified cases that ``coder`` ("second" or "third") did not code (no domain row), in
-    the order of ``cases``: new cases waiting for that coding."""
-    table = (SECOND_TABLES if coder == "second" else THIRD_TABLES)["domains"]
+    """Identified cases that ``coder`` ("second" or "third") did not code (no row in its table of
+    the single-valued variable, the primary domain's), in the order of ``cases``: new cases
+    waiting for that coding."""
+    table = coding_variable(ds, VALUE).tables[coder]
     coded = set(ds[table]["case_id"].astype(str)) if table in ds else set()
     return [str(c) for c in ds.cases["case_id"] if str(c) not in coded]
 
@@ -699,7 +831,7 @@ def cases_without_second_coding(ds: Dataset) -> pd.DataFrame:
     cover fewer cases than the final coding. Returns ``case_id`` and ``batch``, in case order;
     every coded case when the dataset has no second coding."""
     coded = list(dict.fromkeys(str(c) for c in ds.case_domains["case_id"]))
-    second_table = SECOND_TABLES["domains"]
+    second_table = coding_variable(ds, VALUE).tables[coders(ds)[1]]
     second = {str(c) for c in ds[second_table]["case_id"]} if second_table in ds else set()
     batch = _batch_of(ds)
     order = {str(c): i for i, c in enumerate(ds.cases["case_id"])}
@@ -723,12 +855,22 @@ def second_coding_coverage(ds: Dataset) -> str:
 
 
 SUMMARY_MARK = "(summary)"
-SUMMARY_MARK_TABLES: dict[str, tuple[str, str]] = {
-    "domains": ("coding_second_domains", "domain"),
-    "mechanisms": ("coding_second_mechanisms", "mechanism"),
-    "counterpart": ("coding_second_counterparts", "counterpart"),
-    "links": ("coding_second_links", "to_case_id"),
-}
+
+
+def summary_mark_tables(ds: Dataset) -> dict[str, tuple[str, str]]:
+    """Variable → (second-coding table, the column naming each unit's item or code), for every
+    variable with rows of its own: not the single-valued one, whose value is one of the set
+    variable's rows (the primary domain is a domain row)."""
+    second = coders(ds)[1]
+    out = {}
+    for v in coding_variables(ds):
+        if v.shape == SET:
+            out[v.name] = (v.tables[second], _key(ds, v.vocabulary))
+        elif v.shape == VALUE_OR_NONE:
+            out[v.name] = (v.tables[second], "counterpart")
+        elif v.shape == PAIR:
+            out[v.name] = (v.tables[second], "to_case_id")
+    return out
 
 
 def summary_based(ds: Dataset) -> pd.DataFrame:
@@ -737,7 +879,7 @@ def summary_based(ds: Dataset) -> pd.DataFrame:
     ``variable``, ``case_id``, ``item`` (the code, or NA) and ``basis``. Cases coded from the
     summary whose bases carry no mark are not in the data, so not here."""
     rows = []
-    for variable, (table, item_col) in SUMMARY_MARK_TABLES.items():
+    for variable, (table, item_col) in summary_mark_tables(ds).items():
         if table not in ds:
             continue
         t = ds[table]

@@ -112,7 +112,7 @@ def test_reliability_table_made_up(ds):
     first = R.first_coding(ds)
     second = _second(first)
     t = R.reliability_table(ds, first, second).set_index("variable")
-    assert t.index.tolist() == list(R.VARIABLES)
+    assert t.index.tolist() == list(R.variables(ds))
     assert t["n_units"].tolist() == [34, 578, 374, 6, 365, 7]
     assert t["disagreements"].tolist() == [1, 2, 2, 1, 3, 1]
     assert t.loc["primary_domain", "raw_agreement"] == round(33 / 34, 3)
@@ -171,14 +171,14 @@ def test_log_recovers_first_coding(ds):
             "final_value": d["second"].replace(R.NONE, pd.NA),
         }
     )
-    back = R._apply_log(final, log, "first_value")
+    back = R._apply_log(final, log, "first_value", R.coding_variables(ds))
     assert back.primary == first.primary
     assert back.domains == first.domains
     assert back.mechanisms == first.mechanisms
     assert back.counterparts == first.counterparts
     assert back.links == first.links
     with pytest.raises(ValueError, match="unknown variable"):
-        R._apply_log(final, log.assign(variable="colour"), "first_value")
+        R._apply_log(final, log.assign(variable="colour"), "first_value", R.coding_variables(ds))
 
 
 # --- the stored second coding --------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_log_recovers_first_coding(ds):
 
 def test_stored_reliability(ds):
     t = R.reliability_table(ds).set_index("variable")
-    assert t.index.tolist() == list(R.VARIABLES)
+    assert t.index.tolist() == list(R.variables(ds))
     assert t["n_units"].tolist() == [34, 578, 374, 6, 365, 5]
     assert t["alpha"].tolist() == [0.969, 0.881, 0.713, 0.744, 0.58, 1.0]
     assert t["raw_agreement"].tolist() == [0.971, 0.981, 0.939, 0.833, 0.981, 1.0]
@@ -281,8 +281,9 @@ def test_coding_summary(ds):
 
 
 def test_alpha_crosscheck_agrees_with_the_package_on_the_shipped_coding():
-    t = R.alpha_crosscheck(gba.load_dataset()).set_index("variable")
-    assert t.index.tolist() == list(R.VARIABLES[:5])
+    ds = gba.load_dataset()
+    t = R.alpha_crosscheck(ds).set_index("variable")
+    assert t.index.tolist() == list(R.variables(ds)[:5])
     assert t["n_units"].tolist() == [34, 578, 374, 6, 365]
     assert t["alpha (gbaresearch)"].round(3).tolist() == [0.969, 0.881, 0.713, 0.744, 0.58]
     assert (t["alpha (gbaresearch)"] - t["alpha (krippendorff package)"]).abs().max() < 1e-12
@@ -316,3 +317,21 @@ def test_cases_added_without_second_coding_are_named(data_copy):
         f"The second coding covers {n - 2} of {n} coded cases; 2 coded cases without a second coding "
         "(B4-01, B4-a) are left out of the agreement figures."
     )
+
+
+def test_the_schema_describes_each_coding_variable(ds):
+    assert R.variables(ds) == ("primary_domain", "domains", "mechanisms", "counterpart", "links", "link_relation")
+    assert [v.shape for v in R.coding_variables(ds)] == [R.VALUE, R.SET, R.SET, R.VALUE_OR_NONE, R.PAIR]
+    assert R.coders(ds) == ("first", "second", "third")
+    for v in R.coding_variables(ds):
+        assert set(v.tables) == set(R.coders(ds)) and all(t in ds for t in v.tables.values()), v.name
+        assert v.vocabulary is None or v.vocabulary in ds, v.name
+    assert R.coding_variable(ds, R.SET, R.MECHANISMS).name == "mechanisms"
+    assert R.agreement_units(ds)["domains"] == "case × domain"
+    assert R.agreement_units(ds)["link_relation"] == "pair linked by both coders"
+    assert R.coder_tables(ds, "third") == [
+        "coding_third_domains",
+        "coding_third_mechanisms",
+        "coding_third_counterparts",
+        "coding_third_links",
+    ]
