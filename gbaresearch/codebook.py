@@ -43,8 +43,10 @@ def _type(f: Field) -> str:
 
 
 def _property(value: object) -> str:
-    """A category property as codebook text: lists joined by commas, true and false as "yes"
-    and "no"."""
+    """A category property as codebook text: lists joined by commas, objects as ``key → value``
+    pairs, true and false as "yes" and "no"."""
+    if isinstance(value, dict):
+        return ", ".join(f"{_e(k)} → {_property(v)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(f"`{_e(v)}`" for v in value)
     if isinstance(value, bool):

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .load import Dataset
 from .reliability import log_problems
+from .schema import Category, Field
 from .sensitivity import like_frame
 
 NOT_CODED = "(not coded)"
@@ -32,17 +33,8 @@ NO_SECTION = "(no section)"
 UNKNOWN = "(unknown)"
 LINKED = "linked"
 
-#: Authority levels by reach, in the schema's order (highest first).
-LEVELS = ("npc_standing_committee", "central", "ministry", "provincial", "city_platform", "sar_government")
-#: Levels whose act is a central (national) one: the measure was centrally authorised.
-CENTRAL = ("npc_standing_committee", "central", "ministry")
-#: Mainland levels below the centre: provincial, city or platform acts (local pilots).
-LOCAL = ("provincial", "city_platform")
-SAR = ("sar_government",)
-
-LINK_TABLES = {"first": "case_plan_links", "second": "coding_second_plan_links"}
-AUTHORITY_TABLES = {"first": "case_authority", "second": "coding_second_authority"}
 RECONCILIATION = "coding_reconciliation_policy"
+CODERS = "coding_coders"
 
 AS_CODED = "as coded"
 WITHOUT_MT = "without machine-translation-only cases"
@@ -62,7 +54,45 @@ def has_authority(ds: Dataset) -> bool:
 
 def has_second_coding(ds: Dataset) -> bool:
     """True when both second-coding tables of plan links and authority are present."""
-    return all(t in ds for t in (LINK_TABLES["second"], AUTHORITY_TABLES["second"]))
+    second = coders(ds)[1]
+    return all(t in ds for t in (link_table(ds, second), authority_table(ds, second)))
+
+
+# --- codings and the tables that hold them ----------------------------------------------------
+
+
+def coders(ds: Dataset) -> tuple[str, ...]:
+    """The coder roles in schema order (``coding_coders.coder``): the first coding (whose
+    reconciled values are the final tables), then the second."""
+    return tuple(str(v) for v in ds.field(CODERS, "coder").enum or ())
+
+
+def _role(ds: Dataset, coding: str | None) -> str:
+    """``coding``, or the first coder's role when None."""
+    return coding if coding is not None else coders(ds)[0]
+
+
+def _variables(ds: Dataset) -> tuple[Category, ...]:
+    """The policy coding variables of the reconciliation log in schema order, each with its
+    tables (``gba:tables``: coder role → table) and its unit: a case and one value of the field
+    ``gba:item`` (present or absent), or a case and its value of the field ``gba:field``."""
+    return ds.field(RECONCILIATION, "variable").categories or ()
+
+
+def _table(ds: Dataset, field: str, coding: str | None) -> str:
+    """The table holding ``coding`` (default: the first) of the variable that codes ``field``."""
+    var = next(c for c in _variables(ds) if field in (c.get("item"), c.get("field")))
+    return str(var.get("tables")[_role(ds, coding)])
+
+
+def link_table(ds: Dataset, coding: str | None = None) -> str:
+    """The name of the table of plan links of ``coding`` (default: the first, the final coding)."""
+    return _table(ds, "section_id", coding)
+
+
+def authority_table(ds: Dataset, coding: str | None = None) -> str:
+    """The name of the table of authority levels of ``coding`` (default: the first, the final coding)."""
+    return _table(ds, "authority_level", coding)
 
 
 # --- shares with their denominators ----------------------------------------------------------
@@ -148,7 +178,7 @@ def sections(ds: Dataset) -> pd.DataFrame:
     s["_r"] = range(len(s))
     s = s.sort_values(["_o", "_r"]).drop(columns=["_o", "_r"]).reset_index(drop=True)
     s["label"] = [
-        section_label(str(p), str(k), None if pd.isna(n) else int(n), str(i))
+        section_label(ds, str(p), str(k), None if pd.isna(n) else int(n), str(i))
         for p, k, n, i in zip(s["plan_id"], s["kind"], s["number"], s["section_id"])
     ]
     return s[
@@ -169,31 +199,51 @@ def sections(ds: Dataset) -> pd.DataFrame:
 
 def plan_short(plan_id: str) -> str:
     """A short English name from the plan id: 'Outline', 'Hengqin 2021', 'Cepa services 2019'."""
-    if plan_id == "outline":
-        return "Outline"
     return " ".join(plan_id.split("_")).capitalize()
 
 
-_KIND_EN = {"chapter": "ch.", "part": "part", "task": "task"}
-_KIND_ZH = {"chapter": "第{n}章", "part": "第{n}部分", "task": "任务{n}"}
+def framing_kind(ds: Dataset) -> str:
+    """The kind of plan that frames the others (``gba:frames``): the Outline's."""
+    return str(ds.field("plans", "kind").values_where("frames", True)[0])
 
 
-def section_label(plan_id: str, kind: str, number: int | None, section_id: str = "", lang: str = "en") -> str:
-    """'Outline ch. 5', 'Hengqin 2021 part 2', 'Nansha 2022 task 4' (``lang`` "zh": plan id and
-    第5章 / 第2部分 / 任务4). Without a published number, the section id's code stands in
-    ('Qianhai 2021 task t1')."""
+def platform_kinds(ds: Dataset) -> tuple[str, ...]:
+    """The kinds of plan made for one cooperation platform (``gba:forPlatform``)."""
+    return tuple(str(v) for v in ds.field("plans", "kind").values_where("forPlatform", True))
+
+
+def _short(f: Field, value: str, lang: str) -> str | None:
+    """The short form of category ``value`` of ``f`` (``gba:short``; ``gba:short_zh`` for any
+    ``lang`` but "en"), or None when it has none."""
+    try:
+        short = f.category(value).get("short" if lang == "en" else "short_zh")
+    except KeyError:
+        return None
+    return None if short is None else str(short)
+
+
+def section_label(
+    ds: Dataset, plan_id: str, kind: str, number: int | None, section_id: str = "", lang: str = "en"
+) -> str:
+    """'Outline ch. 5', 'Hengqin 2021 part 2', 'Nansha 2022 task 4' (``lang`` "zh": 纲要 or the
+    plan id, then 第5章 / 第2部分 / 任务4): the plan's kind's short form or :func:`plan_short`,
+    then the section kind's short form. Without a published number, the section id's code
+    stands in ('Qianhai 2021 task t1')."""
     shown: Any = number if number is not None else section_id.split("-", 1)[-1]
+    kinds = dict(zip(ds.plans["plan_id"].astype(str), ds.plans["kind"].astype(str)))
+    head = _short(ds.field("plans", "kind"), kinds.get(plan_id, ""), lang) or plan_short(plan_id)
+    form = _short(ds.field("plan_sections", "kind"), kind, lang)
     if lang == "en":
-        return f"{plan_short(plan_id)} {_KIND_EN.get(kind, kind)} {shown}"
-    head = "纲要" if plan_id == "outline" else plan_short(plan_id)
-    return head + _KIND_ZH.get(kind, "{n}").format(n=shown)
+        return f"{head} {(form or kind + ' {n}').format(n=shown)}"
+    return head + (form or "{n}").format(n=shown)
 
 
-def links(ds: Dataset, coding: str = "first", sections_only: bool = False) -> pd.DataFrame:
-    """The plan-link coding (``first``: ``case_plan_links``, the final coding; ``second``: the
-    second coding) restricted to identified cases, with ``batch``: every row naming a plan
-    (a section, or the plan as a whole), or with ``sections_only`` the rows naming a section."""
-    t = ds[LINK_TABLES[coding]]
+def links(ds: Dataset, coding: str | None = None, sections_only: bool = False) -> pd.DataFrame:
+    """The plan-link coding (a coder role of :func:`coders`; default the first:
+    ``case_plan_links``, the final coding) restricted to identified cases, with ``batch``: every
+    row naming a plan (a section, or the plan as a whole), or with ``sections_only`` the rows
+    naming a section."""
+    t = ds[link_table(ds, coding)]
     t = t[(t["section_id"] if sections_only else t["plan_id"]).notna()].copy()
     batch = _batch_of(ds)
     t = t[t["case_id"].isin(list(batch))]
@@ -201,18 +251,18 @@ def links(ds: Dataset, coding: str = "first", sections_only: bool = False) -> pd
     return t.reset_index(drop=True)
 
 
-def link_status(ds: Dataset, coding: str = "first") -> pd.Series:
+def link_status(ds: Dataset, coding: str | None = None) -> pd.Series:
     """Per identified case (index ``case_id``, cases order): ``linked`` (carries out at least one
     plan, by a section or as a whole), ``(no section)`` (coded, no plan fits) or ``(not coded)``
     (no row)."""
-    t = ds[LINK_TABLES[coding]]
+    t = ds[link_table(ds, coding)]
     linked = set(t.loc[t["plan_id"].notna(), "case_id"])
     coded = set(t["case_id"])
     out = [LINKED if c in linked else NO_SECTION if c in coded else NOT_CODED for c in ds.cases["case_id"]]
     return pd.Series(out, index=pd.Index(ds.cases["case_id"], name="case_id"), name="status", dtype="string")
 
 
-def cases_by_section(ds: Dataset, coding: str = "first") -> pd.DataFrame:
+def cases_by_section(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
     """One row per plan section (order of :func:`sections`): ``section_id``, ``label``,
     ``title_en``, one column per batch (identified cases of that batch that carry the section
     out), ``total`` and ``cases`` (their ids, space-separated; "" when none)."""
@@ -230,15 +280,16 @@ def cases_by_section(ds: Dataset, coding: str = "first") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def empty_sections(ds: Dataset, plan_kind: str = "outline", coding: str = "first") -> pd.DataFrame:
-    """Sections of the plans of ``plan_kind`` that no identified case carries out yet."""
+def empty_sections(ds: Dataset, plan_kind: str | None = None, coding: str | None = None) -> pd.DataFrame:
+    """Sections of the plans of ``plan_kind`` (default: :func:`framing_kind`, the Outline's) that
+    no identified case carries out yet."""
     t = cases_by_section(ds, coding)
     kinds = dict(zip(ds.plans["plan_id"], ds.plans["kind"].astype(str)))
-    t = t[t["plan_id"].map(kinds) == plan_kind]
+    t = t[t["plan_id"].map(kinds) == (plan_kind if plan_kind is not None else framing_kind(ds))]
     return t[t["total"] == 0][["section_id", "label", "title_en"]].reset_index(drop=True)
 
 
-def plan_shares_by_batch(ds: Dataset, coding: str = "first") -> pd.DataFrame:
+def plan_shares_by_batch(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
     """Per batch and plan: ``batch``, ``plan_id``, ``k`` (identified cases carrying out at least
     one section of the plan), ``n`` (identified cases coded), ``announced``, ``share`` (k / n),
     ``low`` and ``high`` (bounds over announced cases: uncoded and unidentified cases all out /
@@ -258,7 +309,7 @@ def plan_shares_by_batch(ds: Dataset, coding: str = "first") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["batch", "plan_id", "k", "n", "announced", "share", "low", "high", "text"])
 
 
-def coverage(ds: Dataset, coding: str = "first") -> pd.DataFrame:
+def coverage(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
     """Per batch: ``batch``, ``announced``, ``identified``, ``linked``, ``no_section``,
     ``not_coded`` (identified cases by :func:`link_status`) and ``any_plan`` (the
     :class:`Share` text of cases carrying out at least one section of any plan)."""
@@ -279,7 +330,7 @@ def coverage(ds: Dataset, coding: str = "first") -> pd.DataFrame:
 # --- time from plan to case ------------------------------------------------------------------
 
 
-def plan_lag(ds: Dataset, coding: str = "first") -> pd.DataFrame:
+def plan_lag(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
     """One row per case and plan it carries out: ``case_id``, ``batch``, ``plan_id``,
     ``issued`` (plan), ``announced`` (the case's batch), ``years_to_selection`` (plan issued →
     batch announced, 1 decimal), ``date_in_force`` (as recorded), ``years_to_force`` (plan
@@ -305,7 +356,7 @@ def plan_lag(ds: Dataset, coding: str = "first") -> pd.DataFrame:
     return out.sort_values(["_c", "_p"]).drop(columns=["_c", "_p"]).reset_index(drop=True)
 
 
-def lag_by_plan(ds: Dataset, coding: str = "first") -> pd.DataFrame:
+def lag_by_plan(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
     """Per plan with at least one case: ``plan_id``, ``issued``, ``cases``, ``median_years``,
     ``min_years``, ``max_years`` (plan issued → batch announced), ``in_force_before_plan``
     (cases whose measure was in force before the plan was issued, of those with a date)."""
@@ -336,14 +387,37 @@ def lag_by_plan(ds: Dataset, coding: str = "first") -> pd.DataFrame:
 # --- authority -------------------------------------------------------------------------------
 
 
-def authority(ds: Dataset, coding: str = "first") -> pd.DataFrame:
-    """Per identified case (cases order): ``case_id``, ``batch``, ``level`` (the code, or
-    ``(unknown)`` when coded NA, or ``(not coded)``), ``group`` (``central``, ``local``,
-    ``sar``, ``(unknown)`` or ``(not coded)``), ``both_sides`` (boolean, NA when unknown or not
-    coded)."""
-    t = ds[AUTHORITY_TABLES[coding]]
+def _levels_field(ds: Dataset) -> Field:
+    return ds.field(authority_table(ds), "authority_level")
+
+
+def levels(ds: Dataset) -> tuple[str, ...]:
+    """The authority levels by reach, in the schema's order (highest first)."""
+    return tuple(str(v) for v in _levels_field(ds).enum or ())
+
+
+def level_groups(ds: Dataset) -> dict[str, str]:
+    """Authority level → the group it is counted in (``gba:group``: central acts, mainland acts
+    below the centre, SAR acts), levels in schema order."""
+    return {str(c.value): str(c.get("group")) for c in _levels_field(ds).categories or ()}
+
+
+def central_group(ds: Dataset) -> str:
+    """The group of the levels whose act is a central (national) one (``gba:centralAct``): the
+    measure was centrally authorised."""
+    f = _levels_field(ds)
+    return str(f.category(f.values_where("centralAct", True)[0]).get("group"))
+
+
+def authority(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
+    """Per identified case (cases order): ``case_id``, ``batch``, ``authority_level`` (the code,
+    or ``(unknown)`` when coded NA, or ``(not coded)``), ``group`` (the level's group, see
+    :func:`level_groups`, or ``(unknown)`` or ``(not coded)``), ``both_sides`` (boolean, NA when
+    unknown or not coded)."""
+    t = ds[authority_table(ds, coding)]
     lvl = {str(c): (None if pd.isna(v) else str(v)) for c, v in zip(t["case_id"], t["authority_level"])}
     both = dict(zip(t["case_id"].astype(str), t["both_sides"]))
+    groups = level_groups(ds)
     rows = []
     for c, b in zip(ds.cases["case_id"], ds.cases["batch"]):
         c = str(c)
@@ -353,19 +427,19 @@ def authority(ds: Dataset, coding: str = "first") -> pd.DataFrame:
             level = group = UNKNOWN
         else:
             level = str(lvl[c])
-            group = "central" if level in CENTRAL else "local" if level in LOCAL else "sar"
+            group = groups[level]
         rows.append((c, int(b), level, group, both.get(c, pd.NA)))
-    out = pd.DataFrame(rows, columns=["case_id", "batch", "level", "group", "both_sides"])
+    out = pd.DataFrame(rows, columns=["case_id", "batch", "authority_level", "group", "both_sides"])
     out["both_sides"] = out["both_sides"].astype("boolean")
     return out
 
 
-def authority_by_batch(ds: Dataset, coding: str = "first") -> pd.DataFrame:
+def authority_by_batch(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
     """Batch × level counts of identified cases (levels in schema order, then ``(unknown)``,
     ``(not coded)``), with ``identified`` and ``announced``; index ``batch``."""
     a = authority(ds, coding)
-    cols = list(LEVELS) + [UNKNOWN, NOT_CODED]
-    t = pd.crosstab(a["batch"], a["level"]).reindex(index=_batches(ds), columns=cols, fill_value=0).fillna(0)
+    cols = list(levels(ds)) + [UNKNOWN, NOT_CODED]
+    t = pd.crosstab(a["batch"], a["authority_level"]).reindex(index=_batches(ds), columns=cols, fill_value=0).fillna(0)
     t = t.astype(int)
     t["identified"] = t[cols].sum(axis=1)
     t["announced"] = pd.Series(_announced(ds))
@@ -373,26 +447,27 @@ def authority_by_batch(ds: Dataset, coding: str = "first") -> pd.DataFrame:
     return t
 
 
-def central_by_batch(ds: Dataset, coding: str = "first") -> pd.DataFrame:
-    """Per batch: ``batch``, ``central``, ``local``, ``sar``, ``unknown``, ``not_coded``,
-    ``n`` (cases of known level), ``announced``, ``share`` (central / n), ``low``, ``high``
-    (central over announced cases with every case of unknown level, uncoded or unidentified
-    out / in), ``text``."""
+def central_by_batch(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
+    """Per batch: ``batch``, one column per group of levels (:func:`level_groups`, in schema
+    order: ``central``, ``local``, ``sar``), ``unknown_level``, ``not_coded``, ``n`` (cases of
+    known level), ``announced``, ``share`` (the central group, :func:`central_group`, / n),
+    ``low``, ``high`` (central over announced cases with every case of unknown level, uncoded or
+    unidentified out / in), ``text``."""
     a = authority(ds, coding)
     announced = _announced(ds)
+    groups = list(dict.fromkeys(level_groups(ds).values()))
+    central = central_group(ds)
     rows = []
     for b in _batches(ds):
         g = a.loc[a["batch"] == b, "group"].tolist()
-        k, loc, sar = g.count("central"), g.count("local"), g.count("sar")
-        sh = Share(k, k + loc + sar, announced[b])
-        rows.append(
-            (b, k, loc, sar, g.count(UNKNOWN), g.count(NOT_CODED), sh.n, sh.announced, sh.share, sh.low, sh.high)
-        )
+        counts = [g.count(x) for x in groups]
+        sh = Share(g.count(central), sum(counts), announced[b])
+        rows.append((b, *counts, g.count(UNKNOWN), g.count(NOT_CODED), sh.n, sh.announced, sh.share, sh.low, sh.high))
     out = pd.DataFrame(
         rows,
-        columns=["batch", "central", "local", "sar", "unknown", "not_coded", "n", "announced", "share", "low", "high"],
+        columns=["batch", *groups, "unknown_level", "not_coded", "n", "announced", "share", "low", "high"],
     )
-    out["text"] = [Share(int(k), int(n), int(m)).text() for k, n, m in zip(out["central"], out["n"], out["announced"])]
+    out["text"] = [Share(int(k), int(n), int(m)).text() for k, n, m in zip(out[central], out["n"], out["announced"])]
     return out
 
 
@@ -403,17 +478,18 @@ def _tau_b(sx: np.ndarray, sy: np.ndarray) -> np.ndarray:
     return np.asarray(num / den)
 
 
-def trend_test(ds: Dataset, coding: str = "first", draws: int = 20000, seed: int = 20261203) -> dict[str, Any]:
+def trend_test(ds: Dataset, coding: str | None = None, draws: int = 20000, seed: int = 20261203) -> dict[str, Any]:
     """Does the level of authority move with the batch? Kendall's tau-b between batch number
     and the level's reach (SAR 0 … NPC Standing Committee 5) over cases of known level, with a
     two-sided permutation p-value (``draws`` shuffles of the levels, fixed ``seed``; the
     observed ordering counts as one draw). Returns ``n``, ``tau`` (positive: later batches
     needed higher acts) and ``p``, rounded to 3 decimals; NaN when there is nothing to test."""
     a = authority(ds, coding)
-    known = a[a["level"].isin(LEVELS)]
-    reach = {lvl: len(LEVELS) - 1 - i for i, lvl in enumerate(LEVELS)}
+    order = levels(ds)
+    known = a[a["authority_level"].isin(order)]
+    reach = {lvl: len(order) - 1 - i for i, lvl in enumerate(order)}
     x = known["batch"].to_numpy(dtype=float)
-    y = known["level"].map(reach).to_numpy(dtype=float)
+    y = known["authority_level"].map(reach).to_numpy(dtype=float)
     n = len(known)
     if n < 3 or len(set(x)) < 2 or len(set(y)) < 2:
         return {"n": n, "tau": float("nan"), "p": float("nan")}
@@ -438,7 +514,7 @@ def trend_test(ds: Dataset, coding: str = "first", draws: int = 20000, seed: int
     return {"n": n, "tau": round(tau, 3), "p": round((hits + 1) / (draws + 1), 3)}
 
 
-def direction(ds: Dataset, coding: str = "first", alpha: float = 0.05) -> str:
+def direction(ds: Dataset, coding: str | None = None, alpha: float = 0.05) -> str:
     """``toward central acts``, ``toward local acts`` or ``no clear change``: the sign of
     :func:`trend_test`'s tau when its p-value is below ``alpha`` and the bounds of the first and
     last batch's central share do not overlap in the opposite direction; else no clear change."""
@@ -462,7 +538,7 @@ def _plan_names(ds: Dataset, lang: str) -> dict[str, str]:
     return {str(p): str(t) for p, t in zip(ds.plans["plan_id"], ds.plans[col])}
 
 
-def plans_answer(ds: Dataset, lang: str = "en", coding: str = "first") -> str:
+def plans_answer(ds: Dataset, lang: str = "en", coding: str | None = None) -> str:
     """One-sentence answer to 'Which plans do the cases carry out?' (``lang`` "en" or "zh"):
     cases linked of coded, the most carried Outline chapter, the Outline chapters with no case
     yet, and the median time from a plan to the batch that showcased a case carrying it out.
@@ -472,7 +548,7 @@ def plans_answer(ds: Dataset, lang: str = "en", coding: str = "first") -> str:
     linked = int((status == LINKED).sum())
     t = cases_by_section(ds, coding)
     kinds = dict(zip(ds.plans["plan_id"], ds.plans["kind"].astype(str)))
-    outline = t[t["plan_id"].map(kinds) == "outline"]
+    outline = t[t["plan_id"].map(kinds) == framing_kind(ds)]
     empty = outline[outline["total"] == 0]
     lag = plan_lag(ds, coding)
     med = float(lag["years_to_selection"].median()) if len(lag) else float("nan")
@@ -515,7 +591,7 @@ _DIRECTION_ZH = {
 }
 
 
-def authority_answer(ds: Dataset, lang: str = "en", coding: str = "first") -> str:
+def authority_answer(ds: Dataset, lang: str = "en", coding: str | None = None) -> str:
     """One-sentence answer to 'Is rule connection moving from local pilots to centrally
     authorised measures, or the reverse?': the central share of the first and last batch with
     their denominators and bounds, the trend test and the direction. Plain text."""
@@ -525,8 +601,9 @@ def authority_answer(ds: Dataset, lang: str = "en", coding: str = "first") -> st
     first, last = c.iloc[0], c.iloc[-1]
     ptxt = "n/a" if t["p"] != t["p"] else f"{t['p']:.3f}"
     tau = "n/a" if t["tau"] != t["tau"] else f"{t['tau']:+.2f}"
-    s1 = Share(int(first["central"]), int(first["n"]), int(first["announced"]))
-    s2 = Share(int(last["central"]), int(last["n"]), int(last["announced"]))
+    central = central_group(ds)
+    s1 = Share(int(first[central]), int(first["n"]), int(first["announced"]))
+    s2 = Share(int(last[central]), int(last["n"]), int(last["announced"]))
     if lang == "zh":
         return (
             f"需中央层级行为（全国人大常委会、党中央国务院或国家部委）的案例：第{int(first['batch'])}批{s1.text_zh()}；"
@@ -549,10 +626,10 @@ def findings(ds: Dataset) -> pd.Series:
     and the direction of authority."""
     t = cases_by_section(ds)
     kinds = dict(zip(ds.plans["plan_id"], ds.plans["kind"].astype(str)))
-    outline = t[t["plan_id"].map(kinds) == "outline"]
+    outline = t[t["plan_id"].map(kinds) == framing_kind(ds)]
     top = outline.sort_values("total", ascending=False, kind="stable").iloc[0] if len(outline) else None
     lag = plan_lag(ds)
-    platform = [p for p, k in kinds.items() if k == "platform_plan"]
+    platform = [p for p, k in kinds.items() if k in platform_kinds(ds)]
     carried = set(links(ds)["plan_id"])
     return pd.Series(
         {
@@ -578,13 +655,39 @@ def _replace(ds: Dataset, frames: dict[str, pd.DataFrame]) -> Dataset:
 
 def second_coding(ds: Dataset) -> Dataset:
     """A copy of ``ds`` whose ``case_plan_links`` and ``case_authority`` are the second coding."""
-    return _replace(
-        ds,
-        {
-            LINK_TABLES["first"]: like_frame(ds[LINK_TABLES["first"]], ds[LINK_TABLES["second"]]),
-            AUTHORITY_TABLES["first"]: like_frame(ds[AUTHORITY_TABLES["first"]], ds[AUTHORITY_TABLES["second"]]),
-        },
-    )
+    second = coders(ds)[1]
+    tables = {t(ds): t(ds, second) for t in (link_table, authority_table)}
+    return _replace(ds, {final: like_frame(ds[final], ds[other]) for final, other in tables.items()})
+
+
+def _restore_link(lk: pd.DataFrame, case: str, col: str, item: Any, value: str | None, plan: Any) -> pd.DataFrame:
+    """``lk`` with the link of ``case`` to the ``col`` value ``item`` (of plan ``plan``) added
+    when ``value`` is present, removed when absent."""
+    here = (lk["case_id"] == case) & (lk[col] == item)
+    if value == "present" and not here.fillna(False).any():
+        row = {c: None for c in lk.columns} | {"case_id": case, "plan_id": plan, col: item, "basis": "(first coding)"}
+        return pd.concat([lk, like_frame(lk, pd.DataFrame([row]))], ignore_index=True)
+    if value == "absent":
+        kept: pd.DataFrame = lk[~here.fillna(False)].reset_index(drop=True)
+        return kept
+    return lk
+
+
+def _restore_value(t: pd.DataFrame, case: str, f: Field, value: str | None) -> pd.DataFrame:
+    """``t`` (changed in place) with ``case``'s value of field ``f`` set to ``value`` as logged
+    (a boolean field's text read by its true values)."""
+    val: Any = value if f.type != "boolean" or value is None else value in f.true_values
+    t.loc[t["case_id"] == case, f.name] = val
+    return t
+
+
+def _no_plan_rows(before: pd.DataFrame, lk: pd.DataFrame) -> pd.DataFrame:
+    """``lk`` with a no-plan row for each case of ``before`` whose every link the log took back."""
+    gone = [c for c in dict.fromkeys(before["case_id"]) if c not in set(lk["case_id"])]
+    if not gone:
+        return lk
+    rows = [{c: None for c in lk.columns} | {"case_id": c, "basis": "(first coding: no plan)"} for c in gone]
+    return pd.concat([lk, like_frame(lk, pd.DataFrame(rows))], ignore_index=True)
 
 
 def first_coding(ds: Dataset) -> Dataset:
@@ -594,34 +697,22 @@ def first_coding(ds: Dataset) -> Dataset:
     if RECONCILIATION not in ds:
         return _replace(ds, {})
     log = ds[RECONCILIATION]
-    lk = ds[LINK_TABLES["first"]].copy()
-    au = ds[AUTHORITY_TABLES["first"]].copy()
+    first = coders(ds)[0]
+    frames = {t: ds[t].copy() for t in (link_table(ds), authority_table(ds))}
+    variables = {str(c.value): c for c in _variables(ds)}
     secs = dict(zip(ds.plan_sections["section_id"], ds.plan_sections["plan_id"]))
     for var, case, item, value in zip(log["variable"], log["case_id"], log["item"], log["first_value"]):
-        var, case = str(var), str(case)
+        c = variables[str(var)]
+        table = str(c.get("tables")[first])
+        t = frames.setdefault(table, ds[table].copy())
         v = None if pd.isna(value) else str(value)
-        if var == "plan_links":
-            here = (lk["case_id"] == case) & (lk["section_id"] == item)
-            if v == "present" and not here.fillna(False).any():
-                row = {c: None for c in lk.columns} | {
-                    "case_id": case,
-                    "plan_id": secs.get(item),
-                    "section_id": item,
-                    "basis": "(first coding)",
-                }
-                lk = pd.concat([lk, like_frame(lk, pd.DataFrame([row]))], ignore_index=True)
-            elif v == "absent":
-                lk = lk[~here.fillna(False)].reset_index(drop=True)
-        elif var in ("authority", "both_sides"):
-            col = "authority_level" if var == "authority" else "both_sides"
-            val: Any = v if var == "authority" else (None if v is None else v == "true")
-            au.loc[au["case_id"] == case, col] = val
-    # a case whose every link the log takes back was coded with no plan
-    gone = [c for c in dict.fromkeys(ds[LINK_TABLES["first"]]["case_id"]) if c not in set(lk["case_id"])]
-    if gone:
-        rows = [{c: None for c in lk.columns} | {"case_id": c, "basis": "(first coding: no plan)"} for c in gone]
-        lk = pd.concat([lk, like_frame(lk, pd.DataFrame(rows))], ignore_index=True)
-    return _replace(ds, {LINK_TABLES["first"]: lk, AUTHORITY_TABLES["first"]: au})
+        if c.get("item") is not None:
+            frames[table] = _restore_link(t, str(case), str(c.get("item")), item, v, secs.get(item))
+        else:
+            frames[table] = _restore_value(t, str(case), ds.field(table, str(c.get("field"))), v)
+    links_first = link_table(ds)
+    frames[links_first] = _no_plan_rows(ds[links_first], frames[links_first])
+    return _replace(ds, frames)
 
 
 def variants(ds: Dataset) -> dict[str, Dataset]:
@@ -653,48 +744,60 @@ def compare(ds: Dataset, fn: Callable[[Dataset], pd.Series]) -> pd.DataFrame:
 # --- agreement between the two codings ---------------------------------------------------------
 
 
-def _coded_cases(ds: Dataset, table: str) -> list[str]:
-    have = set(ds[table]["case_id"].astype(str))
-    return [str(c) for c in ds.cases["case_id"] if str(c) in have]
+def _unit_value(v: Any) -> str:
+    """A coded value as unit text: the code, ``true``/``false``, or ``(unknown)`` when NA."""
+    if v is None or pd.isna(v):
+        return UNKNOWN
+    return str(v).lower() if isinstance(v, (bool, np.bool_)) else str(v)
+
+
+def _presence_units(
+    var: str, cases: list[str], items: list[str], col: str, t1: pd.DataFrame, t2: pd.DataFrame
+) -> list[tuple[Any, ...]]:
+    """One unit per case both codings coded (``cases`` order) and item: ``present`` or ``absent``
+    in each coding (``t1``, ``t2``: rows naming an item in ``col``)."""
+
+    def present(t: pd.DataFrame) -> set[tuple[str, str]]:
+        t = t[t[col].notna()]
+        return set(zip(t["case_id"].astype(str), t[col].astype(str)))
+
+    coded1, coded2 = set(t1["case_id"].astype(str)), set(t2["case_id"].astype(str))
+    p1, p2 = present(t1), present(t2)
+    return [
+        (var, c, s, "present" if (c, s) in p1 else "absent", "present" if (c, s) in p2 else "absent")
+        for c in cases
+        if c in coded1 and c in coded2
+        for s in items
+    ]
+
+
+def _value_units(var: str, cases: list[str], col: str, t1: pd.DataFrame, t2: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """One unit per case both codings coded (``cases`` order): each coding's value of ``col``."""
+    v1 = dict(zip(t1["case_id"].astype(str), t1[col]))
+    v2 = dict(zip(t2["case_id"].astype(str), t2[col]))
+    return [(var, c, None, _unit_value(v1[c]), _unit_value(v2[c])) for c in cases if c in v1 and c in v2]
 
 
 def unit_values(ds: Dataset, first: Dataset | None = None) -> pd.DataFrame:
     """Every unit of the three variables with both codings' values: ``variable``
     (``plan_links``: case × section, present or absent; ``authority``: case, level code or
     ``(unknown)``; ``both_sides``: case, true, false or ``(unknown)``), ``case_id``, ``item``
-    (section for plan_links, else NA), ``first``, ``second``. Only cases both codings coded.
-    ``first`` defaults to the first coding before reconciliation."""
+    (section for plan_links, else NA), then one column per coding named by its coder role
+    (``first``, ``second``). Only cases both codings coded. ``first`` defaults to the first
+    coding before reconciliation."""
     first = first if first is not None else first_coding(ds)
+    r1, r2 = coders(ds)[:2]
     rows: list[tuple[Any, ...]] = []
-    sec_ids = list(sections(ds)["section_id"])
-    both = [c for c in _coded_cases(first, LINK_TABLES["first"]) if c in set(_coded_cases(ds, LINK_TABLES["second"]))]
-
-    def present(t: pd.DataFrame) -> set[tuple[str, str]]:
-        t = t[t["section_id"].notna()]
-        return set(zip(t["case_id"].astype(str), t["section_id"].astype(str)))
-
-    p1, p2 = present(first[LINK_TABLES["first"]]), present(ds[LINK_TABLES["second"]])
-    for c in both:
-        for s in sec_ids:
-            rows.append(
-                ("plan_links", c, s, "present" if (c, s) in p1 else "absent", "present" if (c, s) in p2 else "absent")
-            )
-    a1, a2 = first[AUTHORITY_TABLES["first"]], ds[AUTHORITY_TABLES["second"]]
-    lv1 = dict(zip(a1["case_id"].astype(str), a1["authority_level"]))
-    lv2 = dict(zip(a2["case_id"].astype(str), a2["authority_level"]))
-    b1 = dict(zip(a1["case_id"].astype(str), a1["both_sides"]))
-    b2 = dict(zip(a2["case_id"].astype(str), a2["both_sides"]))
-
-    def val(v: Any) -> str:
-        if v is None or pd.isna(v):
-            return UNKNOWN
-        return str(v).lower() if isinstance(v, (bool, np.bool_)) else str(v)
-
-    for c in [str(c) for c in ds.cases["case_id"] if str(c) in lv1 and str(c) in lv2]:
-        rows.append(("authority", c, None, val(lv1[c]), val(lv2[c])))
-    for c in [str(c) for c in ds.cases["case_id"] if str(c) in b1 and str(c) in b2]:
-        rows.append(("both_sides", c, None, val(b1[c]), val(b2[c])))
-    return pd.DataFrame(rows, columns=["variable", "case_id", "item", "first", "second"]).astype("string")
+    for v in _variables(ds):
+        t1, t2 = first[v.get("tables")[r1]], ds[v.get("tables")[r2]]
+        if v.get("item") is not None:
+            col = str(v.get("item"))
+            cases = [str(c) for c in first.cases["case_id"]]
+            rows += _presence_units(str(v.value), cases, list(sections(ds)[col]), col, t1, t2)
+        else:
+            cases = [str(c) for c in ds.cases["case_id"]]
+            rows += _value_units(str(v.value), cases, str(v.get("field")), t1, t2)
+    return pd.DataFrame(rows, columns=["variable", "case_id", "item", r1, r2]).astype("string")
 
 
 def reliability(ds: Dataset, first: Dataset | None = None) -> pd.DataFrame:
@@ -705,11 +808,11 @@ def reliability(ds: Dataset, first: Dataset | None = None) -> pd.DataFrame:
     from .reliability import agreement_row
 
     u = unit_values(ds, first)
+    r1, r2 = coders(ds)[:2]
     rows = []
-    for var in ("plan_links", "authority", "both_sides"):
-        t = u[u["variable"] == var]
-        row = agreement_row(var, t["first"].tolist(), t["second"].tolist(), var == "plan_links")
-        rows.append(row)
+    for v in _variables(ds):
+        t = u[u["variable"] == v.value]
+        rows.append(agreement_row(str(v.value), t[r1].tolist(), t[r2].tolist(), v.get("item") is not None))
     out = pd.DataFrame(rows)
     for col in ("n_units", "disagreements", "first_present", "second_present"):
         out[col] = out[col].astype("Int64")
@@ -719,7 +822,8 @@ def reliability(ds: Dataset, first: Dataset | None = None) -> pd.DataFrame:
 def disagreements(ds: Dataset, first: Dataset | None = None) -> pd.DataFrame:
     """The units the two codings code differently (rows of :func:`unit_values`)."""
     u = unit_values(ds, first)
-    return u[u["first"] != u["second"]].reset_index(drop=True)
+    r1, r2 = coders(ds)[:2]
+    return u[u[r1] != u[r2]].reset_index(drop=True)
 
 
 def reconciled_variables(ds: Dataset) -> list[str]:
@@ -727,7 +831,7 @@ def reconciled_variables(ds: Dataset) -> list[str]:
     if RECONCILIATION not in ds:
         return []
     have = set(ds[RECONCILIATION]["variable"].astype(str))
-    return [v for v in ("plan_links", "authority", "both_sides") if v in have]
+    return [str(v.value) for v in _variables(ds) if v.value in have]
 
 
 def reconciliation_problems(ds: Dataset, variables: Iterable[str] | None = None) -> list[str]:
@@ -752,8 +856,9 @@ def reconciliation_problems(ds: Dataset, variables: Iterable[str] | None = None)
 
 def case_rows(ds: Dataset, case_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The plan-link rows and the authority row of one case (empty frames when not coded)."""
-    lk = ds[LINK_TABLES["first"]] if LINK_TABLES["first"] in ds else pd.DataFrame(columns=["case_id"])
-    au = ds[AUTHORITY_TABLES["first"]] if AUTHORITY_TABLES["first"] in ds else pd.DataFrame(columns=["case_id"])
+    lt, at = link_table(ds), authority_table(ds)
+    lk = ds[lt] if lt in ds else pd.DataFrame(columns=["case_id"])
+    au = ds[at] if at in ds else pd.DataFrame(columns=["case_id"])
     return lk[lk["case_id"] == case_id].reset_index(drop=True), au[au["case_id"] == case_id].reset_index(drop=True)
 
 
@@ -763,7 +868,7 @@ def cases_carrying(ds: Dataset, section_ids: Iterable[str]) -> pd.DataFrame:
     return lk[lk["section_id"].isin(list(section_ids))].reset_index(drop=True)
 
 
-def plan_level_links(ds: Dataset, coding: str = "first") -> pd.DataFrame:
+def plan_level_links(ds: Dataset, coding: str | None = None) -> pd.DataFrame:
     """Links to a plan as a whole (no section): ``case_id``, ``batch``, ``plan_id``, ``basis``."""
     lk = links(ds, coding)
     return lk[lk["section_id"].isna()][["case_id", "batch", "plan_id", "basis"]].reset_index(drop=True)
@@ -781,7 +886,7 @@ def reconciliation_summary(ds: Dataset) -> pd.DataFrame:
         return UNKNOWN if pd.isna(v) else str(v)
 
     rows = []
-    for var in ("plan_links", "authority", "both_sides"):
+    for var in (str(v.value) for v in _variables(ds)):
         lg = log[log["variable"].astype(str) == var]
         fv, sv, zv = (
             lg[c].map(val) if len(lg) else pd.Series(dtype=str) for c in ("first_value", "second_value", "final_value")

@@ -48,29 +48,6 @@ STAGE = {
     "policy_plots": ANALYSE,
 }
 
-# Category values still spelled in code, to be moved into the schema (one entry per module and
-# value). The test fails on any new one, and on an entry that is no longer needed.
-KNOWN_CATEGORY_LITERALS = {
-    ("policy", "authority"),
-    ("policy", "central"),
-    ("policy", "chapter"),
-    ("policy", "city_platform"),
-    ("policy", "first"),
-    ("policy", "level"),
-    ("policy", "ministry"),
-    ("policy", "npc_standing_committee"),
-    ("policy", "outline"),
-    ("policy", "part"),
-    ("policy", "plan_links"),
-    ("policy", "platform_plan"),
-    ("policy", "provincial"),
-    ("policy", "sar"),
-    ("policy", "sar_government"),
-    ("policy", "second"),
-    ("policy", "task"),
-    ("policy", "unknown"),
-}
-
 
 def _modules() -> dict[str, Path]:
     out = {}
@@ -174,8 +151,7 @@ def test_no_category_value_is_spelled_in_the_package():
                 if isinstance(v, str) and v not in names and v not in ("en", "zh", "both", "date", "translation"):
                     values.add(v)
     found = {(name, s) for name in MODULES if name not in ("schema", "labels") for s in _strings(name) if s in values}
-    assert found - KNOWN_CATEGORY_LITERALS == set(), "category values belong in datapackage.json"
-    assert KNOWN_CATEGORY_LITERALS - found == set(), "remove these from KNOWN_CATEGORY_LITERALS"
+    assert found == set(), "category values belong in datapackage.json: give the category a gba: property"
 
 
 def test_imports_form_no_cycle():

@@ -43,7 +43,8 @@ def test_codings_are_project_coding_and_levels_are_ordered(ds):
     for t in ("case_plan_links", "case_authority", "coding_second_plan_links", "coding_second_authority"):
         assert ds.resource(t).provenance == "project_coding"
     lvl = ds.case_authority["authority_level"]
-    assert lvl.cat.ordered and list(lvl.cat.categories) == list(P.LEVELS)
+    assert lvl.cat.ordered and list(lvl.cat.categories) == list(P.levels(ds))
+    assert P.levels(ds)[0] == "npc_standing_committee" and P.levels(ds)[-1] == "sar_government"
     assert ds.labels("case_authority", "authority_level", "zh")["npc_standing_committee"] == "全国人大常委会"
 
 
@@ -98,7 +99,7 @@ def test_share_bounds():
 
 def test_authority_by_batch(ds):
     c = P.central_by_batch(ds)
-    assert c[["batch", "central", "local", "sar", "unknown", "not_coded", "n", "announced"]].values.tolist() == [
+    assert c[["batch", "central", "local", "sar", "unknown_level", "not_coded", "n", "announced"]].values.tolist() == [
         [1, 3, 2, 0, 2, 0, 5, 20],
         [2, 2, 8, 0, 6, 0, 10, 16],
         [3, 2, 3, 0, 6, 0, 5, 16],
@@ -111,9 +112,10 @@ def test_trend_test_is_reproducible_and_matches_kendall(ds):
     t = P.trend_test(ds)
     assert t == {"n": 20, "tau": -0.008, "p": 0.975}
     a = P.authority(ds)
-    k = a[a["level"].isin(P.LEVELS)]
-    reach = {lvl: len(P.LEVELS) - 1 - i for i, lvl in enumerate(P.LEVELS)}
-    assert t["tau"] == round(float(kendalltau(k["batch"], k["level"].map(reach)).statistic), 3)
+    levels = P.levels(ds)
+    k = a[a["authority_level"].isin(levels)]
+    reach = {lvl: len(levels) - 1 - i for i, lvl in enumerate(levels)}
+    assert t["tau"] == round(float(kendalltau(k["batch"], k["authority_level"].map(reach)).statistic), 3)
     assert P.trend_test(ds) == t
 
 
@@ -206,11 +208,12 @@ def test_a_new_batch_without_codings_is_counted_as_not_coded(data_copy):
     assert P.authority_answer(ds).startswith("Cases that needed a central act")
 
 
-def test_section_labels():
-    assert P.section_label("outline", "chapter", 8) == "Outline ch. 8"
-    assert P.section_label("hengqin_2021", "part", 3) == "Hengqin 2021 part 3"
-    assert P.section_label("qianhai_2021", "task", None, "qianhai-t1") == "Qianhai 2021 task t1"
-    assert P.section_label("outline", "chapter", 8, lang="zh") == "纲要第8章"
+def test_section_labels(ds):
+    assert P.section_label(ds, "outline", "chapter", 8) == "Outline ch. 8"
+    assert P.section_label(ds, "hengqin_2021", "part", 3) == "Hengqin 2021 part 3"
+    assert P.section_label(ds, "qianhai_2021", "task", None, "qianhai-t1") == "Qianhai 2021 task t1"
+    assert P.section_label(ds, "outline", "chapter", 8, lang="zh") == "纲要第8章"
+    assert P.section_label(ds, "hengqin_2021", "part", 3, lang="zh") == "Hengqin 2021第3部分"
 
 
 def test_notebook_11_compares_its_findings_across_variants():
