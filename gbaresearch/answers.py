@@ -24,8 +24,7 @@ How a notebook uses it (the convention read by :mod:`gbaresearch.report` and che
   (``sensitivity.assessment_sentence(held)`` then ``sensitivity.assessment_sentence(held, "zh")``);
 - section headings read ``## English · 中文``; figure titles carry a Chinese line or suffix where
   the figure stays readable, and labels that come from the schema use its Chinese labels
-  (``ds.labels(table, field, "zh")``, ``analysis.category_labels(ds, "zh")``,
-  ``analysis.vocab_labels(ds, vocab, "zh")``).
+  (``gbaresearch.labels.labels(ds.<table>, field, "zh")``).
 
 The landing page (:func:`gbaresearch.report.notebook_question` and
 :func:`~gbaresearch.report.notebook_answer` with ``lang="zh"``) shows the Chinese question and
@@ -50,6 +49,7 @@ from . import findings as F
 from . import sensitivity as S
 from .analysis import md_escape as esc
 from .labels import label_pairs, rows_where
+from .labels import labels as label_of
 
 if TYPE_CHECKING:
     from .load import Dataset
@@ -167,7 +167,7 @@ def answer_02(ds: Dataset, lang: str = "en") -> str:
     always = [c for c in A.categories(ds) if (A.composition_table(ds)[c] > 0).all()]
     stable = A.composition_test(ds, categories_subset=always)
     cc = F.composition_change(ds)
-    lab = A.category_labels(ds, lang)
+    lab = label_of(ds.cases, "category", lang)
     i_up: Any = cc["change"].idxmax()
     i_down: Any = cc["change"].idxmin()
     up, down = cc.loc[i_up], cc.loc[i_down]
@@ -352,7 +352,7 @@ def shows_04(ds: Dataset, lang: str = "en") -> str:
             "The counterpart is read from titles and sources for every level alike (table above). "
             "The unknown share, largest in the first batch, is a limit of the public record, not a finding."
         )
-    lv = ds.labels("cases", "lead_level", "zh")
+    lv = label_of(ds.cases, "lead_level", "zh")
     return (
         f"{len(ds.cases)} 个已识别案例（共公布 {announced} 个）中有 {n_known} 个牵头层级已知。依据分两类："
         + "、".join(f"{esc(lv.get(lvl, lvl))} {n} 个" for lvl, n in by_body.items())
@@ -379,7 +379,7 @@ def answer_05(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
     top: Any = mech.drop(index=A.NOT_CODED).sum(axis=1).idxmax()
     d = A.mechanism_direction_by_batch(ds).set_index("batch")
     two = A.directions(ds)[0]
-    label = esc(ds.labels("vocab_mechanisms", "mechanism", lang)[top])
+    label = esc(label_of(ds.vocab_mechanisms, "mechanism", lang)[top])
     if lang == "en":
         return (
             f"Most used overall: {label}, in {A.of(mech.loc[top, first], coded[first])} coded cases of batch {first} "
@@ -514,7 +514,7 @@ def answer_08(ds: Dataset, lang: str = "en") -> str:
             f"{len(corr)} corrections across {n_sources} sources ({esc(', '.join(kinds))}); "
             f"{n_cases} identified cases rest on a machine translation alone for at least one fact."
         )
-    zh = ds.labels("corrections", "error_kind", "zh")
+    zh = label_of(ds.corrections, "error_kind", "zh")
     return (
         f"{n_sources} 个来源共有 {len(corr)} 处更正（{esc('、'.join(str(zh.get(k, k)) for k in kinds))}）；"
         f"{n_cases} 个已识别案例至少有一项事实只以机器翻译为依据。"

@@ -27,7 +27,6 @@ from typing import Any
 import pandas as pd
 
 from .labels import describe
-from .labels import labels as _labels
 from .paths import data_dir as _data_dir
 from .problems import DataValidationError
 from .schema import PACKAGE_FILE, Field, Package, Resource, load_package
@@ -76,11 +75,6 @@ class Dataset(dict[str, pd.DataFrame]):
     def field(self, table: str, field: str) -> Field:
         """The schema of one column (title, type, categories, constraints)."""
         return self.package.resource(table).field(field)
-
-    def labels(self, table: str, field: str, lang: str = "en") -> dict[Any, str]:
-        """Value → display label of a column, in category order: :func:`gbaresearch.labels.labels`
-        of ``self[table]``."""
-        return _labels(self[table], field, lang)
 
     def categories(self, table: str, field: str) -> list[Any]:
         """The categories of a categorical column, in their order."""

@@ -4,6 +4,7 @@
 import matplotlib.pyplot as plt
 
 from gbaresearch import analysis as A
+from gbaresearch import labels as gl
 from gbaresearch import plotting as P
 
 
@@ -28,7 +29,7 @@ def coverage_bars(ds):  # notebook 01
 
 def category_mix(ds):  # notebook 02
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    P.stacked_shares(ax, A.category_shares(ds), labels=A.category_labels(ds, "both"))
+    P.stacked_shares(ax, A.category_shares(ds), labels=gl.labels(ds.cases, "category", "both"))
     ax.set_title("Official category mix of each batch")
     P.caption(fig, ds.version, "Official counts: every announced case is included.")
     return fig
@@ -41,7 +42,7 @@ def domain_heatmap(ds):  # notebook 03
     P.count_heatmap(
         ax,
         counts,
-        row_labels=A.vocab_labels(ds, "domains", "both"),
+        row_labels=gl.labels(ds.vocab_domains, "domain", "both"),
         col_labels=[
             P.batch_label(b, int(cov.loc[b, "identified"]), int(cov.loc[b, "n_cases"])) for b in counts.columns
         ],
@@ -55,7 +56,7 @@ def domain_heatmap(ds):  # notebook 03
 
 
 def _humane(ds, table):
-    names = {v: en for v, (en, zh) in A.value_labels(ds, "cases", table.index.name).items()}
+    names = {v: en for v, (en, zh) in gl.label_pairs(ds.cases, table.index.name).items()}
     return {r: names.get(r, r).replace("_", " ").title() if not str(r).startswith("(") else r for r in table.index}
 
 
@@ -79,7 +80,7 @@ def mechanism_heatmap(ds):  # notebook 05
     P.count_heatmap(
         ax,
         mech.drop(index=A.NOT_CODED),
-        row_labels=A.vocab_labels(ds, "mechanisms", "both"),
+        row_labels=gl.labels(ds.vocab_mechanisms, "mechanism", "both"),
         cmap="Greens",
         col_labels=[
             f"Batch {b}\n{int(coded[b])} coded of\n{int(cov.loc[b, 'n_cases'])} announced" for b in mech.columns

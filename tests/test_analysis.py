@@ -5,6 +5,7 @@ import pytest
 
 import gbaresearch as gba
 from gbaresearch import analysis as A
+from gbaresearch import labels as gl
 
 
 @pytest.fixture(scope="module")
@@ -412,11 +413,11 @@ def test_power_of_the_composition_test():
 
 
 def test_value_labels_come_from_the_schema(ds):
-    labels = A.value_labels(ds, "cases", "category")
+    labels = gl.label_pairs(ds.cases, "category")
     assert labels["factor_flow"] == ("Cross-border flow of factors", "要素跨境流动")
-    assert A.category_labels(ds, "both")["major_platforms"] == "Major cooperation platforms / 重大平台建设"
-    assert A.category_labels(ds, "zh")["livelihood"] == "民生融合"
-    assert A.vocab_labels(ds, "mechanisms", "both")["mutual_recognition"] == "Mutual recognition / 互认"
+    assert gl.labels(ds.cases, "category", "both")["major_platforms"] == "Major cooperation platforms / 重大平台建设"
+    assert gl.labels(ds.cases, "category", "zh")["livelihood"] == "民生融合"
+    assert gl.labels(ds.vocab_mechanisms, "mechanism", "both")["mutual_recognition"] == "Mutual recognition / 互认"
 
 
 def test_identified_cases_table(ds):

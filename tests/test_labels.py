@@ -21,7 +21,6 @@ def test_labels_are_the_schema_categories_in_both_languages(ds):
                 continue
             assert labels(ds[res.name], f.name, "en") == f.labels("en")
             assert labels(ds[res.name], f.name, "zh") == f.labels("zh")
-            assert ds.labels(res.name, f.name, "zh") == f.labels("zh")
             assert list(label_pairs(ds[res.name], f.name)) == list(f.enum or ())
 
 

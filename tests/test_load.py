@@ -9,6 +9,7 @@ import pytest
 from pandas.api.types import is_datetime64_any_dtype
 
 import gbaresearch as gba
+from gbaresearch import labels as gl
 from gbaresearch.paths import REPO_DIR
 
 LOADERS = {name[5:]: getattr(gba, name) for name in gba.__all__ if name.startswith("load_") and name != "load_dataset"}
@@ -115,33 +116,33 @@ def test_dataset_keeps_the_parsed_package(ds):
     assert ds.package.title == "Greater Bay Area rule-connection typical cases"
     assert ds.package.title_zh == "粤港澳大湾区规则衔接机制对接典型案例数据集"
     assert ds.resource("cases").title == "Cases"
-    assert ds.labels("batch_categories", "category") == {
+    assert gl.labels(ds.batch_categories, "category") == {
         "factor_flow": "Cross-border flow of factors",
         "livelihood": "Livelihood integration",
         "business_environment": "Business environment",
         "major_platforms": "Major cooperation platforms",
     }
-    assert list(ds.labels("cases", "category", "zh").values()) == [
+    assert list(gl.labels(ds.cases, "category", "zh").values()) == [
         "要素跨境流动",
         "民生融合",
         "营商环境",
         "重大平台建设",
     ]
-    assert ds.labels("cases", "counterpart") == {
+    assert gl.labels(ds.cases, "counterpart") == {
         "hong_kong": "Hong Kong",
         "macao": "Macao",
         "both": "Hong Kong and Macao",
     }
-    assert ds.labels("cases", "counterpart", "zh") == {"hong_kong": "香港", "macao": "澳门", "both": "港澳"}
-    assert ds.labels("case_sources", "fact")["listed"] == "Listed in its batch"
-    assert ds.labels("case_sources", "fact", "zh")["rule_maker"] == "规则制定机构"
-    units = ds.labels("indicators", "unit")
-    assert units["person_times"] == "person-times" and ds.labels("indicators", "unit", "zh")["yuan"] == "元"
+    assert gl.labels(ds.cases, "counterpart", "zh") == {"hong_kong": "香港", "macao": "澳门", "both": "港澳"}
+    assert gl.labels(ds.case_sources, "fact")["listed"] == "Listed in its batch"
+    assert gl.labels(ds.case_sources, "fact", "zh")["rule_maker"] == "规则制定机构"
+    units = gl.labels(ds.indicators, "unit")
+    assert units["person_times"] == "person-times" and gl.labels(ds.indicators, "unit", "zh")["yuan"] == "元"
     # no labels in the schema: the values label themselves
-    assert ds.labels("sources", "language")["zh-Hans"] == "zh-Hans"
-    assert ds.labels("cases", "batch") == {1: "1", 2: "2", 3: "3"}
+    assert gl.labels(ds.sources, "language")["zh-Hans"] == "zh-Hans"
+    assert gl.labels(ds.cases, "batch") == {1: "1", 2: "2", 3: "3"}
     with pytest.raises(ValueError):
-        ds.labels("cases", "category", "fr")
+        gl.labels(ds.cases, "category", "fr")
 
 
 def test_no_dtype_rule_tests_a_column_name():

@@ -13,6 +13,7 @@ from matplotlib import cbook  # noqa: E402
 import gbaresearch as gba  # noqa: E402
 from gbaresearch import analysis as A  # noqa: E402
 from gbaresearch import coastline as C  # noqa: E402
+from gbaresearch import labels as gl
 from gbaresearch import plotting as P  # noqa: E402
 
 PRD = (112.6, 114.7, 21.6, 23.7)
@@ -241,7 +242,7 @@ def test_stacked_shares_and_counts_show_batch_sizes(ds):
     cov = A.coverage_by_batch(ds)
     with P.style():
         fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-        P.stacked_shares(axes[0], A.category_shares(ds), labels=A.category_labels(ds, "both"))
+        P.stacked_shares(axes[0], A.category_shares(ds), labels=gl.labels(ds.cases, "category", "both"))
         P.stacked_counts(axes[1], A.lead_level_by_batch(ds), "Lead level", coverage=cov)
         fig.canvas.draw()
         n_cat, n_batch = len(A.categories(ds)), len(A.batches(ds))

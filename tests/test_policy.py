@@ -8,6 +8,7 @@ import pytest
 from extension_data import add_fourth_batch
 
 import gbaresearch as gba
+from gbaresearch import labels as gl
 from gbaresearch import policy as P
 
 
@@ -45,7 +46,7 @@ def test_codings_are_project_coding_and_levels_are_ordered(ds):
     lvl = ds.case_authority["authority_level"]
     assert lvl.cat.ordered and list(lvl.cat.categories) == list(P.levels(ds))
     assert P.levels(ds)[0] == "npc_standing_committee" and P.levels(ds)[-1] == "sar_government"
-    assert ds.labels("case_authority", "authority_level", "zh")["npc_standing_committee"] == "全国人大常委会"
+    assert gl.labels(ds.case_authority, "authority_level", "zh")["npc_standing_committee"] == "全国人大常委会"
 
 
 def test_every_link_row_is_well_formed(ds):

@@ -53,24 +53,6 @@ def table_overview(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def value_labels(ds: Dataset, table: str, field: str) -> dict[str, tuple[str, str]]:
-    """Value → (English label, Chinese label) of a field, as text: :func:`gbaresearch.labels.label_pairs`."""
-    return {str(v): p for v, p in _lab.label_pairs(ds[table], field).items()}
-
-
-def category_labels(ds: Dataset, lang: str = "en") -> dict[str, str]:
-    """Official category → label in ``lang`` ("en", "zh" or "both"): :func:`gbaresearch.labels.labels`
-    of ``cases.category``."""
-    return {str(v): t for v, t in _lab.labels(ds.cases, "category", lang).items()}
-
-
-def vocab_labels(ds: Dataset, vocab: str, lang: str = "en") -> dict[str, str]:
-    """Code → label in ``lang`` of a project vocabulary (``"domains"`` or ``"mechanisms"``):
-    :func:`gbaresearch.labels.labels` of its key."""
-    table = ds[f"vocab_{vocab}"]
-    return {str(v): t for v, t in _lab.labels(table, ds.resource(f"vocab_{vocab}").primary_key[0], lang).items()}
-
-
 def md_escape(text: object) -> str:
     """``text`` escaped for the notebooks' Markdown (``IPython.display.Markdown``):
     :func:`gbaresearch.markdown.escape`, so data never becomes markup, links, HTML or
@@ -95,7 +77,7 @@ def identified_cases(ds: Dataset) -> pd.DataFrame:
     project's inference, NA when unknown), ``lead_level`` (English label), ``lead_place``
     (English name), ``counterpart``; in batch and id order."""
     c = ds.cases
-    labels = category_labels(ds)
+    labels = _lab.labels(c, "category")
     cat = c["category"].astype(object).map(labels)
     cat = cat.where(~_lab.rows_where(c, "category_status", "byProject"), cat + " (inferred)")
     place = dict(zip(ds.places["place_id"], ds.places["name_en"]))
