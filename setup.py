@@ -2,8 +2,8 @@
 (``docs/examples/*.yaml``), ``CITATION.cff`` and the licence texts inside the wheel as package data.
 
 ``data/`` and ``notebooks/`` stay at the top of the repository, where contributors edit them; a
-built wheel carries copies at ``gbaresearch/data`` and ``gbaresearch/notebooks`` (the numbered
-notebooks), which ``gbaresearch.paths`` reads through ``importlib.resources`` when the package
+built wheel carries copies at ``gbaresearch/data`` and ``gbaresearch/publish/notebooks`` (the numbered
+notebooks), which ``gbaresearch.dataset.paths`` reads through ``importlib.resources`` when the package
 is not run from a checkout.
 """
 
@@ -16,7 +16,7 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 DATA_SUFFIXES = {".csv", ".json", ".md"}
-NOTEBOOK_NAME = re.compile(r"^[0-9]{2}-[\w-]+\.ipynb$")  # the same as gbaresearch.notebooks.NOTEBOOK_NAME
+NOTEBOOK_NAME = re.compile(r"^[0-9]{2}-[\w-]+\.ipynb$")  # the same as gbaresearch.publish.notebooks.NOTEBOOK_NAME
 TOP_FILES = ("CITATION.cff", "LICENSE", "LICENSE-DATA")
 
 

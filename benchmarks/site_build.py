@@ -2,7 +2,7 @@
 
     python benchmarks/site_build.py [--jobs N] [--out DIR]
 
-Runs :func:`gbaresearch.report.build` twice into the same folder: a full build with an empty
+Runs :func:`gbaresearch.publish.report.build` twice into the same folder: a full build with an empty
 execution cache (validation, execution of every notebook, then page generation, downloads,
 Sphinx rendering and installation), then a rebuild with nothing changed (warm cache). Prints
 both times and the split of the full one, and writes them to ``build/bench/site_build.json``.
@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
-from gbaresearch import report  # noqa: E402
+from gbaresearch.publish import report  # noqa: E402
 
 TARGET = 0.5
 WARM_TARGET = 0.2

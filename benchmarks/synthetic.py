@@ -50,9 +50,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from gbaresearch.csvfile import read_records, write_records
-from gbaresearch.paths import data_dir as _data_dir
-from gbaresearch.schema import read_package
+from gbaresearch.dataset.csvfile import read_records, write_records
+from gbaresearch.dataset.paths import data_dir as _data_dir
+from gbaresearch.dataset.schema import read_package
 
 COPIED = ("places", "vocab_domains", "vocab_mechanisms")
 CASES_PER_BATCH = 100

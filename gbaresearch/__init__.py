@@ -7,7 +7,7 @@
 >>> print(gba.cite())
 
 Importing the package never imports matplotlib; plotting lives in
-``gbaresearch.plotting``.
+``gbaresearch.publish.plotting``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .cite import cite
-from .load import (
+from .dataset.load import (
     Dataset,
     load_batch_categories,
     load_batch_new_fields,
@@ -36,9 +35,10 @@ from .load import (
     load_vocab_domains,
     load_vocab_mechanisms,
 )
-from .paths import data_dir
-from .problems import DataValidationError, Problem
-from .validation import validate
+from .dataset.paths import data_dir
+from .dataset.problems import DataValidationError, Problem
+from .dataset.validation import validate
+from .publish.cite import cite
 
 
 def export(
@@ -49,8 +49,8 @@ def export(
     ``formats`` is any of ``"zip"`` (the data package), ``"xlsx"`` (one sheet per table plus
     README and codebook sheets), ``"csv"`` (one flat row per case) and ``"dta"`` (Stata, with
     variable and value labels); ``None`` writes all four. Needs the ``export`` extra
-    (openpyxl). See :mod:`gbaresearch.exports`."""
-    from .exports import export as _export
+    (openpyxl). See :mod:`gbaresearch.publish.exports`."""
+    from .publish.exports import export as _export
 
     return _export(formats, Path(out_dir), data_dir=data_dir)
 

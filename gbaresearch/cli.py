@@ -19,13 +19,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .paths import data_dir
-from .problems import escape, escape_json
+from .dataset.paths import data_dir
+from .dataset.problems import escape, escape_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DATA_DIR_HELP = "data directory (default: $GBARESEARCH_DATA, else the repository's data/, else the installed copy)"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
-EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")  # the same as gbaresearch.exports.FORMATS (tested)
+EXPORT_FORMATS = ("zip", "xlsx", "csv", "dta")  # the same as gbaresearch.publish.exports.FORMATS (tested)
 # Which extra brings each optional module (pyproject.toml [project.optional-dependencies]).
 EXTRA_OF_MODULE = {
     "openpyxl": "export",
@@ -75,7 +75,7 @@ def _problems_exit(problems: Sequence[object], d: Path) -> int:
 
 
 def escape_lines(text: str) -> str:
-    """Every line of ``text`` escaped on its own (see :func:`gbaresearch.problems.escape`)."""
+    """Every line of ``text`` escaped on its own (see :func:`gbaresearch.dataset.problems.escape`)."""
     return "\n".join(escape(line) for line in text.split("\n"))
 
 
@@ -87,13 +87,13 @@ def _problem_dict(p: object) -> dict[str, object]:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validation import check_dataset
+    from .dataset.validation import check_dataset
 
     d = _existing_dir(args.data_dir)
     checked = check_dataset(d)
     version = checked.package.version if checked.package is not None else None
     if args.frictionless and not checked.problems:
-        from .crosscheck import frictionless_problems
+        from .dataset.crosscheck import frictionless_problems
 
         checked.problems.extend(frictionless_problems(checked.files))
     if args.format == "json":
@@ -114,8 +114,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _summary(args: argparse.Namespace) -> int:
     from .analysis import coverage_by_batch
-    from .load import load_dataset
-    from .problems import DataValidationError
+    from .dataset.load import load_dataset
+    from .dataset.problems import DataValidationError
 
     d = _existing_dir(args.data_dir)
     try:
@@ -133,9 +133,9 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
-    from .exports import ExportError, export
-    from .outputdir import OutputDirError
-    from .problems import DataValidationError
+    from .dataset.problems import DataValidationError
+    from .publish.exports import ExportError, export
+    from .publish.outputdir import OutputDirError
 
     formats = list(dict.fromkeys(args.format)) if args.format else None
     try:
@@ -150,7 +150,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from . import notebooks
+    from .publish import notebooks
 
     if args.copy:
         if args.names or args.in_place or args.out:
@@ -191,13 +191,13 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 def _other_data() -> bool:
     """True when the notebooks would read a data directory other than the repository's data/."""
-    from .paths import REPO_DIR, _in_checkout
+    from .dataset.paths import REPO_DIR, _in_checkout
 
     return _in_checkout() and data_dir() != (REPO_DIR / "data").resolve()
 
 
 def _lab(args: argparse.Namespace) -> int:
-    from . import lab
+    from .publish import lab
 
     d = Path(args.directory) if args.directory else None
     if d is not None and not d.is_dir():
@@ -206,9 +206,9 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _codebook(args: argparse.Namespace) -> int:
-    from . import codebook
-    from .limits import Refused
-    from .problems import Problem
+    from .dataset.limits import Refused
+    from .dataset.problems import Problem
+    from .publish import codebook
 
     d = _existing_dir(args.data_dir)
     target = d / "CODEBOOK.md"
@@ -231,9 +231,9 @@ def _codebook(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     d = _existing_dir(args.data_dir)
-    from . import report
-    from .outputdir import OutputDirError
-    from .problems import DataValidationError
+    from .dataset.problems import DataValidationError
+    from .publish import report
+    from .publish.outputdir import OutputDirError
 
     try:
         index = report.build(
@@ -251,7 +251,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .template import template
+    from .dataset.template import template
 
     d = _existing_dir(args.data_dir)
     print(template(d), end="")
@@ -259,7 +259,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from .announce import add
+    from .dataset.announce import add
 
     d = _existing_dir(args.data_dir)
     path = Path(args.file)
@@ -278,7 +278,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from .release import VersionError, release
+    from .dataset.release import VersionError, release
 
     d = _existing_dir(args.data_dir)
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
 
 # benchmarks/synthetic.py (the benchmark data generator) is imported by the large-file tests.
 sys.path.insert(0, str(REPO_DIR / "benchmarks"))
@@ -27,7 +27,7 @@ def site(tmp_path_factory):
     """The site built once per test process from the shipped data and the committed notebooks."""
     from site_fixtures import copy_executor
 
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     out = tmp_path_factory.mktemp("site") / "report"
     index = report.build(out, executor=copy_executor, log=lambda s: None)

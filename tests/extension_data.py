@@ -1,8 +1,8 @@
 """Plausible variations of the data for the extension tests: a fourth batch, and a copy with
 one case removed and one category emptied. Built on copies, never on data/."""
 
-from gbaresearch.extend import append_rows, drop_rows, edit_rows
-from gbaresearch.schema import read_package
+from gbaresearch.dataset.extend import append_rows, drop_rows, edit_rows
+from gbaresearch.dataset.schema import read_package
 
 NEW_BATCH = 4
 NEW_DATE = "2026-03-02"
@@ -258,7 +258,7 @@ def add_batches(d, last: int, identified: int = 2):
     from datetime import date, timedelta
 
     import gbaresearch as gba
-    from gbaresearch.announce import add
+    from gbaresearch.dataset.announce import add
 
     first = int(gba.load_dataset(d).batches["batch"].max()) + 1
     start = date(2025, 6, 1)

@@ -4,8 +4,8 @@
 import matplotlib.pyplot as plt
 
 from gbaresearch import analysis as A
-from gbaresearch import labels as gl
-from gbaresearch import plotting as P
+from gbaresearch.dataset import labels as gl
+from gbaresearch.publish import plotting as P
 
 
 def coverage_bars(ds):  # notebook 01

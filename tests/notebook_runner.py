@@ -1,6 +1,6 @@
 """Execute every notebook against another data directory and collect its text outputs."""
 
-from gbaresearch.notebooks import execute, notebook_paths
+from gbaresearch.publish.notebooks import execute, notebook_paths
 
 
 def run_all(monkeypatch, data_dir):

@@ -1087,7 +1087,7 @@ def _next_source_id() -> str:
     """The id the codebook's rules give the next source of the shipped data."""
     import csv
 
-    from gbaresearch.paths import REPO_DIR
+    from gbaresearch.dataset.paths import REPO_DIR
 
     with (REPO_DIR / "data" / "sources.csv").open(encoding="utf-8", newline="") as f:
         top = max(int(r["source_id"][1:]) for r in csv.DictReader(f))

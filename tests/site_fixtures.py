@@ -18,7 +18,7 @@ def copy_executor(
     timeout: int = 600,
     log: Callable[[str], None] = print,
 ) -> dict[Path, Path]:
-    """Stand-in for ``gbaresearch.report.execute_all``: copy each notebook into ``out_dir``;
+    """Stand-in for ``gbaresearch.publish.report.execute_all``: copy each notebook into ``out_dir``;
     return source path -> copied path."""
     done = {}
     for p in paths:

@@ -5,7 +5,7 @@ import pytest
 
 import gbaresearch as gba
 from gbaresearch import analysis as A
-from gbaresearch import labels as gl
+from gbaresearch.dataset import labels as gl
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_domain_first_appearance(ds):
 
 
 def test_new_fields_check_later_and_secondary_only(data_copy):
-    from gbaresearch.extend import append_rows
+    from gbaresearch.dataset.extend import append_rows
 
     append_rows(
         data_copy,
@@ -199,7 +199,7 @@ def test_links_and_time_to_selection(ds):
 
 
 def test_deepening_findings_are_exact(ds):
-    from gbaresearch import findings as F
+    from gbaresearch.analysis import findings as F
 
     f = F.deepening(ds)
     assert f.loc["every dated case selected within two years"].tolist() == ["no", "10 of 12 (83%)"]
@@ -208,7 +208,7 @@ def test_deepening_findings_are_exact(ds):
 
 
 def test_composition_like_for_like(ds):
-    from gbaresearch import findings as F
+    from gbaresearch.analysis import findings as F
 
     cc = F.composition_change(ds).set_index("category")
     # business environment rose among the three categories used in every batch: 7 of 20 -> 5 of 11
@@ -218,7 +218,7 @@ def test_composition_like_for_like(ds):
 
 
 def test_earlier_verdict_firm_only_without_inferred_membership(ds):
-    from gbaresearch import findings as F
+    from gbaresearch.analysis import findings as F
 
     t = F.earlier_verdicts_firm(ds).set_index("field_en")
     assert t.loc["diversified resolution of commercial disputes", "firm"] == False  # noqa: E712 - rests on B1-g
@@ -396,7 +396,7 @@ def test_md_escape(text, escaped):
 
 
 def test_prose_plain_text_is_the_unescaped_sentence():
-    from gbaresearch.prose import say, unescape
+    from gbaresearch.analysis.prose import say, unescape
 
     p = say("**3 of 6** fields: " + A.md_escape("a_b [c] $5"))
     assert p._repr_markdown_() == r"**3 of 6** fields: a\_b \[c\] \$5"
@@ -455,7 +455,7 @@ def test_indicator_dots_one_unit_per_panel(ds):
 
 
 def test_holds_sentence_lists_what_changes():
-    from gbaresearch import findings as F
+    from gbaresearch.analysis import findings as F
 
     table = pd.DataFrame(
         {"as coded": ["up", "yes", "a_b"], "other": ["down", "yes", "a_b"]},
@@ -472,7 +472,7 @@ def test_holds_sentence_lists_what_changes():
 
 
 def test_direction():
-    from gbaresearch.findings import _direction
+    from gbaresearch.analysis.findings import _direction
 
     assert (_direction(0.1, 0.2), _direction(0.2, 0.1), _direction(0.2, 0.2)) == ("up", "down", "unchanged")
 
@@ -486,8 +486,8 @@ def test_direction():
     ],
 )
 def test_findings_are_statements_not_counts(ds, name):
-    from gbaresearch import findings as F
-    from gbaresearch import sensitivity as S
+    from gbaresearch.analysis import findings as F
+    from gbaresearch.analysis import sensitivity as S
 
     fn = getattr(F, name)
     table = S.compare(ds, fn, columns=["value"])
@@ -500,7 +500,7 @@ def test_findings_are_statements_not_counts(ds, name):
 
 
 def test_mechanism_findings_as_coded(ds):
-    from gbaresearch import findings as F
+    from gbaresearch.analysis import findings as F
 
     f = F.mechanisms(ds)["value"]
     assert f["most used mechanism"] == "Unilateral opening"
@@ -529,7 +529,7 @@ def test_mechanism_findings_as_coded(ds):
 
 
 def test_change_needs_fisher_p_below_alpha():
-    from gbaresearch import findings as F
+    from gbaresearch.analysis import findings as F
 
     assert F.fisher_p(0, 10, 10, 10) == pytest.approx(1.0825088224469026e-05)
     assert F.change(0, 10, 10, 10) == "up"

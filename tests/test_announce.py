@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 import gbaresearch as gba
-from gbaresearch import announce, cli
-from gbaresearch.csvfile import read_records
-from gbaresearch.paths import REPO_DIR
-from gbaresearch.release import release
-from gbaresearch.schema import read_package
-from gbaresearch.template import template
-from gbaresearch.yamlfile import read_yaml
+from gbaresearch import cli
+from gbaresearch.dataset import announce
+from gbaresearch.dataset.csvfile import read_records
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.dataset.release import release
+from gbaresearch.dataset.schema import read_package
+from gbaresearch.dataset.template import template
+from gbaresearch.dataset.yamlfile import read_yaml
 
 EXAMPLE = REPO_DIR / "docs" / "examples" / "batch4.yaml"
 

@@ -8,9 +8,10 @@ from conftest import sampled
 from security_corpus import YAML_ATTACKS
 from test_security import BUDGET_S, Budget
 
-from gbaresearch import announce, cli
-from gbaresearch.paths import REPO_DIR
-from gbaresearch.problems import CODES
+from gbaresearch import cli
+from gbaresearch.dataset import announce
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.dataset.problems import CODES
 
 
 def test_yaml_corpus_is_well_formed():

@@ -1,4 +1,4 @@
-"""The notebooks' answers and computed "what this shows" sentences (gbaresearch.answers): the
+"""The notebooks' answers and computed "what this shows" sentences (gbaresearch.analysis.answers): the
 exact English and Chinese sentences for the shipped data, built from the same numbers."""
 
 import re
@@ -6,10 +6,10 @@ import re
 import pandas as pd
 import pytest
 
-from gbaresearch import answers as ANS
-from gbaresearch import findings as F
 from gbaresearch import load_dataset
-from gbaresearch import sensitivity as S
+from gbaresearch.analysis import answers as ANS
+from gbaresearch.analysis import findings as F
+from gbaresearch.analysis import sensitivity as S
 
 EXPECTED = {
     (
@@ -135,7 +135,7 @@ def _kw(nn):
 def held(ds):
     """Each notebook's sensitivity table, computed when first asked for and then shared by both
     languages (as each notebook does)."""
-    from gbaresearch import outcomes as O
+    from gbaresearch.analysis import outcomes as O
 
     finding = {
         "03": lambda: S.assess(ds, F.expanding_fields),

@@ -8,45 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
 
 PACKAGE = REPO_DIR / "gbaresearch"
 MAX_LINES = 80
 
-# Each module's stage; a module imports only modules of its own stage or an earlier one.
-BASE, READ, ANALYSE, PUBLISH = 0, 1, 2, 3
-STAGE = {
-    "paths": BASE,
-    "problems": BASE,
-    "limits": BASE,
-    "confined": BASE,
-    "csvfile": BASE,
-    "yamlfile": BASE,
-    "atomic": BASE,
-    "outputdir": BASE,
-    "prose": BASE,
-    "markdown": BASE,
-    "schema": READ,
-    "fieldcheck": READ,
-    "table": READ,
-    "rules": READ,
-    "validation": READ,
-    "labels": READ,
-    "load": READ,
-    "crosscheck": READ,
-    "policy_rules": READ,
-    "analysis": ANALYSE,
-    "provenance": ANALYSE,
-    "sensitivity": ANALYSE,
-    "reliability": ANALYSE,
-    "findings": ANALYSE,
-    "coastline": ANALYSE,
-    "plotting": ANALYSE,
-    "policy": ANALYSE,
-    "outcomes": ANALYSE,
-    "answers": ANALYSE,
-    "policy_plots": ANALYSE,
-}
+# The package is a pipeline: each stage is a subpackage, and a module imports only modules of its
+# own stage or an earlier one. The command line and the package's top import from every stage.
+READ, ANALYSE, PUBLISH, TOP = 1, 2, 3, 4
+STAGE = {"dataset": READ, "analysis": ANALYSE, "publish": PUBLISH}
 
 
 def _modules() -> dict[str, Path]:
@@ -122,10 +92,10 @@ def _descriptor() -> dict:
 
 def test_only_the_schema_module_reads_the_descriptor():
     for name in MODULES:
-        if name == "schema":
+        if name == "dataset.schema":
             continue
         strings = _strings(name)
-        assert "datapackage.json" not in strings or name == "paths", f"{name} names datapackage.json"
+        assert "datapackage.json" not in strings or name == "dataset.paths", f"{name} names datapackage.json"
         attrs = {n.attr for n in _nodes(name) if isinstance(n, ast.Attribute)}
         assert "descriptor" not in attrs, f"{name} reads a raw descriptor: use the schema's properties"
         calls = {
@@ -150,7 +120,7 @@ def test_no_category_value_is_spelled_in_the_package():
                 # a value that is also a table or field name, or a language code, is spelled as that
                 if isinstance(v, str) and v not in names and v not in ("en", "zh", "both", "date", "translation"):
                     values.add(v)
-    found = {(name, s) for name in MODULES if name not in ("schema", "labels") for s in _strings(name) if s in values}
+    found = {(name, s) for name in MODULES if name not in ("dataset.schema", "dataset.labels") for s in _strings(name) if s in values}
     assert found == set(), "category values belong in datapackage.json: give the category a gba: property"
 
 
@@ -173,12 +143,8 @@ def test_imports_form_no_cycle():
 
 
 def _stage(name: str) -> int:
-    """The stage of a module: its own entry, else its package's, else publishing."""
-    parts = name.split(".")
-    for i in range(len(parts), 0, -1):
-        if ".".join(parts[:i]) in STAGE:
-            return STAGE[".".join(parts[:i])]
-    return PUBLISH
+    """The stage of a module: that of the subpackage it lives in; the top for the rest."""
+    return STAGE.get(name.split(".")[0], TOP)
 
 
 def test_imports_run_down_the_pipeline():
@@ -186,8 +152,16 @@ def test_imports_run_down_the_pipeline():
         own = _stage(name)
         for dep in _imports(name):
             assert _stage(dep) <= own, f"{name} (stage {own}) imports {dep}, a later stage"
-    assert "site.output" not in _imports("exports") and not any(d.startswith("site") for d in _imports("exports"))
-    assert "validation" not in _imports("rules")
+    assert not any(d.startswith("publish.site") for d in _imports("publish.exports"))
+    assert "dataset.validation" not in _imports("dataset.rules")
+
+
+def test_every_module_lives_in_its_stage():
+    top = {name for name in MODULES if "." not in name}
+    assert top == {"", "cli", "__main__", "dataset", "analysis", "publish"}, "put a new module in its stage's folder"
+    for name in MODULES:
+        first = MODULES[name].read_text(encoding="utf-8").lstrip().split("\n", 1)[0]
+        assert first.startswith('"""') and len(first) > 10, f"{name}: the first line of its docstring says its job"
 
 
 def test_no_function_is_longer_than_80_lines():

@@ -17,10 +17,11 @@ import pytest
 from test_security import BUDGET_S, Budget
 
 import gbaresearch
-from gbaresearch import cli, confined, extend, limits, load
-from gbaresearch.confined import Refused, read_beneath, write_beneath
-from gbaresearch.paths import REPO_DIR
-from gbaresearch.validation import check_dataset
+from gbaresearch import cli
+from gbaresearch.dataset import confined, extend, limits, load
+from gbaresearch.dataset.confined import Refused, read_beneath, write_beneath
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.dataset.validation import check_dataset
 
 DATA = REPO_DIR / "data"
 
@@ -65,7 +66,7 @@ def test_swapping_a_file_for_an_outside_link_between_lookup_and_open_is_refused(
 
 
 def test_the_zip_is_written_from_the_validated_snapshot(d, tmp_path):
-    from gbaresearch.exports import write_zip
+    from gbaresearch.publish.exports import write_zip
 
     ds = gbaresearch.load_dataset(d)
     validated = (d / "cases.csv").read_bytes()
@@ -256,14 +257,14 @@ def test_without_the_private_parser_the_linear_matcher_still_refuses_and_matches
 
 
 def test_offline_refuses_connections():
-    from gbaresearch.crosscheck import offline
+    from gbaresearch.dataset.crosscheck import offline
 
     with offline(), pytest.raises(PermissionError, match="network access refused"):
         socket.create_connection(("127.0.0.1", 9), timeout=1)
 
 
 def test_frictionless_is_not_run_on_invalid_data(d, monkeypatch, capsys):
-    import gbaresearch.crosscheck as crosscheck
+    import gbaresearch.dataset.crosscheck as crosscheck
 
     monkeypatch.setattr(crosscheck, "frictionless_problems", lambda files: pytest.fail("frictionless was run"))
     (d / "places.csv").unlink()
@@ -286,7 +287,7 @@ def test_check_dataset_never_switches_off_the_garbage_collector(monkeypatch):
 
 
 def test_the_default_problem_code_is_documented():
-    from gbaresearch.problems import CODES, Problem
+    from gbaresearch.dataset.problems import CODES, Problem
 
     assert Problem("f", 0, "-", "m").code in CODES
 
@@ -299,7 +300,7 @@ if sys.platform != "linux":  # pragma: no cover
 
 
 def test_the_output_writer_never_writes_through_a_linked_folder(tmp_path):
-    from gbaresearch.site.output import OutputDirError, install
+    from gbaresearch.publish.site.output import OutputDirError, install
 
     staged = tmp_path / "staged"
     (staged / "places").mkdir(parents=True)
@@ -332,7 +333,7 @@ CODEBOOK_ATTACKS = {
 
 @pytest.mark.parametrize("name", CODEBOOK_ATTACKS)
 def test_the_codebook_page_has_no_directive_and_no_markup_from_the_codebook(name):
-    from gbaresearch.site.pages import codebook_page
+    from gbaresearch.publish.site.pages import codebook_page
 
     page = codebook_page("# Codebook\n\n" + CODEBOOK_ATTACKS[name])
     title, blank, opening, rest = page.split("\n", 3)
@@ -360,7 +361,7 @@ def test_json_output_keeps_the_values_but_sends_nothing_raw_to_the_terminal(tmp_
 
 
 def test_the_report_runs_the_notebooks_on_the_validated_snapshot(d, tmp_path):
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     seen: dict[str, bytes] = {}
     where: list[Path] = []
@@ -474,7 +475,7 @@ def test_make_validate_checks_the_chosen_data_in_all_three_steps(args, env, expe
 def test_report_progress_lines_are_escaped(d, tmp_path, capsys):
     import json
 
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     desc = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
     desc["version"] = "0.2.0\x1b[2J\nforged"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from gbaresearch import buildcache, report
-from gbaresearch.buildcache import NotebookCache
-from gbaresearch.notebooks import notebook_paths
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.publish import buildcache, report
+from gbaresearch.publish.buildcache import NotebookCache
+from gbaresearch.publish.notebooks import notebook_paths
 
 
 def test_a_notebook_key_changes_with_the_notebook_and_with_the_data(tmp_path, data_copy):

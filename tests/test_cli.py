@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from gbaresearch import cli
-from gbaresearch.extend import edit_rows
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.extend import edit_rows
+from gbaresearch.dataset.paths import REPO_DIR
 
 VERSION = json.loads((REPO_DIR / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
 COMMANDS_WITH_DATA_DIR = ["validate", "summary", "codebook", "export", "report"]
@@ -182,7 +182,7 @@ def test_cite_uses_the_version_of_the_data_in_use(data_copy):
 
 
 def test_export_choices_are_the_library_formats():
-    from gbaresearch.exports import FORMATS
+    from gbaresearch.publish.exports import FORMATS
 
     assert cli.EXPORT_FORMATS == FORMATS
 
@@ -286,7 +286,7 @@ def test_a_missing_extra_names_the_extra_and_exits_2(tmp_path, capsys, monkeypat
 
 
 def test_notebooks_copy_puts_every_numbered_notebook_in_a_new_folder(tmp_path, capsys):
-    from gbaresearch.notebooks import notebook_paths
+    from gbaresearch.publish.notebooks import notebook_paths
 
     dest = tmp_path / "my notebooks"
     assert cli.main(["notebooks", "--copy", str(dest)]) == 0
@@ -312,7 +312,7 @@ def test_lab_refuses_a_missing_folder(tmp_path, capsys):
 
 
 def test_report_ends_with_one_line_saying_where_the_site_is(tmp_path, capsys, monkeypatch):
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     def fake_build(out, data_dir=None, jobs=2, use_cache=True):
         print("[1/4] validating data")

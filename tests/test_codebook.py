@@ -1,8 +1,8 @@
 """The codebook documents every field and value level, and its generated part is current."""
 
-from gbaresearch import codebook
-from gbaresearch.paths import data_dir
-from gbaresearch.schema import read_package
+from gbaresearch.dataset.paths import data_dir
+from gbaresearch.dataset.schema import read_package
+from gbaresearch.publish import codebook
 
 
 def test_generated_field_reference_is_up_to_date():
@@ -57,7 +57,7 @@ def test_table_kinds_are_labelled_by_the_descriptor():
 def test_a_table_kind_the_descriptor_does_not_label_is_refused():
     import copy
 
-    from gbaresearch.schema import parse_package
+    from gbaresearch.dataset.schema import parse_package
 
     desc = copy.deepcopy(read_package(data_dir()).descriptor)
     desc["resources"][0]["gba:provenance"] = "hearsay"

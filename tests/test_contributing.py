@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import gbaresearch as gba
-from gbaresearch import announce
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset import announce
+from gbaresearch.dataset.paths import REPO_DIR
 
 DOC = (REPO_DIR / "CONTRIBUTING.md").read_text(encoding="utf-8")
 EXAMPLE = REPO_DIR / "docs" / "examples" / "batch4.yaml"

@@ -20,7 +20,7 @@ from corpus import CASES, HARMLESS, Case
 
 import gbaresearch
 from gbaresearch import cli
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
 
 DATA = REPO_DIR / "data"
 BY_NAME = {c.name: c for c in CASES}
@@ -38,7 +38,7 @@ def test_corpus_is_big_and_distinct():
     assert len(BY_NAME) == len(CASES)
     for c in CASES:
         assert c.expected and c.exit_code == 1, c.name
-        assert c.code in gbaresearch.problems.CODES, c.name
+        assert c.code in gbaresearch.dataset.problems.CODES, c.name
 
 
 def test_clean_copy_is_valid(data_copy, capsys):

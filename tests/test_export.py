@@ -10,10 +10,18 @@ import pandas as pd
 import pytest
 
 from gbaresearch import load_dataset
-from gbaresearch.exports import FORMATS, ExportError, case_table, export, file_names, neutralise_formula, stata_names
-from gbaresearch.problems import DataValidationError
-from gbaresearch.schema import read_package
-from gbaresearch.site.output import MANIFEST, OutputDirError
+from gbaresearch.dataset.problems import DataValidationError
+from gbaresearch.dataset.schema import read_package
+from gbaresearch.publish.exports import (
+    FORMATS,
+    ExportError,
+    case_table,
+    export,
+    file_names,
+    neutralise_formula,
+    stata_names,
+)
+from gbaresearch.publish.site.output import MANIFEST, OutputDirError
 
 pytestmark = pytest.mark.slow  # writes every format: left out of `make test-fast`
 

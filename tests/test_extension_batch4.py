@@ -6,7 +6,7 @@ from notebook_runner import run_all
 
 import gbaresearch as gba
 from gbaresearch.analysis import coverage_by_batch
-from gbaresearch.notebooks import notebook_paths
+from gbaresearch.publish.notebooks import notebook_paths
 
 
 def test_fourth_batch_is_valid_and_counted(data_copy):

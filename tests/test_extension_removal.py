@@ -6,7 +6,7 @@ from notebook_runner import run_all
 
 import gbaresearch as gba
 from gbaresearch.analysis import category_shares
-from gbaresearch.notebooks import notebook_paths
+from gbaresearch.publish.notebooks import notebook_paths
 
 
 def test_removal_is_valid(data_copy):

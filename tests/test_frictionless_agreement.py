@@ -2,7 +2,7 @@
 not. Every case where they differ is listed in :data:`EXPLAINED` with the reason, and the test
 fails both on a new disagreement and on an explained one that no longer happens.
 
-frictionless runs offline (:func:`gbaresearch.crosscheck.offline`), with a deadline, on the
+frictionless runs offline (:func:`gbaresearch.dataset.crosscheck.offline`), with a deadline, on the
 resources a case changes and those that refer to them (a whole package when the descriptor
 changes), so the comparison takes seconds."""
 
@@ -15,8 +15,8 @@ import pytest
 from corpus import CASES
 
 import gbaresearch
-from gbaresearch.crosscheck import deadline, offline
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.crosscheck import deadline, offline
+from gbaresearch.dataset.paths import REPO_DIR
 
 frictionless = pytest.importorskip("frictionless")
 pytestmark = pytest.mark.slow

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from gbaresearch import lab
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.publish import lab
 
 
 def test_lab_command_as_root_allows_root_and_keeps_state_out_of_home(tmp_path, monkeypatch):

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 import gbaresearch as gba
-from gbaresearch.labels import label_pairs, labels, title, unit, values_where
-from gbaresearch.schema import read_package
+from gbaresearch.dataset.labels import label_pairs, labels, title, unit, values_where
+from gbaresearch.dataset.schema import read_package
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_keys_of_labelled_tables_are_labelled_from_the_data(ds):
 
 
 def test_site_text_labels_through_the_one_api(ds):
-    from gbaresearch.site.text import field_pair, place_pair, value_both, value_pair
+    from gbaresearch.publish.site.text import field_pair, place_pair, value_both, value_pair
 
     assert value_pair(ds, "cases", "category", "livelihood") == label_pairs(ds.cases, "category")["livelihood"]
     assert value_both(ds, "indicators", "unit", "yuan") == "yuan · 元"

@@ -7,7 +7,7 @@ import pytest
 from synthetic import describe, make_dataset  # benchmarks/synthetic.py (see conftest.py)
 
 import gbaresearch as gba
-from gbaresearch import csvfile, validation
+from gbaresearch.dataset import csvfile, validation
 
 pytestmark = pytest.mark.slow  # a 3,000-case dataset: left out of `make test-fast`
 

@@ -14,7 +14,7 @@ from extension_data import add_batches  # noqa: E402
 from layout_figures import FIGURES  # noqa: E402
 
 import gbaresearch as gba  # noqa: E402
-from gbaresearch import plotting as P  # noqa: E402
+from gbaresearch.publish import plotting as P  # noqa: E402
 
 pytestmark = pytest.mark.slow  # draws figures (every one with 3, 4 and 6 batches): left out of `make test-fast`
 

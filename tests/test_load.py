@@ -9,8 +9,8 @@ import pytest
 from pandas.api.types import is_datetime64_any_dtype
 
 import gbaresearch as gba
-from gbaresearch import labels as gl
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset import labels as gl
+from gbaresearch.dataset.paths import REPO_DIR
 
 LOADERS = {name[5:]: getattr(gba, name) for name in gba.__all__ if name.startswith("load_") and name != "load_dataset"}
 
@@ -21,7 +21,7 @@ def ds():
 
 
 def test_every_required_table_has_a_loader(ds):
-    from gbaresearch.schema import REQUIRED
+    from gbaresearch.dataset.schema import REQUIRED
 
     assert sorted(LOADERS) == sorted(REQUIRED)
     assert set(REQUIRED) <= set(ds)
@@ -148,15 +148,15 @@ def test_dataset_keeps_the_parsed_package(ds):
 def test_no_dtype_rule_tests_a_column_name():
     import re
 
-    src = (REPO_DIR / "gbaresearch" / "load.py").read_text(encoding="utf-8")
+    src = (REPO_DIR / "gbaresearch" / "dataset" / "load.py").read_text(encoding="utf-8")
     assert not re.search(r"""\.name\s*==\s*["']""", src)
     for name in ("factor_flow", "要素跨境流动", "Livelihood integration"):
         for mod in (
-            "gbaresearch/load",
-            "gbaresearch/validation",
-            "gbaresearch/fieldcheck",
-            "gbaresearch/schema",
-            "gbaresearch/codebook",
+            "gbaresearch/dataset/load",
+            "gbaresearch/dataset/validation",
+            "gbaresearch/dataset/fieldcheck",
+            "gbaresearch/dataset/schema",
+            "gbaresearch/publish/codebook",
             "benchmarks/synthetic",
         ):
             assert name not in (REPO_DIR / f"{mod}.py").read_text(encoding="utf-8"), (name, mod)

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gbaresearch import notebooks
+from gbaresearch.publish import notebooks
 
 pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
@@ -106,7 +106,7 @@ def test_a_failing_cell_is_not_mistaken_for_a_kernel_fault(tmp_path):
 
 
 def test_the_site_executor_gives_kernels_the_data_directory_and_names_failures(tmp_path):
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     ok = tiny_notebook(tmp_path, "import os\nprint(os.environ['GBARESEARCH_DATA'])")
     out = tmp_path / "out"
@@ -124,7 +124,7 @@ def test_the_site_executor_gives_kernels_the_data_directory_and_names_failures(t
 def test_stream_outputs_are_coalesced_so_reruns_store_identical_files():
     import nbformat
 
-    from gbaresearch.notebooks import coalesce_streams
+    from gbaresearch.publish.notebooks import coalesce_streams
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print('a')")

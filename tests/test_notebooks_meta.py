@@ -8,7 +8,7 @@ import re
 import pytest
 from nbjson import read_notebook
 
-from gbaresearch.notebooks import notebook_paths
+from gbaresearch.publish.notebooks import notebook_paths
 
 PATHS = notebook_paths()
 # notebooks 01–09 and 11: the analysis notebooks held to the conventions below (later ones are added by
@@ -68,7 +68,7 @@ def test_sensitivity_variants_side_by_side(path):
     nb = read_notebook(path)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "S.assess(ds, F." in code and "S.assessment_sentence(held)" in code
-    # the tally is part of the answer, built by gbaresearch.answers from the notebook's own table
+    # the tally is part of the answer, built by gbaresearch.analysis.answers from the notebook's own table
     assert re.search(r"S\.tally\(held\)|ANS\.answer_\d\d\(ds, held=held\)", code)
     # the sentence on which findings a variant could change is computed after "What this shows"
     idx = next(
@@ -108,7 +108,7 @@ def test_stored_outputs_have_no_timing_metadata(path):
     assert all("execution" not in c.metadata for c in nb.cells)
 
 
-# Notebooks read in Chinese too (the scheme is described in gbaresearch.answers): a Chinese
+# Notebooks read in Chinese too (the scheme is described in gbaresearch.analysis.answers): a Chinese
 # question, a Chinese answer in a cell tagged "answer-zh", and a Chinese "what this shows".
 # Notebook 07 adopts it with its rewrite.
 BILINGUAL = [p for p in PATHS if p.name[:2] in {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"}]
@@ -128,7 +128,7 @@ def test_the_bilingual_notebooks_are_the_ones_expected():
 
 @pytest.mark.parametrize("path", BILINGUAL, ids=lambda p: p.name)
 def test_chinese_question_answer_and_what_this_shows(path):
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     nb = read_notebook(path)
     assert "\n**问题：** " in nb.cells[0].source

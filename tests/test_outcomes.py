@@ -6,7 +6,7 @@ import pytest
 from extension_data import add_fourth_batch
 
 import gbaresearch as gba
-from gbaresearch import outcomes as O
+from gbaresearch.analysis import outcomes as O
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_an_observation_is_after_selection_only_when_its_period_ended_after():
     ],
 )
 def test_multiples_are_qualified_by_the_bounds(ds, b0, b1, v0, v1, expected):
-    from gbaresearch.labels import values_where
+    from gbaresearch.dataset.labels import values_where
 
     # what the bounds mean is the schema's (gba:atLeast, gba:rough)
     at_least = values_where(ds.outcome_observations, "bound", "atLeast", True)

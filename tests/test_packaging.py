@@ -11,7 +11,7 @@ from importlib.metadata import packages_distributions
 
 import pytest
 
-from gbaresearch.paths import PACKAGE_DIR, REPO_DIR
+from gbaresearch.dataset.paths import PACKAGE_DIR, REPO_DIR
 
 PYPROJECT = tomllib.loads((REPO_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 

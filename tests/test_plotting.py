@@ -12,9 +12,9 @@ from matplotlib import cbook  # noqa: E402
 
 import gbaresearch as gba  # noqa: E402
 from gbaresearch import analysis as A  # noqa: E402
-from gbaresearch import coastline as C  # noqa: E402
-from gbaresearch import labels as gl
-from gbaresearch import plotting as P  # noqa: E402
+from gbaresearch.dataset import labels as gl
+from gbaresearch.publish import coastline as C  # noqa: E402
+from gbaresearch.publish import plotting as P  # noqa: E402
 
 PRD = (112.6, 114.7, 21.6, 23.7)
 
@@ -32,7 +32,7 @@ def _is_cjk(s):
 
 
 def test_style_ships_as_a_file_in_the_package():
-    assert P.STYLE_FILE.name == "gba.mplstyle" and P.STYLE_FILE.parent.name == "gbaresearch"
+    assert P.STYLE_FILE.name == "gba.mplstyle" and P.STYLE_FILE.parent.name == "publish"
     assert P.STYLE_FILE.is_file()
     rc = matplotlib.rc_params_from_file(str(P.STYLE_FILE), use_default_template=False)
     assert rc["axes.titlelocation"] == "left" and rc["axes.spines.top"] is False

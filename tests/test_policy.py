@@ -8,8 +8,8 @@ import pytest
 from extension_data import add_fourth_batch
 
 import gbaresearch as gba
-from gbaresearch import labels as gl
-from gbaresearch import policy as P
+from gbaresearch.analysis import policy as P
+from gbaresearch.dataset import labels as gl
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +222,7 @@ def test_notebook_11_compares_its_findings_across_variants():
 
     from nbjson import read_notebook
 
-    from gbaresearch.paths import notebooks_dir
+    from gbaresearch.dataset.paths import notebooks_dir
 
     nb = read_notebook(notebooks_dir() / "11-plans-and-authority.ipynb")
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -245,8 +245,8 @@ def test_notebook_11_compares_its_findings_across_variants():
 
 @pytest.mark.slow
 def test_notebooks_07_and_11_run_on_a_new_batch_without_codings(data_copy, monkeypatch):
-    from gbaresearch.notebooks import execute
-    from gbaresearch.paths import notebooks_dir
+    from gbaresearch.dataset.paths import notebooks_dir
+    from gbaresearch.publish.notebooks import execute
 
     add_fourth_batch(data_copy)
     monkeypatch.setenv("GBARESEARCH_DATA", str(data_copy))
@@ -290,7 +290,7 @@ def test_the_log_covers_every_disagreement_and_rebuilds_the_first_coding(ds):
 
 
 def test_validation_reports_malformed_plan_links_and_outcome_flags(data_copy):
-    from gbaresearch.extend import append_rows, edit_rows
+    from gbaresearch.dataset.extend import append_rows, edit_rows
 
     append_rows(
         data_copy,
@@ -312,7 +312,7 @@ def test_validation_reports_malformed_plan_links_and_outcome_flags(data_copy):
 
 
 def test_two_used_values_for_one_date_are_reported(data_copy):
-    from gbaresearch.extend import edit_rows
+    from gbaresearch.dataset.extend import edit_rows
 
     obs = gba.load_dataset(data_copy).outcome_observations
     kept_out = obs.loc[~obs["used"].astype(bool), "observation_id"].iloc[0]
@@ -324,7 +324,7 @@ def test_two_used_values_for_one_date_are_reported(data_copy):
 
 
 def test_other_source_ids_must_name_sources(data_copy):
-    from gbaresearch.extend import edit_rows
+    from gbaresearch.dataset.extend import edit_rows
 
     edit_rows(data_copy, "plans", lambda r: r["plan_id"] == "outline", other_source_ids="S124 S999")
     assert [(p.code, p.field, p.message) for p in gba.validate(data_copy)] == [

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import gbaresearch
-from gbaresearch.paths import REPO_DIR
-from gbaresearch.problems import CODES, Problem
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.dataset.problems import CODES, Problem
 
 pytestmark = pytest.mark.slow  # property-based fuzzing (hypothesis): left out of `make test-fast`
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import gbaresearch as gba
-from gbaresearch import provenance as P
+from gbaresearch.analysis import provenance as P
 
 
 def _tiny(rows, kinds):

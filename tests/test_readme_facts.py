@@ -7,8 +7,8 @@ import re
 import pytest
 
 import gbaresearch as gba
-from gbaresearch import readme as RM
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.publish import readme as RM
 
 
 @pytest.fixture(scope="module")

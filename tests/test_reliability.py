@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import gbaresearch as gba
-from gbaresearch import reliability as R
+from gbaresearch.analysis import reliability as R
 
 N = None
 
@@ -305,8 +305,8 @@ def test_shipped_second_coding_covers_every_coded_case(ds):
 
 
 def test_cases_added_without_second_coding_are_named(data_copy):
-    from gbaresearch.announce import add
-    from gbaresearch.paths import REPO_DIR
+    from gbaresearch.dataset.announce import add
+    from gbaresearch.dataset.paths import REPO_DIR
 
     assert add(REPO_DIR / "docs" / "examples" / "batch4.yaml", data_copy).written
     ds = gba.load_dataset(data_copy)

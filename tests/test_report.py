@@ -15,12 +15,14 @@ import pytest
 from nbjson import Node, read_notebook
 from site_fixtures import copy_executor
 
-from gbaresearch import atomic, load_dataset, report
-from gbaresearch.notebooks import notebook_paths
-from gbaresearch.problems import DataValidationError
-from gbaresearch.site import output
-from gbaresearch.site.pages import case_page, cases_page, place_page
-from gbaresearch.site.text import h, md
+from gbaresearch import load_dataset
+from gbaresearch.dataset import atomic
+from gbaresearch.dataset.problems import DataValidationError
+from gbaresearch.publish import report
+from gbaresearch.publish.notebooks import notebook_paths
+from gbaresearch.publish.site import output
+from gbaresearch.publish.site.pages import case_page, cases_page, place_page
+from gbaresearch.publish.site.text import h, md
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")
 

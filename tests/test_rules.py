@@ -13,10 +13,10 @@ from corpus import set_cell
 
 import gbaresearch
 from gbaresearch import cli
-from gbaresearch.csvfile import read_raw
-from gbaresearch.extend import drop_rows
-from gbaresearch.fieldcheck import suggest
-from gbaresearch.paths import ENV_VAR, REPO_DIR
+from gbaresearch.dataset.csvfile import read_raw
+from gbaresearch.dataset.extend import drop_rows
+from gbaresearch.dataset.fieldcheck import suggest
+from gbaresearch.dataset.paths import ENV_VAR, REPO_DIR
 
 
 def problems(d: Path) -> list[str]:
@@ -192,7 +192,7 @@ def test_source_accessed_before_it_was_published(data_copy, published, accessed,
 
 
 def test_rules_list_is_what_these_tests_cover():
-    from gbaresearch.rules import RULES
+    from gbaresearch.dataset.rules import RULES
 
     assert [r.__name__ for r in RULES] == [
         "_batches",

@@ -13,7 +13,7 @@ import pytest
 
 import gbaresearch
 from gbaresearch import cli
-from gbaresearch.paths import ENV_VAR
+from gbaresearch.dataset.paths import ENV_VAR
 
 
 class NetworkUsed(AssertionError):

@@ -20,8 +20,8 @@ from security_corpus import ATTACKS, Attack
 
 import gbaresearch
 from gbaresearch import cli
-from gbaresearch.paths import REPO_DIR
-from gbaresearch.problems import CODES
+from gbaresearch.dataset.paths import REPO_DIR
+from gbaresearch.dataset.problems import CODES
 
 DATA = REPO_DIR / "data"
 BUDGET_S = 10  # per input, for validation through the library and through the command line
@@ -160,7 +160,7 @@ def test_command_finishes_in_time(attack, tmp_path):
 
 def test_problem_codes_are_documented_once():
     assert len(CODES) == len(set(CODES)) >= 40
-    doc = gbaresearch.problems.__doc__ or ""
+    doc = gbaresearch.dataset.problems.__doc__ or ""
     for code in CODES:
         assert doc.count(f"``{code}``") == 1, code
 

@@ -5,7 +5,7 @@ import pytest
 
 import gbaresearch as gba
 from gbaresearch import analysis as A
-from gbaresearch import sensitivity as S
+from gbaresearch.analysis import sensitivity as S
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +236,7 @@ def test_describe(ds):
 
 
 def test_first_coder_variant_is_the_coding_before_reconciliation(ds):
-    from gbaresearch import reliability as R
+    from gbaresearch.analysis import reliability as R
 
     fc = S.variants(ds)[S.FIRST_CODER]
     rebuilt, logged = R.final_coding(fc), R.first_coding(ds)
@@ -260,7 +260,7 @@ def test_weak_evidence_and_alternative_classing(ds):
 
 
 def test_assess_tells_untested_from_held(ds):
-    from gbaresearch import findings as F
+    from gbaresearch.analysis import findings as F
 
     t = S.assess(ds, F.expanding_fields)
     assert t.loc["batch 2 'vehicle clearance': verdict", "status"] == S.UNTESTED

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gbaresearch import load_dataset
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")]
 
@@ -97,7 +97,7 @@ def test_index(site, browser):
     # each bilingual notebook's card shows its Chinese answer under the English one
     import nbformat
 
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     for nb_path in sorted((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         answer_zh = report.notebook_answer(nbformat.read(nb_path, as_version=4), "zh")
@@ -258,7 +258,7 @@ def test_case_page_shows_plan_links_and_authority(site, browser):
 
 
 def test_landing_page_answers_the_policy_questions(site, browser):
-    from gbaresearch import policy
+    from gbaresearch.analysis import policy
 
     ds = load_dataset()
     v = Visit(browser)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gbaresearch.site.pages import Download, downloads_page
+from gbaresearch.publish.site.pages import Download, downloads_page
 
 
 def test_downloads_page_tells_excel_stata_and_r_users_how_to_open_the_files():
@@ -16,7 +16,7 @@ def test_downloads_page_tells_excel_stata_and_r_users_how_to_open_the_files():
 
 def test_landing_page_opens_with_what_the_cases_are_and_who_selects_them():
     from gbaresearch import load_dataset
-    from gbaresearch.site.pages import index_page
+    from gbaresearch.publish.site.pages import index_page
 
     ds = load_dataset()
     page = index_page(ds, [], "cite")
@@ -27,7 +27,7 @@ def test_landing_page_opens_with_what_the_cases_are_and_who_selects_them():
 
 def test_summary_based_codings_are_those_the_data_marks():
     from gbaresearch import load_dataset
-    from gbaresearch.reliability import summary_based
+    from gbaresearch.analysis.reliability import summary_based
 
     ds = load_dataset()
     marked = summary_based(ds)
@@ -53,8 +53,8 @@ def test_summary_based_codings_are_those_the_data_marks():
 
 def test_coding_notes_list_every_reconciled_unit_of_a_case_with_its_reason():
     from gbaresearch import load_dataset
-    from gbaresearch.site.coding_notes import coding_notes
-    from gbaresearch.site.text import md
+    from gbaresearch.publish.site.coding_notes import coding_notes
+    from gbaresearch.publish.site.text import md
 
     ds = load_dataset()
     log = ds["coding_reconciliation"]
@@ -72,7 +72,7 @@ def test_coding_notes_list_every_reconciled_unit_of_a_case_with_its_reason():
 def test_every_figure_cell_gets_an_alt_text_from_its_section_title():
     from nbjson import Node
 
-    from gbaresearch.report import add_figure_alt_text
+    from gbaresearch.publish.report import add_figure_alt_text
 
     def cell(kind, source, outputs=None):
         return Node(cell_type=kind, source=source, metadata=Node(), **({} if outputs is None else {"outputs": outputs}))
@@ -95,8 +95,8 @@ def test_every_figure_cell_gets_an_alt_text_from_its_section_title():
 
 def test_case_page_shows_batch_status_rule_maker_and_codings_not_made_from_sources():
     from gbaresearch import load_dataset
-    from gbaresearch.site.coding_notes import coding_notes
-    from gbaresearch.site.pages import case_page
+    from gbaresearch.publish.site.coding_notes import coding_notes
+    from gbaresearch.publish.site.pages import case_page
 
     ds = load_dataset()
     cases = ds.cases.set_index("case_id", drop=False)

@@ -12,7 +12,7 @@ import pytest
 from corpus import set_cell
 from test_site_browser import BROWSER, Visit  # noqa: F401  (skips the module without a browser)
 
-from gbaresearch.paths import REPO_DIR
+from gbaresearch.dataset.paths import REPO_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated. Check CHANGES")]
 
@@ -43,7 +43,7 @@ PAGES = (
 def hostile_site(tmp_path_factory):
     from site_fixtures import copy_executor
 
-    from gbaresearch import report
+    from gbaresearch.publish import report
 
     d = tmp_path_factory.mktemp("hostile") / "data"
     shutil.copytree(REPO_DIR / "data", d)

@@ -1,5 +1,5 @@
 """The analyses the notebooks share, by question. Every function takes a
-:class:`~gbaresearch.load.Dataset` (``load_dataset()``) and returns a plain DataFrame (or a
+:class:`~gbaresearch.dataset.load.Dataset` (``load_dataset()``) and returns a plain DataFrame (or a
 number) whose columns are listed in its docstring; nothing hard-codes batches, categories or
 vocabularies, so a new batch flows through unchanged.
 
@@ -35,21 +35,8 @@ from .coverage import (
     uncategorised_by_batch,
     unidentified_before,
 )
-from .domains import (
-    domain_first_appearance,
-    domains_by_batch,
-    first_appearance_table,
-    new_fields_check,
-)
-from .indicators import (
-    bound_marks,
-    format_value,
-    indicator_dots,
-    indicator_table,
-    indicator_units,
-    series,
-    unit_words,
-)
+from .domains import domain_first_appearance, domains_by_batch, first_appearance_table, new_fields_check
+from .indicators import bound_marks, format_value, indicator_dots, indicator_table, indicator_units, series, unit_words
 from .leads import (
     LEAD_BASES,
     cases_by_place,
@@ -82,19 +69,8 @@ from .overview import (
     of,
     table_overview,
 )
-from .sources import (
-    case_provenance,
-    corrections_table,
-    facts_resting_on,
-    sole_source_facts,
-    source_profile,
-)
-from .timing import (
-    date_precision,
-    partial_date_start,
-    time_to_selection,
-    undated_cases,
-)
+from .sources import case_provenance, corrections_table, facts_resting_on, sole_source_facts, source_profile
+from .timing import date_precision, partial_date_start, time_to_selection, undated_cases
 
 __all__ = [
     "NOT_CODED",

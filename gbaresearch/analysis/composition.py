@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 def category_shares(ds: Dataset) -> pd.DataFrame:

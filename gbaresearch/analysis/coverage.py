@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import labels as _lab
+from ..dataset import labels as _lab
 from .overview import as_int, batches, of
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 def coverage_by_batch(ds: Dataset) -> pd.DataFrame:

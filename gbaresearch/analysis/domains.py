@@ -12,7 +12,7 @@ from .coverage import unidentified_before
 from .overview import batches
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 def domains_by_batch(ds: Dataset, primary_only: bool = False) -> pd.DataFrame:

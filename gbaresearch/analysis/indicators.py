@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import labels as _lab
+from ..dataset import labels as _lab
 from .timing import partial_date_start
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 def bound_marks(indicators: pd.DataFrame | None = None) -> dict[str, str]:
@@ -20,7 +20,7 @@ def bound_marks(indicators: pd.DataFrame | None = None) -> dict[str, str]:
     "over "), from the metadata of a loaded ``indicators`` table, or of the installed data
     when none is given."""
     if indicators is None:
-        from ..load import load_dataset
+        from ..dataset.load import load_dataset
 
         indicators = load_dataset().indicators
     return {str(v): str(p.get("gba:prefix", "")) for v, p in _lab.properties(indicators, "bound").items()}
@@ -31,7 +31,7 @@ def unit_words(indicators: pd.DataFrame | None = None) -> dict[str, tuple[str, s
     ``indicators.unit`` (``gba:currency``), from a loaded ``indicators`` table, or of the
     installed data when none is given."""
     if indicators is None:
-        from ..load import load_dataset
+        from ..dataset.load import load_dataset
 
         indicators = load_dataset().indicators
     props = _lab.properties(indicators, "unit")

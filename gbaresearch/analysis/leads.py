@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import labels as _lab
+from ..dataset import labels as _lab
 from .overview import NOT_STATED, UNKNOWN, batches
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 def _by_batch_with_missing(ds: Dataset, column: str, missing: str) -> pd.DataFrame:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import labels as _lab
+from ..dataset import labels as _lab
 from .coverage import coverage_by_batch, share_bounds
 from .overview import NOT_CODED, as_int, batches
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 def mechanisms_by_batch(ds: Dataset) -> pd.DataFrame:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import labels as _lab
-from ..markdown import escape
+from ..dataset import labels as _lab
+from .markdown import escape
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 NOT_CODED = "(not coded)"
@@ -55,7 +55,7 @@ def table_overview(ds: Dataset) -> pd.DataFrame:
 
 def md_escape(text: object) -> str:
     """``text`` escaped for the notebooks' Markdown (``IPython.display.Markdown``):
-    :func:`gbaresearch.markdown.escape`, so data never becomes markup, links, HTML or
+    :func:`gbaresearch.analysis.markdown.escape`, so data never becomes markup, links, HTML or
     mathematics."""
     return escape(text)
 

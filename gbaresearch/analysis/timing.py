@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from ..load import Dataset
+    from ..dataset.load import Dataset
 
 
 def partial_date_start(values: pd.Series) -> pd.Series:

@@ -1,4 +1,0 @@
-"""The reader's site: MyST page sources generated from the dataset, the Sphinx configuration
-(``conf.py``) and static assets (``_static/``) used by :mod:`gbaresearch.report`.
-
-Importing this package imports neither Sphinx nor the dataset."""
