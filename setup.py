@@ -2,7 +2,7 @@
 (``docs/examples/*.yaml``), ``CITATION.cff`` and the licence texts inside the wheel as package data.
 
 ``data/`` and ``notebooks/`` stay at the top of the repository, where contributors edit them; a
-built wheel carries copies at ``gbaresearch/data`` and ``gbaresearch/publish/notebooks`` (the numbered
+built wheel carries copies at ``gbaresearch/data`` and ``gbaresearch/notebooks`` (the numbered
 notebooks), which ``gbaresearch.dataset.paths`` reads through ``importlib.resources`` when the package
 is not run from a checkout.
 """

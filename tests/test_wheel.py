@@ -47,7 +47,7 @@ def test_wheel_and_sdist_ship_the_dataset_and_citation(dist: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"gbaresearch/data/{n}" for n in DATA_FILES} <= names
     assert "gbaresearch/CITATION.cff" in names and "gbaresearch/py.typed" in names
-    assert {f"gbaresearch/publish/notebooks/{n}" for n in NOTEBOOKS} <= names and len(NOTEBOOKS) >= 10
+    assert {f"gbaresearch/notebooks/{n}" for n in NOTEBOOKS} <= names and len(NOTEBOOKS) >= 10
     assert {"gbaresearch/LICENSE", "gbaresearch/LICENSE-DATA"} <= names
     assert {n.rsplit("/", 1)[1] for n in names if ".dist-info/licenses/" in n} == {"LICENSE", "LICENSE-DATA"}
     assert not any(n.startswith(("tests/", "notebooks/", "data/")) for n in names)

@@ -64,7 +64,7 @@ def citation_file() -> Path:
 
 def notebooks_dir() -> Path:
     """Return the folder of the numbered notebooks: the repository's ``notebooks/`` in a
-    checkout, else the copy installed with the package (``gbaresearch/publish/notebooks``)."""
+    checkout, else the copy installed with the package (``gbaresearch/notebooks``)."""
     if _in_checkout():
         return REPO_DIR / "notebooks"
     return _installed("notebooks")
