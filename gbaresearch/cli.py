@@ -42,6 +42,8 @@ EXTRA_OF_MODULE = {
     "myst_nb": "site",
     "sphinx_book_theme": "site",
     "itables": "site",
+    "jinja2": "site",
+    "markupsafe": "site",
     "PIL": "site",
 }
 

@@ -120,7 +120,13 @@ def test_no_category_value_is_spelled_in_the_package():
                 # a value that is also a table or field name, or a language code, is spelled as that
                 if isinstance(v, str) and v not in names and v not in ("en", "zh", "both", "date", "translation"):
                     values.add(v)
-    found = {(name, s) for name in MODULES if name not in ("dataset.schema", "dataset.labels") for s in _strings(name) if s in values}
+    found = {
+        (name, s)
+        for name in MODULES
+        if name not in ("dataset.schema", "dataset.labels")
+        for s in _strings(name)
+        if s in values
+    }
     assert found == set(), "category values belong in datapackage.json: give the category a gba: property"
 
 

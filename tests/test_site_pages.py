@@ -108,3 +108,31 @@ def test_case_page_shows_batch_status_rule_maker_and_codings_not_made_from_sourc
     assert "Second coding" in notes and "Summary and titles only" in notes
     assert "Third coding" in notes and "Titles only" in notes
     assert "Not coded from the sources' text" not in coding_notes(ds, "B1-b")
+
+
+def test_page_html_comes_from_templates_that_escape_every_value():
+    import jinja2
+    import pytest
+
+    from gbaresearch.publish.site import pages
+    from gbaresearch.publish.site.html import TEMPLATES, render
+
+    hostile = "<script>alert('x')</script> & \"q\""
+    html = render("zh_title.html", title=hostile)
+    assert html == (
+        '<p class="gba-zh-title" lang="zh">&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;</p>'
+    )
+    files = [pages.Download('d/"a".csv', hostile, "中", "pandas", 2048)]
+    table = render("downloads.html", head=["File"], files=files)
+    assert "<script>" not in table and '<a href="d/&quot;a&quot;.csv" download>' in table and "2 KB" in table
+    with pytest.raises(jinja2.UndefinedError):
+        render("zh_title.html")
+    assert sorted(p.name for p in TEMPLATES.glob("*.html")) == [
+        "browser.html",
+        "cards.html",
+        "coverage.html",
+        "downloads.html",
+        "zh_title.html",
+    ]
+    source = (TEMPLATES.parent / "pages.py").read_text(encoding="utf-8")
+    assert "f'<" not in source and 'f"<' not in source, "page HTML belongs in templates/"

@@ -21,11 +21,11 @@ from ...analysis import as_int as _int
 from ...dataset.atomic import write_text
 from . import policy_pages
 from .coding_notes import coding_notes
+from .html import render
 from .text import (
     SEP,
     both,
     field_both,
-    h,
     is_missing,
     join,
     md,
@@ -158,24 +158,11 @@ def index_page(ds: Any, entries: Sequence[NotebookEntry], citation: str) -> str:
         "by the notebooks in this build. 每个笔记本用数据回答一个问题；下列一句话答案由本次构建中的笔记本计算得出。\n"
     )
     out.append(_heading("Questions and answers", "问题与答案"))
-    cards = ['<div class="gba-cards">']
-    for e in entries:
-        href = h(e.docname + ".html")
-        # no thumbnail: a figure scaled to card size cannot be read; the notebook page shows it in full
-        cards.append(
-            f'<div class="gba-card"><div class="gba-card-body">'
-            f'<p class="gba-card-title"><a href="{href}">{h(e.title)}</a></p>'
-            f'<p class="gba-question">{h(e.question)}</p>'
-            + (f'<p class="gba-question" lang="zh">{h(e.question_zh)}</p>' if e.question_zh else "")
-            + f'<p class="gba-answer">{h(e.answer)}</p>'
-            + (f'<p class="gba-answer gba-answer-zh" lang="zh">{h(e.answer_zh)}</p>' if e.answer_zh else "")
-            + "</div></div>"
-        )
-    cards.append("</div>")
-    out.append(_raw("\n".join(cards)))
+    # no thumbnail: a figure scaled to card size cannot be read; the notebook page shows it in full
+    out.append(_raw(render("cards.html", entries=entries)))
     out.append(_heading("Coverage at a glance", "覆盖概况"))
     rows = []
-    bars = ['<div class="gba-coverage">']
+    bars = []
     for r in cov.itertuples(index=False):
         share = _num(r.identified) / _num(r.n_cases) if r.n_cases else 0.0
         rows.append(
@@ -187,12 +174,13 @@ def index_page(ds: Any, entries: Sequence[NotebookEntry], citation: str) -> str:
             ]
         )
         bars.append(
-            f'<div class="gba-bar-row"><span class="gba-bar-label">{h(f"Batch {r.batch} · 第{r.batch}批")}</span>'
-            f'<span class="gba-bar"><span class="gba-bar-fill" style="width:{share * 100:.0f}%"></span></span>'
-            f'<span class="gba-bar-value">{h(f"{_int(r.identified)} / {_int(r.n_cases)}")}</span></div>'
+            {
+                "label": f"Batch {r.batch} · 第{r.batch}批",
+                "percent": f"{share * 100:.0f}",
+                "value": f"{_int(r.identified)} / {_int(r.n_cases)}",
+            }
         )
-    bars.append("</div>")
-    out.append(_raw("\n".join(bars)))
+    out.append(_raw(render("coverage.html", bars=bars)))
     out.append(
         _table(
             [
@@ -251,6 +239,7 @@ BROWSER_COLUMNS: list[tuple[str, str, str]] = [
     ("case_mechanisms", "Mechanisms", "机制"),
     ("title_status", "Title status", "标题状态"),
 ]
+CHINESE_COLUMNS = ("title_zh",)  # cells marked lang="zh"
 FILTERS = {
     "batch": "whole",
     "order_in_batch": "whole",
@@ -313,48 +302,23 @@ def _options(values: list[str], kind: str) -> list[str]:
 
 
 def _browser_table(rows: list[dict[str, Any]]) -> str:
-    """The case browser: filters and the table of every identified case (raw HTML)."""
-    head = "".join(
-        f'<th data-col="{h(k)}">{h(en)}<br><span lang="zh">{h(zh)}</span></th>' for k, en, zh in BROWSER_COLUMNS
+    """The case browser: filters and the table of every identified case (raw HTML, from
+    ``templates/browser.html``)."""
+    columns = [{"key": k, "en": en, "zh": zh} for k, en, zh in BROWSER_COLUMNS]
+    filters = [
+        {"col": i, "en": en, "zh": zh, "kind": FILTERS[k], "options": _options([r[k] for r in rows], FILTERS[k])}
+        for i, (k, en, zh) in enumerate(BROWSER_COLUMNS)
+        if FILTERS.get(k)
+    ]
+    html = render(
+        "browser.html",
+        columns=columns,
+        filters=filters,
+        rows=rows,
+        link_column=BROWSER_COLUMNS[0][0],
+        chinese_columns=CHINESE_COLUMNS,
     )
-    filters = []
-    for i, (k, en, zh) in enumerate(BROWSER_COLUMNS):
-        kind = FILTERS.get(k, "")
-        if not kind:
-            continue
-        opts = "".join(f'<option value="{h(v)}">{h(v)}</option>' for v in _options([r[k] for r in rows], kind))
-        filters.append(
-            f'<label class="gba-filter"><span>{h(en)} · <span lang="zh">{h(zh)}</span></span>'
-            f'<select data-col="{i}" data-kind="{h(kind)}" aria-label="{h(en)}">'
-            f'<option value="">All · 全部</option>{opts}</select></label>'
-        )
-    body = []
-    for r in rows:
-        cells = []
-        for k, _, _ in BROWSER_COLUMNS:
-            v = r[k]
-            if k == "case_id":
-                cells.append(f'<td><a href="{h(slug(v))}.html">{h(v)}</a></td>')
-            elif k == "title_zh":
-                cells.append(f'<td lang="zh">{h(v, "")}</td>')
-            else:
-                cells.append(f"<td>{h(v, '')}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return _raw(
-        '<div class="gba-filters" id="gba-filters">'
-        + "".join(filters)
-        + '<button type="button" id="gba-reset">Reset · 重置</button></div>\n'
-        + '<table id="gba-cases" class="display compact gba-cases"><thead><tr>'
-        + head
-        + "</tr></thead><tbody>\n"
-        + "\n".join(body)
-        + "\n</tbody></table>\n"
-        + '<p class="gba-noscript"><noscript>Filtering needs JavaScript; the full table is shown. '
-        + "筛选需要 JavaScript；此处显示完整表格。</noscript></p>"
-        + '\n<link rel="stylesheet" href="../_static/datatables.css">'
-        + '\n<script src="../_static/datatables.js"></script>'
-        + '\n<script src="../_static/cases.js"></script>'
-    )
+    return _raw(html)
 
 
 def _not_identified(ds: Any) -> list[str]:
@@ -594,7 +558,7 @@ def case_page(ds: Any, case: Any) -> str:
     cid = str(case.case_id)
     status = value_both(ds, "cases", "title_status", case.title_status)
     out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
-    out.append(_raw(f'<p class="gba-zh-title" lang="zh">{h(case.title_zh)}</p>'))
+    out.append(_raw(render("zh_title.html", title=case.title_zh)))
     out.append(f"*{md(field_both(ds, 'cases', 'title_status'))}: {md(status)}*\n")
     out.append(_heading("Summary", "摘要"))
     out.append(f"**English.** {md(case.summary_en)}\n")
@@ -804,27 +768,8 @@ def downloads_page(files: Sequence[Download], version: str) -> str:
     out.append(
         f"Data version · 数据版本 **{md(version)}**. Every file is built from the same validated data in this build. 所有文件均由本次构建中经过校验的同一份数据生成。\n"
     )
-    rows = []
-    for f in files:
-        name = f.path.rsplit("/", 1)[-1]
-        rows.append(
-            [
-                f'<a href="{h(f.path)}" download>{h(name)}</a>',
-                h(f.label_en),
-                f'<span lang="zh">{h(f.label_zh)}</span>',
-                f"<code>{h(f.reader)}</code>",
-                h(f"{f.size / 1024:.0f} KB" if f.size >= 1024 else f"{f.size} B"),
-            ]
-        )
     head = ["File · 文件", "Contents", "内容", "Open with · 读取方式", "Size · 大小"]
-    table = (
-        '<table class="gba-downloads"><thead><tr>'
-        + "".join(f"<th>{h(x)}</th>" for x in head)
-        + "</tr></thead><tbody>"
-        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-        + "</tbody></table>"
-    )
-    out.append(_raw(table))
+    out.append(_raw(render("downloads.html", head=head, files=files)))
     out.append(_heading("Excel, Stata and R", "Excel、Stata 与 R", 2))
     out.append(
         "- **Excel**: the flat CSV is UTF-8 with a byte-order mark, so Excel opens it with Chinese text intact "
