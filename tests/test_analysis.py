@@ -454,23 +454,6 @@ def test_indicator_dots_one_unit_per_panel(ds):
 # --- findings recomputed on the sensitivity variants ----------------------------------------
 
 
-def test_holds_sentence_lists_what_changes():
-    from gbaresearch.analysis import findings as F
-
-    table = pd.DataFrame(
-        {"as coded": ["up", "yes", "a_b"], "other": ["down", "yes", "a_b"]},
-        index=["share, batch 1 to 3", "majority", "label"],
-    )
-    differs = pd.Series([True, False, False], index=table.index)
-    assert F.holds_sentence(table, differs) == (
-        "Variants compared: *other*. **2 of 3 findings are the same in every variant.** 1 change:\n\n"
-        "- share, batch 1 to 3 changes (as coded: up; other: down)"
-    )
-    assert F.holds_sentence(table.iloc[1:], differs.iloc[1:]).endswith(
-        "**2 of 2 findings are the same in every variant.** None changes."
-    )
-
-
 def test_direction():
     from gbaresearch.analysis.findings import _direction
 

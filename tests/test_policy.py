@@ -190,8 +190,28 @@ def test_variants_include_the_second_coding_and_drop_machine_translation_cases(d
     v = P.variants(ds)
     assert list(v) == [P.AS_CODED, P.WITHOUT_MT, P.FIRST_CODING, P.SECOND_CODING]
     assert "B3-f" not in set(v[P.WITHOUT_MT].case_plan_links["case_id"])
-    t = P.compare(ds, P.findings)
+    from gbaresearch.analysis import sensitivity as S
+
+    t = S.assess(ds, P.findings, P.variants)
     assert t.columns.name == "variant" and t.loc["most carried Outline chapter", P.SECOND_CODING] == "Outline ch. 9"
+    assert t["status"].to_dict() == {
+        "most carried Outline chapter": S.CHANGED,
+        "Outline chapters with no case": S.CHANGED,
+        "platform plans with no case": S.CHANGED,
+        "median years, plan to selection": S.CHANGED,
+        "direction of authority": S.HELD,
+    }
+    assert t.loc["direction of authority", "tested_by"] == f"{P.FIRST_CODING}, {P.SECOND_CODING}"
+    assert t.loc["platform plans with no case", P.WITHOUT_MT] == "hetao_2023"
+
+
+def test_policy_findings_carry_the_counts_they_rest_on(ds):
+    f = P.findings(ds)
+    assert f.columns.tolist() == ["value", "basis"] and f.index.name == "finding"
+    assert f.loc["most carried Outline chapter", "value"] == "Outline ch. 8"
+    assert "Outline ch. 8: 7" in f.loc["most carried Outline chapter", "basis"]
+    assert f.loc["direction of authority", "basis"] == "batch 1: 3 of 5; batch 2: 2 of 10; batch 3: 2 of 5"
+    assert f.loc["median years, plan to selection", "basis"].startswith("34 case–plan lags: ")
 
 
 def test_a_new_batch_without_codings_is_counted_as_not_coded(data_copy):
@@ -218,7 +238,6 @@ def test_section_labels(ds):
 
 
 def test_notebook_11_compares_its_findings_across_variants():
-    import re
 
     from nbjson import read_notebook
 
@@ -226,21 +245,25 @@ def test_notebook_11_compares_its_findings_across_variants():
 
     nb = read_notebook(notebooks_dir() / "11-plans-and-authority.ipynb")
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "PO.compare(ds, PO.findings)" in code and "F.holds_sentence(held, S.differs(held))" in code
-    held = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("held = PO.compare"))
+    assert "S.assess(ds, PO.findings, PO.variants)" in code and "S.assessment_sentence(held)" in code
+    held = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("held = S.assess"))
     html = "".join(o.get("data", {}).get("text/html", "") for o in held.outputs)
     assert "as coded" in html and "without machine-translation-only cases" in html and "second coding" in html
     md = "".join(
         o["data"]["text/markdown"]
         for c in nb.cells
-        if c.cell_type == "code" and "F.holds_sentence" in c.source
+        if c.cell_type == "code" and "S.assessment_sentence" in c.source
         for o in c.outputs
         if "text/markdown" in o.get("data", {})
     )
-    assert re.search(r"\d+ of \d+ findings are the same in every variant", md)
+    assert "Of 5 findings, **1 held under a variant that could have changed them**, **4 changed**" in md
+    assert "5 项结论中，**1 项在可能改变它的变体下依然成立**" in md
     answer = next(c for c in nb.cells if "answer" in c.metadata.get("tags", []))
     ds = gba.load_dataset()
-    assert answer.outputs[0]["data"]["text/plain"] == P.plans_answer(ds) + " " + P.authority_answer(ds)
+    assert answer.outputs[0]["data"]["text/plain"] == (
+        P.plans_answer(ds) + " " + P.authority_answer(ds) + " Sensitivity check: across 4 data variants, 1 of 5 "
+        "findings held under a variant that could have changed them, 4 changed and 0 are not testable by these variants."
+    )
 
 
 @pytest.mark.slow

@@ -620,13 +620,21 @@ def answer_07(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
 
 
 @_bilingual
-def answer_11(ds: Dataset, lang: str = "en") -> str:
+def answer_11(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None) -> str:
     """Which plans the cases carry out and whose act they needed
-    (:func:`gbaresearch.analysis.policy.plans_answer`, :func:`gbaresearch.analysis.policy.authority_answer`)."""
+    (:func:`gbaresearch.analysis.policy.plans_answer`, :func:`gbaresearch.analysis.policy.authority_answer`),
+    with the tally of the sensitivity check (``held``: ``sensitivity.assess(ds, policy.findings,
+    policy.variants)``; computed when not given)."""
     from . import policy as PO
 
-    sep = " " if _lang(lang) == "en" else ""
-    return A.md_escape(PO.plans_answer(ds, lang)) + sep + A.md_escape(PO.authority_answer(ds, lang))
+    if held is None:
+        held = S.assess(ds, PO.findings, PO.variants)
+    tally = S.tally(held, lang)
+    text = A.md_escape(PO.plans_answer(ds, lang)) + (" " if _lang(lang) == "en" else "")
+    text += A.md_escape(PO.authority_answer(ds, lang))
+    if lang == "en":
+        return f"{text} Sensitivity check: {tally}."
+    return f"{text}敏感性检验：{tally}。"
 
 
 ANSWERS: dict[str, Callable[..., str]] = {

@@ -365,23 +365,3 @@ def outcomes_counts(ds: Dataset) -> pd.Series:
         },
         dtype="object",
     )
-
-
-def holds_sentence(table: pd.DataFrame, differs: pd.Series) -> str:
-    """Markdown for a :func:`gbaresearch.analysis.sensitivity.compare` table (findings as plain Series):
-    how many findings are the same in every variant, and for each that changes, its value in
-    every variant. Data text escaped. Sameness alone is not robustness: use
-    :func:`gbaresearch.analysis.sensitivity.assess` to tell tested findings from untested ones."""
-    variants = list(table.columns)
-    changed = table[differs]
-    n, k = len(table), int(differs.sum())
-    names = ", ".join(f"*{A.md_escape(v)}*" for v in variants[1:]) or "no other variant"
-    head = f"Variants compared: {names}. **{n - k} of {n} findings are the same in every variant.**"
-    if not k:
-        return head + " None changes."
-    items = []
-    for idx, row in changed.astype(object).iterrows():
-        label = " · ".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
-        vals = "; ".join(f"{A.md_escape(v)}: {A.md_escape(row[v])}" for v in variants)
-        items.append(f"- {A.md_escape(label)} changes ({vals})")
-    return head + f" {k} change{'s' if k > 1 else ''}:\n\n" + "\n".join(items)

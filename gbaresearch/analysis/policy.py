@@ -16,7 +16,7 @@ bounds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -620,27 +620,52 @@ def authority_answer(ds: Dataset, lang: str = "en", coding: str | None = None) -
 # --- findings and variants ------------------------------------------------------------------
 
 
-def findings(ds: Dataset) -> pd.Series:
-    """Notebook 11 findings, as text: the most carried Outline chapter, the Outline chapters with
-    no case, whether every platform plan has a case, the median years from plan to selection,
-    and the direction of authority."""
+def findings(ds: Dataset) -> pd.DataFrame:
+    """Notebook 11 findings (index ``finding``; ``value`` and ``basis``, as text, the form
+    :func:`gbaresearch.analysis.sensitivity.assess` reads): the most carried Outline chapter and
+    the Outline chapters with no case (basis: cases per chapter), whether every platform plan has
+    a case (basis: cases per platform plan), the median years from plan to selection (basis: every
+    case–plan lag), and the direction of authority (basis: central cases of coded, by batch)."""
     t = cases_by_section(ds)
     kinds = dict(zip(ds.plans["plan_id"], ds.plans["kind"].astype(str)))
     outline = t[t["plan_id"].map(kinds) == framing_kind(ds)]
     top = outline.sort_values("total", ascending=False, kind="stable").iloc[0] if len(outline) else None
+    per_chapter = "; ".join(f"{label}: {int(n)}" for label, n in zip(outline["label"], outline["total"])) or "none"
     lag = plan_lag(ds)
     platform = [p for p, k in kinds.items() if k in platform_kinds(ds)]
-    carried = set(links(ds)["plan_id"])
-    return pd.Series(
-        {
-            "most carried Outline chapter": "—" if top is None or top["total"] == 0 else str(top["label"]),
-            "Outline chapters with no case": ", ".join(str(x) for x in outline.loc[outline["total"] == 0, "label"])
-            or "none",
-            "platform plans with no case": ", ".join(p for p in platform if p not in carried) or "none",
-            "median years, plan to selection": "—" if lag.empty else f"{float(lag['years_to_selection'].median()):.1f}",
-            "direction of authority": direction(ds),
-        },
-        dtype="object",
+    per_plan = links(ds).groupby("plan_id")["case_id"].nunique()
+    per_platform = "; ".join(f"{p}: {int(per_plan.get(p, 0))}" for p in platform) or "none"
+    lags = sorted(round(float(x), 2) for x in lag["years_to_selection"]) if not lag.empty else []
+    central = central_by_batch(ds)
+    rows = {
+        "most carried Outline chapter": (
+            "—" if top is None or top["total"] == 0 else str(top["label"]),
+            per_chapter,
+        ),
+        "Outline chapters with no case": (
+            ", ".join(str(x) for x in outline.loc[outline["total"] == 0, "label"]) or "none",
+            per_chapter,
+        ),
+        "platform plans with no case": (
+            ", ".join(p for p in platform if per_plan.get(p, 0) == 0) or "none",
+            per_platform,
+        ),
+        "median years, plan to selection": (
+            "—" if lag.empty else f"{float(lag['years_to_selection'].median()):.1f}",
+            f"{len(lags)} case–plan lags: " + ", ".join(f"{x:g}" for x in lags),
+        ),
+        "direction of authority": (
+            direction(ds),
+            "; ".join(
+                f"batch {b}: {int(k)} of {int(n)}"
+                for b, k, n in zip(central["batch"], central["central"], central["n"])
+            ),
+        ),
+    }
+    return pd.DataFrame(
+        {"value": [v for v, _ in rows.values()], "basis": [b for _, b in rows.values()]},
+        index=pd.Index(list(rows), name="finding"),
+        dtype=object,
     )
 
 
@@ -726,18 +751,6 @@ def variants(ds: Dataset) -> dict[str, Dataset]:
         if RECONCILIATION in ds and len(ds[RECONCILIATION]):
             out[FIRST_CODING] = first_coding(ds)
         out[SECOND_CODING] = second_coding(ds)
-    return out
-
-
-def compare(ds: Dataset, fn: Callable[[Dataset], pd.Series]) -> pd.DataFrame:
-    """``fn`` (returning a Series) on every variant of :func:`variants`, side by side: one
-    column per variant (columns' name ``variant``), rows in the order they first appear."""
-    results = {name: fn(v) for name, v in variants(ds).items()}
-    order: pd.Index | None = None
-    for s in results.values():
-        order = s.index if order is None else order.append(s.index[~s.index.isin(order)])
-    out = pd.DataFrame({name: s.reindex(order) for name, s in results.items()}, index=order)
-    out.columns.name = "variant"
     return out
 
 

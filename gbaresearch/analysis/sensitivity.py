@@ -366,9 +366,15 @@ HELD = "held under a variant that moved its basis"
 UNTESTED = "not testable by these variants"
 
 
-def assess(ds: Dataset, fn: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
+def assess(
+    ds: Dataset,
+    fn: Callable[[Dataset], pd.DataFrame],
+    variants_of: Callable[[Dataset], dict[str, Dataset]] | None = None,
+) -> pd.DataFrame:
     """Run a findings function (a DataFrame indexed by finding, columns ``value`` and ``basis``,
-    as in :mod:`gbaresearch.analysis.findings`) on every variant of :func:`variants`.
+    as in :mod:`gbaresearch.analysis.findings`) on every variant of :func:`variants`, or of
+    ``variants_of`` (a function returning the variants by name, the data as coded first under
+    :data:`AS_CODED`, as :func:`gbaresearch.analysis.policy.variants` does).
 
     Returns one row per finding (in the order of the data as coded, then rows only a variant
     produces) with one column per variant holding the finding's ``value`` (missing where the
@@ -377,7 +383,7 @@ def assess(ds: Dataset, fn: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
     variant moved the basis (so it could have changed the finding); :data:`UNTESTED` when no
     variant moved the basis (sameness then says nothing about robustness). ``tested_by`` lists
     the variants that moved the basis (or changed the value), comma-separated."""
-    results = {name: fn(v) for name, v in variants(ds).items()}
+    results = {name: fn(v) for name, v in (variants_of or variants)(ds).items()}
     order: pd.Index | None = None
     for r in results.values():
         order = r.index if order is None else order.append(r.index[~r.index.isin(order)])
