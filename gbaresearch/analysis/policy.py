@@ -658,7 +658,7 @@ def findings(ds: Dataset) -> pd.DataFrame:
             direction(ds),
             "; ".join(
                 f"batch {b}: {int(k)} of {int(n)}"
-                for b, k, n in zip(central["batch"], central["central"], central["n"])
+                for b, k, n in zip(central["batch"], central[central_group(ds)], central["n"])
             ),
         ),
     }
