@@ -348,9 +348,10 @@ def tiny():
             }
         ),
     )
-    # what each direction means (gba:sides) is the schema's: the vocabulary carries its metadata
+    # what each direction means (gba:sides) is the schema's: the tables carry the real metadata
+    # (a code the real vocabulary lacks is labelled by itself)
     real = gba.load_dataset()
-    for name in ("vocab_mechanisms", "cases"):
+    for name in ("vocab_mechanisms", "vocab_domains", "cases"):
         ds[name].attrs.update(real[name].attrs)
     return ds
 

@@ -193,6 +193,31 @@ def test_append_rows_never_writes_through_a_link_out(d, outside):
     assert target.read_bytes() == before
 
 
+@pytest.mark.parametrize("edit", ["append", "drop", "edit"])
+def test_extend_never_writes_through_a_linked_folder_out(d, outside, edit):
+    import json
+
+    # vocab_domains.csv moves into a folder that is a link out of the data directory
+    (outside / "vocab").mkdir()
+    target = outside / "vocab" / "vocab_domains.csv"
+    target.write_bytes((d / "vocab_domains.csv").read_bytes())
+    (d / "vocab_domains.csv").unlink()
+    (d / "sub").symlink_to(outside / "vocab", target_is_directory=True)
+    desc = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
+    next(r for r in desc["resources"] if r["name"] == "vocab_domains")["path"] = "sub/vocab_domains.csv"
+    (d / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    before = target.read_bytes()
+    with pytest.raises(Refused) as exc:
+        if edit == "append":
+            extend.append_rows(d, "vocab_domains", [{"domain": "x", "label_en": "X", "label_zh": "X"}])
+        elif edit == "drop":
+            extend.drop_rows(d, "vocab_domains", lambda r: True)
+        else:
+            extend.edit_rows(d, "vocab_domains", lambda r: True, label_en="changed")
+    assert exc.value.code == "path-outside"
+    assert target.read_bytes() == before
+
+
 def test_append_rows_uses_the_schemas_missing_and_boolean_spellings(d):
     import json
 

@@ -37,7 +37,10 @@ def test_a_codebook_with_the_earlier_marker_is_rewritten_in_place(tmp_path):
 
     text = (data_dir() / "CODEBOOK.md").read_text(encoding="utf-8")
     old = tmp_path / "CODEBOOK.md"
-    old.write_text(text.replace(codebook.START, codebook.OLD_STARTS[0]), encoding="utf-8")
+    # the marker exactly as version 0.1 wrote it
+    marker = "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->"
+    assert marker in codebook.OLD_STARTS
+    old.write_text(text.replace(codebook.START, marker), encoding="utf-8")
     assert codebook.update(old, directory=data_dir()) is True
     assert old.read_text(encoding="utf-8") == text
 

@@ -39,9 +39,12 @@ from .domains import domain_first_appearance, domains_by_batch, first_appearance
 from .indicators import bound_marks, format_value, indicator_dots, indicator_table, indicator_units, series, unit_words
 from .leads import (
     LEAD_BASES,
+    both_sars,
     cases_by_place,
+    count_of,
     counterpart_by_batch,
     counterpart_inferred,
+    counterpart_places,
     lead_basis_table,
     lead_level_by_batch,
     platform_levels,
@@ -108,6 +111,9 @@ __all__ = [
     "cases_by_place",
     "platform_levels",
     "LEAD_BASES",
+    "both_sars",
+    "count_of",
+    "counterpart_places",
     "lead_basis_table",
     "mechanisms_by_batch",
     "mechanism_shares",

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import analysis as A
-from ..dataset.labels import label_pairs, rows_where
+from ..dataset.labels import label_pairs, properties, rows_where
 from ..dataset.labels import labels as label_of
 from . import findings as F
 from . import md_escape as esc
@@ -310,7 +310,7 @@ def answer_04(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
             f"{A.of(n_rules, len(ds.cases))} identified cases name a rule maker other than the lead ("
             + esc(", ".join(f"{c}: {b}" for c, b in zip(rules["case_id"], rules["rule_body_en"])))
             + "); the counterpart is both Hong Kong and Macao in "
-            f"{A.of(cp.get('both', 0), cp.sum())} cases with a known counterpart; " + S.tally(held) + "."
+            f"{A.of(A.count_of(cp, A.both_sars(ds)), cp.sum())} cases with a known counterpart; " + S.tally(held) + "."
         )
     zh = {lvl: esc(names[lvl][1]) for lvl in k}
     return (
@@ -325,7 +325,7 @@ def answer_04(ds: Dataset, lang: str = "en", *, held: pd.DataFrame | None = None
         )
         + f"已识别案例中有 {of(n_rules, len(ds.cases), lang)} 另有不同于牵头单位的规则制定机构（"
         + esc("，".join(f"{c}：{b}" for c, b in zip(rules["case_id"], rules["rule_body_en"])))
-        + f"）；在对接方已知的案例中，{of(cp.get('both', 0), cp.sum(), lang)} 的对接方同时为香港和澳门；"
+        + f"）；在对接方已知的案例中，{of(A.count_of(cp, A.both_sars(ds)), cp.sum(), lang)} 的对接方同时为香港和澳门；"
         + S.tally(held, "zh")
         + "。"
     )
@@ -549,8 +549,11 @@ def _variable_zh(ds: Dataset) -> dict[str, str]:
     coding variables (their label where none is given), and the link relation's."""
     from . import reliability as R
 
-    field = ds.field(R.RECONCILIATION, "variable")
-    names = {str(c.value): str(c.get("shortLabel_zh", c.label_zh)) for c in field.categories or ()}
+    table = ds[R.RECONCILIATION]
+    props = properties(table, "variable")
+    names = {
+        str(v): str(props[v].get("gba:shortLabel_zh", zh)) for v, (_, zh) in label_pairs(table, "variable").items()
+    }
     return {**names, R.LINK_RELATION: "关联关系"}
 
 

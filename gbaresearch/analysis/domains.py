@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..dataset import labels as _lab
 from .coverage import unidentified_before
 from .overview import batches
 
@@ -36,7 +37,7 @@ def domain_first_appearance(ds: Dataset, primary_only: bool = False) -> pd.DataF
     t = domains_by_batch(ds, primary_only)
     cd = ds.case_domains if not primary_only else ds.case_domains[ds.case_domains["is_primary"].fillna(False)]
     m = cd.merge(ds.cases[["case_id", "batch"]], on="case_id")
-    labels = dict(zip(ds.vocab_domains["domain"], ds.vocab_domains["label_en"]))
+    labels = _lab.labels(ds.vocab_domains, "domain")
     ids_by: dict[tuple[Any, Any], list[str]] = {}
     for dom, b, cid in zip(m["domain"], m["batch"], m["case_id"]):
         ids_by.setdefault((dom, b), []).append(cid)
@@ -48,7 +49,7 @@ def domain_first_appearance(ds: Dataset, primary_only: bool = False) -> pd.DataF
         rows.append(
             {
                 "domain": dom,
-                "label": labels[dom],
+                "label": labels.get(dom, str(dom)),
                 "first_batch": first,
                 "cases": int(counts.sum()),
                 "first_cases": ", ".join(ids),

@@ -179,8 +179,8 @@ def leads_and_counterparts(ds: Dataset) -> pd.DataFrame:
         ),
         "most common known counterpart": (str(cps.idxmax()) if cps.sum() else "none", cp_basis),
         "'both' is a majority of known counterparts": (
-            _yes(cps.get("both", 0) > cps.sum() / 2),
-            A.of(cps.get("both", 0), cps.sum()),
+            _yes(A.count_of(cps, A.both_sars(ds)) > cps.sum() / 2),
+            A.of(A.count_of(cps, A.both_sars(ds)), cps.sum()),
         ),
     }
     for den, label in (("identified", "identified"), ("n_cases", "announced")):
@@ -201,7 +201,7 @@ def leads_and_counterparts_counts(ds: Dataset) -> pd.Series:
     out = {
         "platform-led, of cases with a known lead": A.of(platform_led, per_level.sum()),
         "platform-led, of all announced cases": A.of(platform_led, cov["n_cases"].sum()),
-        "counterpart both, of cases with a known counterpart": A.of(cps.get("both", 0), cps.sum()),
+        "counterpart both, of cases with a known counterpart": A.of(A.count_of(cps, A.both_sars(ds)), cps.sum()),
     }
     for b in A.batches(ds):
         k = int(known[b].sum())

@@ -127,7 +127,7 @@ def indicator_dots(ds: Dataset) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "unit": unit,
-            "unit_label": unit.str.replace("_", "-", regex=False),
+            "unit_label": unit.map({str(k): v for k, v in _lab.labels(t, "unit").items()}),
             "n_in_unit": unit.map(unit.value_counts()).astype(int),
             "label": (t["case_id"] + ": " + t["indicator_en"]).astype(str),
             "value": t["value"].astype(float),

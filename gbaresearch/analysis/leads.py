@@ -76,3 +76,22 @@ def lead_basis_table(ds: Dataset) -> pd.DataFrame:
     out = pd.crosstab(c["lead_level"].astype(str), basis).reindex(columns=list(LEAD_BASES), fill_value=0)
     out.index.name, out.columns.name = "lead_level", "basis"
     return out.astype(int)
+
+
+def counterpart_places(ds: Dataset) -> dict[str, list[str]]:
+    """``cases.counterpart`` value → the places it stands for (its ``gba:places``; the value
+    itself when it has none), in schema order."""
+    props = _lab.properties(ds.cases, "counterpart")
+    return {str(v): [str(x) for x in p.get("gba:places", [v])] for v, p in props.items()}
+
+
+def both_sars(ds: Dataset) -> list[str]:
+    """The ``cases.counterpart`` values that stand for more than one place (Hong Kong and Macao
+    together)."""
+    return [v for v, places in counterpart_places(ds).items() if len(places) > 1]
+
+
+def count_of(counts: pd.Series, values: list[str]) -> int:
+    """The sum of ``counts`` (a Series indexed by category value) over ``values``; 0 for a value
+    it does not hold."""
+    return int(counts.reindex(values, fill_value=0).sum())

@@ -80,7 +80,7 @@ def identified_cases(ds: Dataset) -> pd.DataFrame:
     labels = _lab.labels(c, "category")
     cat = c["category"].astype(object).map(labels)
     cat = cat.where(~_lab.rows_where(c, "category_status", "byProject"), cat + " (inferred)")
-    place = dict(zip(ds.places["place_id"], ds.places["name_en"]))
+    place = _lab.labels(c, "lead_place")
     out = pd.DataFrame(
         {
             "case_id": c["case_id"],

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .confined import write_beneath
+from .confined import read_beneath, write_beneath
 from .limits import Refused, max_file_bytes, read_bounded
 from .problems import Problem
 
@@ -157,10 +157,24 @@ def parse_raw(data: bytes, label: str) -> RawTable:
 # --- the one way the package reads and writes whole CSV files outside validation --------------
 
 
-def read_records(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def _beneath(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` (a POSIX path), refused when it is not beneath it."""
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        raise Refused("path-outside", f"{path} is not inside {root}") from None
+
+
+def read_records(path: Path, root: Path | None = None) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows (column → text) of a UTF-8 CSV file that is known to be well formed
-    (raise ValueError when it is not: run validation for the details)."""
-    raw = read_raw(Path(path), Path(path).name)
+    (raise ValueError when it is not: run validation for the details). With ``root``, ``path``
+    must lie beneath it and is read without following a link out of it, in any folder of the
+    path (:func:`gbaresearch.dataset.confined.read_beneath`); a refusal raises
+    :class:`~gbaresearch.dataset.limits.Refused`."""
+    if root is None:
+        raw = read_raw(Path(path), Path(path).name)
+    else:  # a refusal (a link out, a missing file) raises Refused
+        raw = parse_raw(read_beneath(root, _beneath(root, path), max_file_bytes()), Path(path).name)
     if raw.problems or raw.header is None:
         raise ValueError("; ".join(str(p) for p in raw.problems) or f"{path}: no header")
     header = raw.header
@@ -168,19 +182,24 @@ def read_records(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def write_records(
-    path: Path, header: Sequence[str], rows: Iterable[Mapping[str, str] | Sequence[str]], append: bool = False
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Mapping[str, str] | Sequence[str]],
+    append: bool = False,
+    root: Path | None = None,
 ) -> int:
     """Write ``rows`` (mappings by column, or sequences in header order) as UTF-8 CSV with LF
     line endings, quoting only where needed; with ``append`` add them after the existing rows
     (the header is then not written again). Return the number of rows written.
 
-    The file is written without following a symbolic link out of its folder
-    (:func:`gbaresearch.dataset.confined.write_beneath`); a refusal raises
-    :class:`~gbaresearch.dataset.limits.Refused`."""
+    The file is written without following a symbolic link out of its folder, or with ``root``
+    out of ``root`` in any folder of the path (:func:`gbaresearch.dataset.confined.write_beneath`);
+    a refusal raises :class:`~gbaresearch.dataset.limits.Refused`."""
     path = Path(path)
+    base, rel = (path.parent, path.name) if root is None else (Path(root), _beneath(Path(root), path))
     prefix = ""
     if append:
-        text = read_bounded(path, max_file_bytes())
+        text = read_beneath(base, rel, max_file_bytes())
         if text and not text.endswith((b"\n", b"\r")):
             prefix = "\n"
     n = 0
@@ -198,7 +217,7 @@ def write_records(
         else:
             writer.writerow(row)
         n += 1
-    write_beneath(path.parent, path.name, fh.getvalue().encode("utf-8"), append=append)
+    write_beneath(base, rel, fh.getvalue().encode("utf-8"), append=append)
     return n
 
 

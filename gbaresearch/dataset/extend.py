@@ -61,7 +61,7 @@ def append_rows(data_dir: str | Path, table: str, rows: Iterable[Mapping[str, ob
         if unknown:
             raise KeyError(f"{table} has no column(s): {', '.join(sorted(unknown))}")
         out.append([_spelled(res, c, row.get(c)) for c in names])
-    return write_records(data_dir / res.path, names, out, append=True)
+    return write_records(data_dir / res.path, names, out, append=True, root=data_dir)
 
 
 def _spelled(res: Resource, column: str, value: object) -> str:
@@ -76,7 +76,7 @@ def _spelled(res: Resource, column: str, value: object) -> str:
 def _read_rows(data_dir: Path, table: str) -> tuple[Path, list[str], list[dict[str, str]]]:
     res = read_package(data_dir).resource(table)
     path = data_dir / res.path
-    header, rows = read_records(path)
+    header, rows = read_records(path, root=data_dir)
     return path, header, rows
 
 
@@ -84,7 +84,7 @@ def drop_rows(data_dir: str | Path, table: str, where: Callable[[dict[str, str]]
     """Remove the rows of ``table`` for which ``where(row_dict)`` is true; return how many."""
     path, header, rows = _read_rows(Path(data_dir), table)
     keep = [r for r in rows if not where(r)]
-    write_records(path, header, keep)
+    write_records(path, header, keep, root=Path(data_dir))
     return len(rows) - len(keep)
 
 
@@ -95,5 +95,5 @@ def edit_rows(data_dir: str | Path, table: str, where: Callable[[dict[str, str]]
     hits = [r for r in rows if where(r)]
     for r in hits:
         r.update({k: _spelled(res, k, v) for k, v in changes.items()})
-    write_records(path, header, rows)
+    write_records(path, header, rows, root=Path(data_dir))
     return len(hits)

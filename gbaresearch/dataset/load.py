@@ -41,8 +41,8 @@ class Dataset(dict[str, pd.DataFrame]):
     (the parsed ``datapackage.json``: :class:`~gbaresearch.dataset.schema.Package`, with ``title``,
     ``title_zh`` and every resource and field), ``files`` (the validated snapshot: the bytes of
     every file read, by path relative to ``data_dir``; exports and the site use these, never
-    the files again). Use :meth:`labels`, :meth:`resource` and
-    :meth:`field` instead of reading ``datapackage.json`` again."""
+    the files again). Use :meth:`resource` and :meth:`field` instead of reading
+    ``datapackage.json`` again, and :mod:`gbaresearch.dataset.labels` for titles and labels."""
 
     version: str
     data_dir: Path

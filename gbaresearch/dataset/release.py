@@ -19,11 +19,9 @@ from .csvfile import read_file_bytes
 from .paths import CITATION_FILE, REPO_DIR, _in_checkout
 from .paths import data_dir as _data_dir
 from .problems import Problem
-from .schema import PACKAGE_FILE, descriptor_text, read_descriptor
+from .schema import PACKAGE_FILE, SchemaError, released_text
 from .validation import check_dataset
 
-COUNTS_KEY = "gba:rowCounts"
-COUNTS_VERSION_KEY = "gba:rowCountsVersion"
 CHANGELOG_FILE = "CHANGELOG.md"
 VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
@@ -104,8 +102,8 @@ def release(version: str, data_dir: str | os.PathLike[str] | None = None, today:
     checked = check_dataset(d)
     if checked.problems or checked.package is None:
         return Released(list(checked.problems))
-    desc = read_descriptor(d)
-    current = str(desc.get("version", "0.0.0"))
+    package = checked.package
+    current = package.version or "0.0.0"
     try:
         old = parse_version(current)
     except VersionError:
@@ -114,12 +112,8 @@ def release(version: str, data_dir: str | os.PathLike[str] | None = None, today:
         msg = f"{version} is not greater than the current version {current}"
         return Released([Problem(PACKAGE_FILE, 0, "version", msg, "version-order")])
     after = {name: len(t) for name, t in checked.tables.items()}
-    recorded = desc.get(COUNTS_KEY)
-    before = dict(recorded) if isinstance(recorded, dict) else {}
-    rec_version = str(desc.get(COUNTS_VERSION_KEY, current)) if isinstance(recorded, dict) else None
-    desc["version"] = version
-    desc[COUNTS_KEY] = after
-    desc[COUNTS_VERSION_KEY] = version
+    recorded = package.row_counts
+    before, rec_version = recorded if recorded is not None else ({}, None)
     written = []
     log = d / CHANGELOG_FILE
     if log.is_file():
@@ -136,7 +130,7 @@ def release(version: str, data_dir: str | os.PathLike[str] | None = None, today:
         text = re.sub(r"(?m)^date-released: .*$", f"date-released: {day.isoformat()}", text, count=1)
         _write(cff, text)
         written.append(cff)
-    _write(d / PACKAGE_FILE, descriptor_text(desc))
+    _write(d / PACKAGE_FILE, released_text(package, version, after))
     written.insert(0, d / PACKAGE_FILE)
     return Released([], written, before, after)
 
@@ -146,9 +140,8 @@ def record_counts(data_dir: str | os.PathLike[str] | None = None) -> dict[str, i
     counts were recorded); return them."""
     d = _data_dir(data_dir)
     checked = check_dataset(d)
+    if checked.problems or checked.package is None:
+        raise SchemaError(list(checked.problems))
     counts = {name: len(t) for name, t in checked.tables.items()}
-    desc = read_descriptor(d)
-    desc[COUNTS_KEY] = counts
-    desc[COUNTS_VERSION_KEY] = desc.get("version", "")
-    _write(d / PACKAGE_FILE, descriptor_text(desc))
+    _write(d / PACKAGE_FILE, released_text(checked.package, checked.package.version, counts))
     return counts

@@ -266,7 +266,8 @@ def _provenance(tables: Tables, problems: list[Problem]) -> None:
         supported[f].add(c)
     t = tables["cases"]
     ids = t.columns["case_id"]
-    listed = supported[cs.resource.field("fact").values_where("membership", True)[0]]
+    membership = cs.resource.field("fact").values_where("membership", True)[0]
+    listed = supported[membership]
     if not set(ids) - listed - unsure <= {None}:
         for line, cid, _b in t.rows("case_id", "batch"):
             if cid is not None and cid not in unsure and cid not in listed:
@@ -276,7 +277,7 @@ def _provenance(tables: Tables, problems: list[Problem]) -> None:
                         "cases.csv",
                         line,
                         "case_id",
-                        f"no row in case_sources.csv says where case {cid} is reported (add one with fact 'listed')",
+                        f"no row in case_sources.csv says where case {cid} is reported (add one with fact '{membership}')",
                     )
                 )
     for col, filled, fact, what in _sourced_fields(t):

@@ -24,6 +24,7 @@ import math
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 SUPPORTED_TYPES = frozenset({"string", "integer", "number", "date", "boolean", "any"})  # "any" is kept as text
 SUPPORTED_CONSTRAINTS = frozenset({"required", "unique", "pattern", "minimum", "maximum", "enum"})
 _RESOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
+COUNTS_KEY = "gba:rowCounts"  # rows per table at the last release (gbaresearch.dataset.release)
+COUNTS_VERSION_KEY = "gba:rowCountsVersion"
 
 Value = str | int
 
@@ -281,6 +284,20 @@ class Package(_Described):
             if fk.field == field and target.label_columns is not None and target.primary_key == (fk.ref_field,):
                 return (target.name, fk.ref_field, *target.label_columns)
         return None
+
+    @property
+    def row_counts(self) -> tuple[dict[str, int], str] | None:
+        """The rows of each table recorded at the last release (``gba:rowCounts``) and the version
+        they were recorded for (``gba:rowCountsVersion``, else the package's version); None when
+        no counts are recorded."""
+        recorded = self.descriptor.get(COUNTS_KEY)
+        if not isinstance(recorded, dict):
+            return None
+        try:
+            counts = {str(k): int(v) for k, v in recorded.items()}
+        except (TypeError, ValueError):
+            return None
+        return counts, str(self.descriptor.get(COUNTS_VERSION_KEY, self.version))
 
     def provenance_label(self, kind: str, lang: str = "en") -> str:
         """The label in ``lang`` ("en" or "zh") of a table kind (a resource's ``gba:provenance``,
@@ -786,18 +803,21 @@ def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, An
     return out
 
 
-def read_descriptor(directory: Path) -> dict[str, Any]:
-    """The parsed JSON object of ``directory/datapackage.json`` as it is, for a command that
-    edits and rewrites it (:func:`descriptor_text`); raise :class:`SchemaError` when it is not a
-    valid descriptor."""
-    package = read_package(directory)
-    return dict(json.loads(package.source.decode("utf-8")))
-
-
 def descriptor_text(descriptor: dict[str, Any]) -> str:
     """``descriptor`` as the text of ``datapackage.json``: two-space indentation, Chinese kept
     as written, a final newline."""
     return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+
+
+def released_text(package: Package, version: str, counts: Mapping[str, int]) -> str:
+    """The text of ``datapackage.json`` for a release: ``package``'s descriptor as parsed, with
+    ``version`` set and ``counts`` (rows per table) recorded as that version's
+    (``gba:rowCounts``, ``gba:rowCountsVersion``), read back by :attr:`Package.row_counts`."""
+    descriptor = dict(json.loads(package.source.decode("utf-8")))
+    descriptor["version"] = version
+    descriptor[COUNTS_KEY] = dict(counts)
+    descriptor[COUNTS_VERSION_KEY] = version
+    return descriptor_text(descriptor)
 
 
 def read_package(directory: Path) -> Package:

@@ -110,12 +110,13 @@ def template(data_dir: str | os.PathLike[str] | None = None) -> str:
     case_fields = _fields(package.resource("cases"), package, "  ", {"case_id", "batch"}, first="- ")
     out += case_fields
     fact = package.resource("case_sources").field("fact")
+    membership = str(fact.values_where("membership", True)[0])  # the fact that lists a case in its batch
     out += _comment(
         "sources: the facts each source supports, fact: source key or id (or a list of them, or of "
-        "{source: KEY, support: fallback, notes: ...}). Every case needs 'listed', and one row for each "
+        f"{{source: KEY, support: fallback, notes: ...}}). Every case needs '{membership}', and one row for each "
         "fact filled above. " + _describe(fact, package),
         "    ",
     )
-    out += [f"    {CASE_SOURCES_SHORT}:", "      listed: announcement"]
+    out += [f"    {CASE_SOURCES_SHORT}:", f"      {membership}: announcement"]
     out += _nested_template(package, "cases", "    ", {"case_sources"})
     return "\n".join(out) + "\n"

@@ -31,7 +31,7 @@ START = (
 )
 # The marker as earlier versions wrote it: a codebook that still has it is rewritten in place.
 OLD_STARTS = (
-    "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.publish.codebook`; do not edit by hand -->",
+    "<!-- field reference: generated from datapackage.json by `python -m gbaresearch.codebook`; do not edit by hand -->",  # noqa: E501
 )
 END = "<!-- end of field reference -->"
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..dataset.labels import label_pairs
 from ..dataset.paths import PACKAGE_FILE
 
 FORMATS = ("zip", "xlsx", "csv", "dta")
@@ -400,7 +401,11 @@ def write_dta(ds: Any, package: Any, path: Path) -> None:
         labels[var] = title[:80]
         if isinstance(s.dtype, pd.CategoricalDtype) and col != "batch":
             cats = [str(x) for x in s.cat.categories]
-            lab = {str(c.value): (c.label, c.label_zh) for c in (f.categories or ()) if f is not None}
+            lab = (
+                {str(v): pair for v, pair in label_pairs(ds.cases, col).items()}
+                if f is not None and f.categories
+                else {}
+            )
             out[var] = pd.array([c + 1 if c >= 0 else pd.NA for c in s.cat.codes], dtype="Int32")
             value_labels[var] = {
                 i: (f"{v}: {lab[v][0]} / {lab[v][1]}" if v in lab and lab[v] != (v, v) else v)[:32000]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...analysis.reliability import RECONCILIATION, summary_based
-from ...dataset.labels import label_pairs
+from ...dataset.labels import label_pairs, rows_where
 from .text import both, is_missing, md, value_both
 
 
@@ -72,7 +72,7 @@ def coding_notes(ds: Any, case_id: str) -> str:
         )
     if "coding_case_basis" in ds:
         cb = ds["coding_case_basis"]
-        cb = cb[(cb["case_id"].astype(str) == str(case_id)) & (cb["basis"].astype(str) != "sources")]
+        cb = cb[(cb["case_id"].astype(str) == str(case_id)) & ~rows_where(cb, "basis", "fromSources")]
         for r in cb.itertuples(index=False):
             coder = value_both(ds, "coding_coders", "coder", r.coder)
             basis = value_both(ds, "coding_case_basis", "basis", r.basis)

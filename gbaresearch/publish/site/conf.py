@@ -7,6 +7,7 @@ no CDN scripts, fonts or launch buttons, and math is not rendered with MathJax.
 """
 
 from pathlib import Path
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 
@@ -67,7 +68,7 @@ mathjax_path = "nomath.js"
 PLAIN_TEXT_CONTEXT = ("pagetitle", "root_title")
 
 
-def _escape_plain_text(app, pagename, templatename, context, doctree):  # type: ignore[no-untyped-def]
+def _escape_plain_text(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Escape every plain-text value the templates print raw, so a title from the data can
     never become markup."""
     import html
@@ -77,6 +78,6 @@ def _escape_plain_text(app, pagename, templatename, context, doctree):  # type: 
             context[key] = html.escape(context[key], quote=True)
 
 
-def setup(app):  # type: ignore[no-untyped-def]
+def setup(app: Any) -> dict[str, bool]:
     app.connect("html-page-context", _escape_plain_text, priority=900)  # after the theme's own handler
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ... import analysis as A
 from ...analysis import as_int as _int
 from ...dataset.atomic import write_text
 from . import policy_pages
@@ -107,21 +108,15 @@ def _place_link(ds: Any, place_id: Any, prefix: str) -> str:
 
 
 def _counterpart_places(ds: Any, value: Any) -> list[str]:
-    """The places a ``cases.counterpart`` value stands for (its ``gba:places`` in the schema)."""
+    """The places a ``cases.counterpart`` value stands for (:func:`gbaresearch.analysis.counterpart_places`)."""
     if is_missing(value):
         return []
-    return [
-        str(p)
-        for p in ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
-        .get(str(value), {})
-        .get("gba:places", [value])
-    ]
+    return A.counterpart_places(ds).get(str(value), [str(value)])
 
 
 def _counterparts_of(ds: Any, place_id: str) -> list[str]:
     """The ``cases.counterpart`` values that include ``place_id``."""
-    props = ds.cases.attrs["gba"]["fields"]["counterpart"]["properties"]
-    return [str(v) for v, p in props.items() if place_id in p.get("gba:places", ())] or [place_id]
+    return [v for v, places in A.counterpart_places(ds).items() if place_id in places] or [place_id]
 
 
 # --- landing page ---------------------------------------------------------------------------
@@ -141,8 +136,6 @@ CASES_INTRO_ZH = (
 
 
 def index_page(ds: Any, entries: Sequence[NotebookEntry], citation: str) -> str:
-    from ... import analysis as A
-
     title_zh = plain(ds.package.title_zh)
     title_en = plain(ds.package.title) or "Greater Bay Area rule-connection typical cases"
     cov = A.coverage_by_batch(ds)
@@ -323,8 +316,6 @@ def _browser_table(rows: list[dict[str, Any]]) -> str:
 
 def _not_identified(ds: Any) -> list[str]:
     """The section on announced cases not yet identified, by batch and by category."""
-    from ... import analysis as A
-
     out: list[str] = []
     out.append(_heading("Cases not yet identified", "尚未识别的案例"))
     out.append(
@@ -579,8 +570,6 @@ def case_page(ds: Any, case: Any) -> str:
 
 
 def _indicator_table(ds: Any, ind: pd.DataFrame, with_case: bool) -> str:
-    from ... import analysis as A
-
     head = [
         md(field_both(ds, "indicators", k))
         for k in ("indicator_id", "indicator_en", "value", "unit", "bound", "as_of", "source_id")
@@ -658,7 +647,7 @@ def places_page(ds: Any) -> str:
         n_cp = int(c["counterpart"].isin(_counterparts_of(ds, pid)).sum())
         rows.append(
             [
-                md_link(both(r.name_en, r.name_zh), f"{slug(pid)}.md"),
+                md_link(place_both(ds, pid), f"{slug(pid)}.md"),
                 md(value_both(ds, "places", "kind", r.kind)),
                 md(place_both(ds, r.host_city)),
                 md(n_lead),
@@ -682,7 +671,7 @@ def places_page(ds: Any) -> str:
 
 def place_page(ds: Any, place: Any) -> str:
     pid = str(place.place_id)
-    out = [ORPHAN, f"# {md(both(place.name_en, place.name_zh))}\n"]
+    out = [ORPHAN, f"# {md(place_both(ds, pid))}\n"]
     facts = [
         ("kind", md(value_both(ds, "places", "kind", place.kind))),
         ("host_city", _place_link(ds, place.host_city, "")),

@@ -13,7 +13,6 @@ import pandas as pd
 
 from ...analysis.markdown import escape
 from ...dataset.labels import label_pairs, title
-from ...dataset.schema import Field
 
 _SPACE = re.compile(r"\s+")
 
@@ -85,12 +84,6 @@ def both(en: Any, zh: Any) -> str:
     if a and b and a != b:
         return f"{a}{SEP}{b}"
     return a or b
-
-
-def field_labels(field: Field) -> list[tuple[str, str, str]]:
-    """(value, English label, Chinese label) for each listed category of a schema field, in
-    schema order; empty for a field without listed categories."""
-    return [(str(c.value), c.label, c.label_zh) for c in field.categories or ()]
 
 
 def field_pair(ds: Any, table: str, field: str) -> tuple[str, str]:
