@@ -25,12 +25,13 @@ from .coding_notes import coding_notes
 from .html import render
 from .text import (
     SEP,
-    both,
     field_both,
     is_missing,
     join,
     md,
+    md_heading,
     md_link,
+    md_table,
     place_both,
     place_names,
     plain,
@@ -68,25 +69,12 @@ class Download:
     size: int
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GFM table; ``header`` and cells must already be escaped Markdown."""
-    if not rows:
-        return "*None · 无*\n"
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(c if c else "—" for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def _num(value: Any) -> float:
     return float(value)
 
 
 def _raw(html_text: str) -> str:
     return "```{raw} html\n" + html_text + "\n```\n"
-
-
-def _heading(en: str, zh: str, level: int = 2) -> str:
-    return "#" * level + " " + md(both(en, zh)) + "\n"
 
 
 def _date(value: Any) -> str:
@@ -150,10 +138,10 @@ def index_page(ds: Any, entries: Sequence[NotebookEntry], citation: str) -> str:
         "Each notebook answers one question from the data; the one-line answers below are computed "
         "by the notebooks in this build. 每个笔记本用数据回答一个问题；下列一句话答案由本次构建中的笔记本计算得出。\n"
     )
-    out.append(_heading("Questions and answers", "问题与答案"))
+    out.append(md_heading("Questions and answers", "问题与答案"))
     # no thumbnail: a figure scaled to card size cannot be read; the notebook page shows it in full
     out.append(_raw(render("cards.html", entries=entries)))
-    out.append(_heading("Coverage at a glance", "覆盖概况"))
+    out.append(md_heading("Coverage at a glance", "覆盖概况"))
     rows = []
     bars = []
     for r in cov.itertuples(index=False):
@@ -175,7 +163,7 @@ def index_page(ds: Any, entries: Sequence[NotebookEntry], citation: str) -> str:
         )
     out.append(_raw(render("coverage.html", bars=bars)))
     out.append(
-        _table(
+        md_table(
             [
                 md(field_both(ds, "batches", "batch")),
                 md(field_both(ds, "batches", "announced")),
@@ -190,7 +178,7 @@ def index_page(ds: Any, entries: Sequence[NotebookEntry], citation: str) -> str:
         "by batch and category. 未识别的案例按批次和分类计数。\n"
     )
     out.append(policy_pages.landing_section(ds))
-    out.append(_heading("How to cite", "引用方式"))
+    out.append(md_heading("How to cite", "引用方式"))
     out.append(f"> {md(citation)}\n")
     out.append("From Python: `gbaresearch.cite()`. Python 中调用 `gbaresearch.cite()`。\n")
     out.append(
@@ -317,14 +305,14 @@ def _browser_table(rows: list[dict[str, Any]]) -> str:
 def _not_identified(ds: Any) -> list[str]:
     """The section on announced cases not yet identified, by batch and by category."""
     out: list[str] = []
-    out.append(_heading("Cases not yet identified", "尚未识别的案例"))
+    out.append(md_heading("Cases not yet identified", "尚未识别的案例"))
     out.append(
         "Announced cases that no public source names are counted here, so the gap stays visible. "
         "没有公开来源点名的已公布案例在此计数。\n"
     )
     cov = A.coverage_by_batch(ds)
     out.append(
-        _table(
+        md_table(
             [md("Batch · 批次"), md("Announced · 公布"), md("Identified · 已识别"), md("Unidentified · 未识别")],
             [
                 [md(r.batch), md(_int(r.n_cases)), md(_int(r.identified)), md(_int(r.n_cases) - _int(r.identified))]
@@ -339,7 +327,7 @@ def _not_identified(ds: Any) -> list[str]:
         "按官方分类：来源或本项目标注的推断将案例归入该类即视为已归类。\n"
     )
     out.append(
-        _table(
+        md_table(
             [
                 md("Batch · 批次"),
                 md(field_both(ds, "batch_categories", "category")),
@@ -373,7 +361,7 @@ def _not_identified(ds: Any) -> list[str]:
 def cases_page(ds: Any) -> str:
     """The case browser page (MyST): every identified case, then the announced cases not yet identified."""
     rows = browser_rows(ds)
-    out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", _heading("Case browser", "案例浏览", 1)]
+    out = ["---\nhtml_theme.sidebar_secondary.remove: true\n---\n", md_heading("Case browser", "案例浏览", 1)]
     out.append(
         f"All {len(rows)} identified cases. Filter by any column or search in Chinese or English; "
         f"select a case for its page. 全部 {len(rows)} 个已识别案例：可按各列筛选，或用中文、英文搜索；点击案例编号查看详情。\n"
@@ -389,7 +377,7 @@ def cases_page(ds: Any) -> str:
 def _case_facts(ds: Any, case: Any) -> list[str]:
     """The Facts section of a case page."""
     out: list[str] = []
-    out.append(_heading("Facts", "基本事实"))
+    out.append(md_heading("Facts", "基本事实"))
     cp = " + ".join(_place_link(ds, p, "../places/") for p in _counterpart_places(ds, case.counterpart)) or "—"
     facts = [
         ("batch", md(case.batch)),
@@ -416,7 +404,7 @@ def _case_facts(ds: Any, case: Any) -> list[str]:
     for key, value in facts:
         label = "Batch announced · 批次发布日期" if key == "__announced" else field_both(ds, "cases", key)
         rows.append([md(label), value])
-    out.append(_table([md("Field · 字段"), md("Value · 内容")], rows))
+    out.append(md_table([md("Field · 字段"), md("Value · 内容")], rows))
 
     return out
 
@@ -424,10 +412,10 @@ def _case_facts(ds: Any, case: Any) -> list[str]:
 def _case_coding(ds: Any, cid: str) -> list[str]:
     """The Domains and Mechanisms sections of a case page."""
     out: list[str] = []
-    out.append(_heading("Domains", "政策领域"))
+    out.append(md_heading("Domains", "政策领域"))
     d = ds.case_domains[ds.case_domains["case_id"] == cid]
     out.append(
-        _table(
+        md_table(
             [
                 md("Domain · 领域"),
                 md(field_both(ds, "case_domains", "is_primary")),
@@ -443,10 +431,10 @@ def _case_coding(ds: Any, cid: str) -> list[str]:
             ],
         )
     )
-    out.append(_heading("Mechanisms", "衔接机制"))
+    out.append(md_heading("Mechanisms", "衔接机制"))
     m = ds.case_mechanisms[ds.case_mechanisms["case_id"] == cid]
     out.append(
-        _table(
+        md_table(
             [md("Mechanism · 机制"), md(field_both(ds, "case_mechanisms", "basis"))],
             [
                 [md(value_both(ds, "case_mechanisms", "mechanism", r.mechanism)), md(r.basis)]
@@ -460,7 +448,7 @@ def _case_coding(ds: Any, cid: str) -> list[str]:
 def _case_links(ds: Any, cid: str) -> list[str]:
     """The Earlier and later cases section of a case page."""
     out: list[str] = []
-    out.append(_heading("Earlier and later cases", "前后关联案例"))
+    out.append(md_heading("Earlier and later cases", "前后关联案例"))
     links = ds.case_links
     rows = []
     for r in links[links["from_case_id"] == cid].itertuples(index=False):
@@ -486,7 +474,7 @@ def _case_links(ds: Any, cid: str) -> list[str]:
             ]
         )
     out.append(
-        _table(
+        md_table(
             [
                 md("Direction · 方向"),
                 md("Case · 案例"),
@@ -505,7 +493,7 @@ def _case_sources(ds: Any, cid: str) -> list[str]:
     """The Sources section of a case page."""
     out: list[str] = []
     links = ds.case_links
-    out.append(_heading("Sources", "来源"))
+    out.append(md_heading("Sources", "来源"))
     cs = ds.case_sources[ds.case_sources["case_id"] == cid]
     facts_by_source: dict[str, list[str]] = {}
     for r in cs.itertuples(index=False):
@@ -521,10 +509,10 @@ def _case_sources(ds: Any, cid: str) -> list[str]:
 def _case_corrections(ds: Any, cid: str) -> list[str]:
     """The Corrections section of a case page."""
     out: list[str] = []
-    out.append(_heading("Corrections", "更正"))
+    out.append(md_heading("Corrections", "更正"))
     corr = ds.corrections[ds.corrections["case_id"] == cid]
     out.append(
-        _table(
+        md_table(
             [
                 md(field_both(ds, "corrections", k))
                 for k in ("correction_id", "source_id", "claim_en", "correction_en", "error_kind", "basis_source_id")
@@ -551,7 +539,7 @@ def case_page(ds: Any, case: Any) -> str:
     out = [ORPHAN, f"# {md(cid)} · {md(case.title_en)}\n"]
     out.append(_raw(render("zh_title.html", title=case.title_zh)))
     out.append(f"*{md(field_both(ds, 'cases', 'title_status'))}: {md(status)}*\n")
-    out.append(_heading("Summary", "摘要"))
+    out.append(md_heading("Summary", "摘要"))
     out.append(f"**English.** {md(case.summary_en)}\n")
     zh = getattr(case, "summary_zh", None)
     out.append(f"**中文。** {md(zh) if not is_missing(zh) else md('（暂无中文摘要 · no Chinese summary yet）')}\n")
@@ -560,7 +548,7 @@ def case_page(ds: Any, case: Any) -> str:
     out.append(coding_notes(ds, cid))  # contested and summary-only codings (site/coding_notes.py)
     out += _case_links(ds, cid)
     out.append(policy_pages.case_section(ds, cid))
-    out.append(_heading("Indicators", "指标"))
+    out.append(md_heading("Indicators", "指标"))
     out.append(policy_pages.case_series(ds, cid))
     out.append(_indicator_table(ds, ds.indicators[ds.indicators["case_id"] == cid], with_case=False))
     out += _case_sources(ds, cid)
@@ -594,7 +582,7 @@ def _indicator_table(ds: Any, ind: pd.DataFrame, with_case: bool) -> str:
         rows.append(row)
     if with_case:
         head.insert(1, md(field_both(ds, "indicators", "case_id")))
-    return _table(head, rows)
+    return md_table(head, rows)
 
 
 def _source_link(ds: Any, source_id: Any) -> str:
@@ -630,14 +618,14 @@ def _source_table(ds: Any, facts_by_source: dict[str, list[str]]) -> str:
         md(field_both(ds, "sources", k))
         for k in ("source_id", "kind", "publisher", "title", "language", "date_published")
     ]
-    return _table(head + [md("Supports · 支持的事实")], rows)
+    return md_table(head + [md("Supports · 支持的事实")], rows)
 
 
 # --- places ---------------------------------------------------------------------------------
 
 
 def places_page(ds: Any) -> str:
-    out = [_heading("Places", "地点", 1)]
+    out = [md_heading("Places", "地点", 1)]
     out.append("Cities, special administrative regions and cooperation platforms. 城市、特别行政区与合作平台。\n")
     rows = []
     c = ds.cases
@@ -655,7 +643,7 @@ def places_page(ds: Any) -> str:
             ]
         )
     out.append(
-        _table(
+        md_table(
             [
                 md("Place · 地点"),
                 md(field_both(ds, "places", "kind")),
@@ -681,7 +669,7 @@ def place_page(ds: Any, place: Any) -> str:
         ("notes", md(place.notes)),
     ]
     out.append(
-        _table([md("Field · 字段"), md("Value · 内容")], [[md(field_both(ds, "places", k)), v] for k, v in facts])
+        md_table([md("Field · 字段"), md("Value · 内容")], [[md(field_both(ds, "places", k)), v] for k, v in facts])
     )
     hosted = ds.places[ds.places["host_city"] == pid]
     if len(hosted):
@@ -693,7 +681,7 @@ def place_page(ds: Any, place: Any) -> str:
     c = ds.cases
 
     def case_rows(sub: pd.DataFrame) -> str:
-        return _table(
+        return md_table(
             [
                 md("Case · 案例"),
                 md(field_both(ds, "cases", "title_zh")),
@@ -714,12 +702,12 @@ def place_page(ds: Any, place: Any) -> str:
         )
 
     led = c[c["lead_place"] == pid]
-    out.append(_heading("Cases it leads", "牵头的案例"))
+    out.append(md_heading("Cases it leads", "牵头的案例"))
     out.append(case_rows(led))
-    out.append(_heading("Cases naming it as counterpart", "以其为对接方的案例"))
+    out.append(md_heading("Cases naming it as counterpart", "以其为对接方的案例"))
     cp = c[c["counterpart"].isin(_counterparts_of(ds, pid))]
     out.append(case_rows(cp))
-    out.append(_heading("Indicators", "指标"))
+    out.append(md_heading("Indicators", "指标"))
     out.append("Figures reported for the cases this place leads. 本地牵头案例的指标。\n")
     ind = ds.indicators[ds.indicators["case_id"].isin(list(led["case_id"]))]
     out.append(_indicator_table(ds, ind, with_case=True))
@@ -753,13 +741,13 @@ def codebook_page(codebook_md: str) -> str:
 
 
 def downloads_page(files: Sequence[Download], version: str) -> str:
-    out = [_heading("Downloads", "下载", 1)]
+    out = [md_heading("Downloads", "下载", 1)]
     out.append(
         f"Data version · 数据版本 **{md(version)}**. Every file is built from the same validated data in this build. 所有文件均由本次构建中经过校验的同一份数据生成。\n"
     )
     head = ["File · 文件", "Contents", "内容", "Open with · 读取方式", "Size · 大小"]
     out.append(_raw(render("downloads.html", head=head, files=files)))
-    out.append(_heading("Excel, Stata and R", "Excel、Stata 与 R", 2))
+    out.append(md_heading("Excel, Stata and R", "Excel、Stata 与 R", 2))
     out.append(
         "- **Excel**: the flat CSV is UTF-8 with a byte-order mark, so Excel opens it with Chinese text intact "
         "(double-click it). A text cell that begins with `=`, `+`, `-` or `@` is written with a leading apostrophe "

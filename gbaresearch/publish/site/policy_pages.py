@@ -15,7 +15,20 @@ from typing import Any
 
 import pandas as pd
 
-from .text import both, field_both, is_missing, md, md_link, place_both, plain, safe_url, slug, value_both
+from .text import (
+    both,
+    field_both,
+    is_missing,
+    md,
+    md_heading,
+    md_link,
+    md_table,
+    place_both,
+    plain,
+    safe_url,
+    slug,
+    value_both,
+)
 
 ORPHAN = "---\norphan: true\n---\n"
 
@@ -26,18 +39,6 @@ def has_plans(ds: Any) -> bool:
 
 def has_series(ds: Any) -> bool:
     return all(t in ds for t in ("outcome_series", "outcome_observations"))
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    if not rows:
-        return "*None · 无*\n"
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(c if c else "—" for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def _heading(en: str, zh: str, level: int = 2) -> str:
-    return "#" * level + " " + md(both(en, zh)) + "\n"
 
 
 def _source(ds: Any, source_id: Any) -> str:
@@ -62,7 +63,7 @@ def _plan(plan_id: Any, prefix: str, ds: Any) -> str:
 
 
 def _facts(ds: Any, table: str, pairs: Sequence[tuple[str, str]]) -> str:
-    return _table([md("Field · 字段"), md("Value · 内容")], [[md(field_both(ds, table, k)), v] for k, v in pairs])
+    return md_table([md("Field · 字段"), md("Value · 内容")], [[md(field_both(ds, table, k)), v] for k, v in pairs])
 
 
 # --- plans -----------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def _facts(ds: Any, table: str, pairs: Sequence[tuple[str, str]]) -> str:
 def plans_index_page(ds: Any) -> str:
     from ...analysis import policy as PO
 
-    out = [_heading("Plans", "规划与方案", 1)]
+    out = [md_heading("Plans", "规划与方案", 1)]
     out.append(
         "The policy frame the cases carry out: the Outline Development Plan, the platform plans and the agreements "
         "they rest on (official facts), with the number of identified cases this project links to each. "
@@ -92,8 +93,8 @@ def plans_index_page(ds: Any) -> str:
             ]
         )
     head = [md(field_both(ds, "plans", k)) for k in ("title_en", "kind", "date_issued", "doc_number", "issuer_en")]
-    out.append(_table(head + [md("Cases carrying it out · 落实案例")], rows))
-    out.append(_heading("Answer", "答案"))
+    out.append(md_table(head + [md("Cases carrying it out · 落实案例")], rows))
+    out.append(md_heading("Answer", "答案"))
     out.append(f"{md(PO.plans_answer(ds))}\n")
     out.append(f"{md(PO.plans_answer(ds, 'zh'))}\n")
     out.append("[← Home · 首页](<../index.md>)\n")
@@ -104,9 +105,9 @@ def _whole_plan_cases(ds: Any, lk: Any, pid: str) -> list[str]:
     """The section of a plan page listing the cases that carry out the plan as a whole."""
     out: list[str] = []
     whole = lk[(lk["plan_id"] == pid) & lk["section_id"].isna()]
-    out.append(_heading("Cases carrying out the plan as a whole", "整体落实该规划的案例"))
+    out.append(md_heading("Cases carrying out the plan as a whole", "整体落实该规划的案例"))
     out.append(
-        _table(
+        md_table(
             [
                 md("Case · 案例"),
                 md(field_both(ds, "case_plan_links", "basis")),
@@ -151,7 +152,7 @@ def plan_page(ds: Any, plan: Any) -> str:
             ],
         )
     )
-    out.append(_heading("Sections and the cases carrying them out", "章节与落实案例"))
+    out.append(md_heading("Sections and the cases carrying them out", "章节与落实案例"))
     secs = PO.sections(ds)
     secs = secs[secs["plan_id"] == pid]
     lk = PO.links(ds)
@@ -176,7 +177,7 @@ def plan_page(ds: Any, plan: Any) -> str:
             ]
         )
     out.append(
-        _table(
+        md_table(
             [
                 md("Section · 章节"),
                 md(field_both(ds, "plan_sections", "title_zh")),
@@ -198,7 +199,7 @@ def plan_page(ds: Any, plan: Any) -> str:
 def series_index_page(ds: Any) -> str:
     from ...analysis import outcomes as O
 
-    out = [_heading("Outcome series", "成效数据序列", 1)]
+    out = [md_heading("Outcome series", "成效数据序列", 1)]
     out.append(
         "Schemes the cases showcase, counted over time (official or press figures, one unit per series), and "
         "whether each kept growing after its case was selected. 案例所展示计划的成效数据序列，以及案例入选后是否继续增长。\n"
@@ -220,7 +221,7 @@ def series_index_page(ds: Any) -> str:
             ]
         )
     out.append(
-        _table(
+        md_table(
             [
                 md(field_both(ds, "outcome_series", "series_id")),
                 md(field_both(ds, "outcome_series", "case_id")),
@@ -233,13 +234,13 @@ def series_index_page(ds: Any) -> str:
             rows,
         )
     )
-    out.append(_heading("Answer", "答案"))
+    out.append(md_heading("Answer", "答案"))
     out.append(f"{md(O.outcomes_answer(ds))}\n")
     out.append(f"{md(O.outcomes_answer(ds, 'zh'))}\n")
     if "sibling_series" in ds:
-        out.append(_heading("Other official case series", "其他官方案例系列"))
+        out.append(md_heading("Other official case series", "其他官方案例系列"))
         out.append(
-            _table(
+            md_table(
                 [
                     md(field_both(ds, "sibling_series", k))
                     for k in ("series_en", "series_zh", "issuer", "batches", "cases", "as_of", "source_id")
@@ -284,7 +285,7 @@ def series_page(ds: Any, series: Any) -> str:
     )
     if sel is not None:
         out.append(f"Case selected (batch announced) · 案例入选（批次发布）: **{md(f'{sel:%Y-%m-%d}')}**\n")
-    out.append(_heading("Observations", "观测值"))
+    out.append(md_heading("Observations", "观测值"))
     obs = ds.outcome_observations[ds.outcome_observations["series_id"] == sid]
     rows = []
     for r in obs.itertuples(index=False):
@@ -300,7 +301,7 @@ def series_page(ds: Any, series: Any) -> str:
             ]
         )
     out.append(
-        _table(
+        md_table(
             [
                 md(field_both(ds, "outcome_observations", k))
                 for k in ("observation_id", "as_of", "value", "bound", "used", "source_id", "notes")
@@ -312,7 +313,7 @@ def series_page(ds: Any, series: Any) -> str:
     g = g[g["series_id"] == sid]
     if len(g):
         v = g.iloc[0]
-        out.append(_heading("After selection", "入选之后"))
+        out.append(md_heading("After selection", "入选之后"))
         if pd.isna(v["multiple"]):
             out.append(f"{md(v['verdict'])}.\n")
         else:
@@ -339,7 +340,7 @@ def case_section(ds: Any, case_id: str) -> str:
 
     lk, au = PO.case_rows(ds, case_id)
     secs = PO.sections(ds).set_index("section_id")
-    out = [_heading("Plans carried out", "所落实的规划")]
+    out = [md_heading("Plans carried out", "所落实的规划")]
     if lk.empty:
         out.append("*Not coded yet · 尚未编码*\n")
     else:
@@ -351,7 +352,7 @@ def case_section(ds: Any, case_id: str) -> str:
                 section = md(both(f"{s['label']}: {s['title_en']}", s["title_zh"]))
             rows.append([_plan(r.plan_id, "../plans/", ds), section, md(r.basis), _source(ds, r.source_id)])
         out.append(
-            _table(
+            md_table(
                 [
                     md(field_both(ds, "case_plan_links", "plan_id")),
                     md(field_both(ds, "case_plan_links", "section_id")),
@@ -361,7 +362,7 @@ def case_section(ds: Any, case_id: str) -> str:
                 rows,
             )
         )
-    out.append(_heading("Authority needed", "所需授权层级"))
+    out.append(md_heading("Authority needed", "所需授权层级"))
     if au.empty:
         out.append("*Not coded yet · 尚未编码*\n")
     else:
@@ -409,7 +410,7 @@ def landing_section(ds: Any) -> str:
     from ...analysis import outcomes as O
     from ...analysis import policy as PO
 
-    out = [_heading("Plans, authority and outcomes", "规划、授权与成效")]
+    out = [md_heading("Plans, authority and outcomes", "规划、授权与成效")]
     out.append(f"**Which plans do the cases carry out?** {md(PO.plans_answer(ds))}\n")
     out.append(f"**案例落实了哪些规划？** {md(PO.plans_answer(ds, 'zh'))}\n")
     out.append(

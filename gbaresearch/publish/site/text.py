@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -140,6 +140,21 @@ def place_both(ds: Any, place_id: Any, missing: str = "") -> str:
     if is_missing(place_id):
         return missing
     return both(*place_pair(ds, place_id))
+
+
+def md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GFM table; ``header`` and cells must already be escaped Markdown (an empty cell shows
+    "—"); "*None · 无*" when there are no rows."""
+    if not rows:
+        return "*None · 无*\n"
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(c if c else "—" for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def md_heading(en: str, zh: str, level: int = 2) -> str:
+    """A Markdown heading ``English · 中文`` at ``level``."""
+    return "#" * level + " " + md(both(en, zh)) + "\n"
 
 
 def join(items: Iterable[str], sep: str = "; ") -> str:
