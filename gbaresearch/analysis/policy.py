@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..dataset.load import Dataset
 from ..dataset.schema import Category, Field
-from .reliability import log_problems
+from .reliability import coders, log_problems
 from .sensitivity import like_frame
 
 NOT_CODED = "(not coded)"
@@ -34,7 +34,6 @@ UNKNOWN = "(unknown)"
 LINKED = "linked"
 
 RECONCILIATION = "coding_reconciliation_policy"
-CODERS = "coding_coders"
 
 AS_CODED = "as coded"
 WITHOUT_MT = "without machine-translation-only cases"
@@ -59,12 +58,6 @@ def has_second_coding(ds: Dataset) -> bool:
 
 
 # --- codings and the tables that hold them ----------------------------------------------------
-
-
-def coders(ds: Dataset) -> tuple[str, ...]:
-    """The coder roles in schema order (``coding_coders.coder``): the first coding (whose
-    reconciled values are the final tables), then the second."""
-    return tuple(str(v) for v in ds.field(CODERS, "coder").enum or ())
 
 
 def _role(ds: Dataset, coding: str | None) -> str:
